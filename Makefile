@@ -1,0 +1,67 @@
+# Tierline — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The newest Python >= 3.12 on this machine (pyenv versions included); override with PYTHON=.
+PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV) python3 python; do \
+	p=$$(command -v $$c 2>/dev/null) || continue; \
+	$$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
+	done)
+
+.PHONY: help run test lint bench venv check-python services-check migrate seed clean
+
+help:
+	@echo "make run    set up .venv, migrate, seed demo data, start web + worker + beat on http://$(HOST):$(PORT)"
+	@echo "make test   run ruff and the whole test suite (PostgreSQL and Redis required)"
+	@echo "make bench  print the benchmark table"
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Tierline needs Python 3.12 or newer (Django 6). None was found on PATH or under pyenv."; \
+		echo "Install one (e.g. 'pyenv install 3.13') or run: make run PYTHON=/path/to/python3.12"; \
+		exit 1; fi
+
+$(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock | check-python
+	@test -x $(BIN)/python || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	@touch $@
+
+venv: $(BIN)/.installed
+
+migrate: venv
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	@$(BIN)/python manage.py collectstatic --noinput -v 0
+	@$(BIN)/python manage.py demo_logins
+	@echo "Starting web, worker and beat: open http://$(HOST):$(PORT)  (Ctrl-C stops all three)"
+	@HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+
+services-check: venv
+	@$(BIN)/python scripts/check_services.py
+
+lint: venv
+	$(BIN)/ruff check .
+
+test: venv services-check lint
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: venv services-check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python scripts/bench.py
+
+lock: venv
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) staticfiles .broker .celerybeat-schedule db.sqlite3

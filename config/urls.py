@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from org import views as org_views
+from org.forms import LoginForm
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("healthz", org_views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/profile/", org_views.profile, name="profile"),
+    path("notifications/", org_views.notifications, name="notifications"),
+    path("notifications/badge/", org_views.notification_badge, name="notification-badge"),
+    path("notifications/read/", org_views.notification_read, name="notifications-read-all"),
+    path("notifications/<int:pk>/read/", org_views.notification_read, name="notification-read"),
+    path("teams/", include("org.urls")),
+    path("api/", include("config.api_urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "org.views.error_403"
+handler404 = "org.views.error_404"
+handler500 = "org.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,109 @@
+"""Tiers, teams and users: readable by any logged-in user, writable by admins only."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .. import services
+from ..models import Membership, Tier, User
+from ..permissions import is_admin
+from ..selectors import teams_with_people
+from .serializers import (
+    TeamInputSerializer,
+    TeamSerializer,
+    TierInputSerializer,
+    TierSerializer,
+    UserInputSerializer,
+    UserSerializer,
+)
+
+
+class IsAdminOrReadOnly(permissions.BasePermission):
+    message = "Only administrators can change the organisation."
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or is_admin(request.user)
+
+
+class TierViewSet(viewsets.ModelViewSet):
+    queryset = Tier.objects.all()
+    serializer_class = TierSerializer
+    permission_classes = [permissions.IsAuthenticated, IsAdminOrReadOnly]
+    filterset_fields = ["level"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    @extend_schema(request=TierInputSerializer, responses=TierSerializer)
+    def create(self, request: Request) -> Response:
+        data = TierInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tier = services.tier_create(actor=request.user, **data.validated_data)
+        return Response(TierSerializer(tier).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TierInputSerializer, responses=TierSerializer)
+    def partial_update(self, request: Request, pk=None) -> Response:
+        data = TierInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        tier = services.tier_update(tier=self.get_object(), actor=request.user, **data.validated_data)
+        return Response(TierSerializer(tier).data)
+
+    def destroy(self, request: Request, pk=None) -> Response:
+        services.tier_delete(tier=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = TeamSerializer
+    permission_classes = [permissions.IsAuthenticated, IsAdminOrReadOnly]
+    filterset_fields = ["tier", "parent", "active", "tier__level"]
+    ordering_fields = ["name", "tier__level"]
+
+    def get_queryset(self):
+        return teams_with_people().order_by("-tier__level", "name")
+
+    @extend_schema(request=TeamInputSerializer, responses=TeamSerializer)
+    def create(self, request: Request) -> Response:
+        data = TeamInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        fields.pop("active", None)
+        team = services.team_create(actor=request.user, **fields)
+        return Response(TeamSerializer(self.get_queryset().get(pk=team.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TeamInputSerializer, responses=TeamSerializer)
+    def partial_update(self, request: Request, pk=None) -> Response:
+        data = TeamInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        team = services.team_update(team=self.get_object(), actor=request.user,
+                                    **data.validated_data)
+        return Response(TeamSerializer(self.get_queryset().get(pk=team.pk)).data)
+
+
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = UserSerializer
+    permission_classes = [permissions.IsAuthenticated, IsAdminOrReadOnly]
+    filterset_fields = ["is_active", "memberships__team"]
+    ordering_fields = ["username"]
+
+    def get_queryset(self):
+        return User.objects.prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("team__tier"))
+        ).order_by("username")
+
+    @extend_schema(request=UserInputSerializer, responses=UserSerializer)
+    def create(self, request: Request) -> Response:
+        data = UserInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_create(actor=request.user, **data.validated_data)
+        return Response(UserSerializer(user, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=UserSerializer)
+    @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
+    def me(self, request: Request) -> Response:
+        me = self.get_queryset().get(pk=request.user.pk)
+        return Response(UserSerializer(me, context=self.get_serializer_context()).data)
+

@@ -1,0 +1,34 @@
+"""Demo data for Tierline. Idempotent: running it twice changes nothing.
+
+Each app that has a ``demo`` module with ``seed(context)`` adds its part, in dependency order.
+"""
+
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from org import demo as org_demo
+
+APPS_IN_ORDER = ["ideas", "huddles", "escalation", "strategy", "scorecards"]
+
+
+class Command(BaseCommand):
+    help = "Create (or complete) the Tierline demo organisation and its data."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            context = org_demo.seed()
+            for app in APPS_IN_ORDER:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                module.seed(context)
+                self.stdout.write(f"  {app}: demo data ready")
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo organisation ready: {len(context['teams'])} teams, password "
+            f"'{org_demo.DEMO_PASSWORD}' for every demo user."
+        ))

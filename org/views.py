@@ -1,0 +1,156 @@
+"""Home (My work), the team hierarchy, notifications, profile, health and error pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .forms import ProfileForm
+from .models import Team
+from .permissions import is_executive
+from .registry import home_panels
+from .selectors import (
+    notifications_for,
+    team_ancestors,
+    teams_with_people,
+    unread_notification_count,
+    user_teams,
+)
+from .services import notification_mark_read
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """My work: the user's teams in the hierarchy, their leads, and the panels later apps add."""
+    teams = list(
+        teams_with_people().filter(memberships__user=request.user, active=True).distinct()
+    )
+    panels = [panel for build in home_panels() if (panel := build(request))]
+    return render(
+        request,
+        "org/home.html",
+        {"teams": teams, "panels": panels, "is_executive": is_executive(request.user)},
+    )
+
+
+def teams(request: HttpRequest) -> HttpResponse:
+    """The whole tier hierarchy as a tree, the user's own teams highlighted."""
+    all_teams = list(teams_with_people().filter(active=True))
+    by_parent: dict[int | None, list[Team]] = {}
+    for team in all_teams:
+        by_parent.setdefault(team.parent_id, []).append(team)
+    mine = set(user_teams(request.user).values_list("pk", flat=True))
+
+    def build(parent_id):
+        return [
+            {"team": t, "mine": t.pk in mine, "children": build(t.pk)}
+            for t in sorted(by_parent.get(parent_id, []), key=lambda t: t.name)
+        ]
+
+    return render(request, "org/teams.html", {"tree": build(None), "count": len(all_teams)})
+
+
+def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_object_or_404(teams_with_people(), slug=slug)
+    return render(
+        request,
+        "org/team_detail.html",
+        {
+            "team": team,
+            "ancestors": list(team_ancestors(team)),
+            "children": list(team.children.filter(active=True).select_related("tier")),
+        },
+    )
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = list(notifications_for(request.user)[:100])
+    return render(request, "org/notifications.html", {"notifications": items})
+
+
+@never_cache
+@require_GET
+def notification_badge(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "base.html#badge", {"unread_count": unread_notification_count(request.user)}
+    )
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Marks one notification read (and follows its link), or all of them with no id."""
+    changed = notification_mark_read(user=request.user, notification_id=pk)
+    if pk is not None:
+        notification = get_object_or_404(notifications_for(request.user), pk=pk)
+        if request.POST.get("follow") and notification.url.startswith("/"):
+            return redirect(notification.url)
+    else:
+        messages.success(request, f"Marked {changed} notification(s) as read.")
+    if request.htmx:
+        return notification_badge(request)
+    return redirect("notifications")
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile was saved.")
+        return redirect("profile")
+    return render(request, "org/profile.html", {"form": form})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database, cache and broker status. 200 when all are up, 503 naming what is down."""
+    checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+    status = {}
+    for name, check in checks.items():
+        try:
+            check()
+            status[name] = {"ok": True}
+        except Exception as exc:  # noqa: BLE001 - any failure is reported, never raised
+            status[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    down = [name for name, s in status.items() if not s["ok"]]
+    body = {"status": "ok" if not down else "unavailable", "down": down, "checks": status}
+    return JsonResponse(body, status=200 if not down else 503)
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache() -> None:
+    cache.set("tierline:healthz", "ok", 10)
+    if cache.get("tierline:healthz") != "ok":
+        raise RuntimeError("cache did not return what was stored")
+
+
+def _check_broker() -> None:
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+@login_not_required
+def error_403(request, exception=None):
+    return render(request, "403.html", {"message": str(exception or "")}, status=403)
+
+
+@login_not_required
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def error_500(request):
+    return render(request, "500.html", status=500)
+
