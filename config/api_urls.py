@@ -5,10 +5,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from escalation.api.urls import register as register_escalation
+from huddles.api.urls import register as register_huddles
+from ideas.api.urls import register as register_ideas
 from org.api.urls import register as register_org
+from scorecards.api.urls import register as register_scorecards
+from strategy.api.urls import register as register_strategy
 
 router = DefaultRouter()
-register_org(router)
+for register in (register_org, register_ideas, register_huddles, register_escalation,
+                 register_strategy, register_scorecards):
+    register(router)
 
 
 class TokenView(ObtainAuthToken):

@@ -21,6 +21,11 @@ urlpatterns = [
     path("notifications/read/", org_views.notification_read, name="notifications-read-all"),
     path("notifications/<int:pk>/read/", org_views.notification_read, name="notification-read"),
     path("teams/", include("org.urls")),
+    path("", include("ideas.urls")),
+    path("boards/", include("huddles.urls")),
+    path("escalations/", include("escalation.urls")),
+    path("strategy/", include("strategy.urls")),
+    path("scorecards/", include("scorecards.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

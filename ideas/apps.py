@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class IdeasConfig(AppConfig):
     name = "ideas"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from org.registry import register_open_work_check
+
+        from .selectors import open_ideas_of_team
+
+        def open_items(team):
+            n = open_ideas_of_team(team.pk).count()
+            return f"{n} open item{'s' if n != 1 else ''} (new or in progress)" if n else None
+
+        register_open_work_check(open_items)

@@ -4,6 +4,7 @@ from datetime import time
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from org.models import Membership, Team, Tier, User
 
@@ -55,3 +56,19 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     team = factory.SubFactory(TeamFactory)
     role = Membership.Role.MEMBER
+
+
+class IdeaFactory(factory.django.DjangoModelFactory):
+    """An idea created straight in the database (tests of services use the services)."""
+
+    class Meta:
+        model = "ideas.Idea"
+
+    kind = "problem"
+    title = factory.Sequence(lambda n: f"Problem {n}")
+    description = "Something is wrong"
+    team = factory.SubFactory(TeamFactory)
+    reporter = factory.SubFactory(UserFactory)
+    category = "quality"
+    last_activity_at = factory.LazyFunction(timezone.now)
+    status_changed_at = factory.LazyFunction(timezone.now)

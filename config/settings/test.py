@@ -8,6 +8,8 @@ DATABASES = {
         "TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/tierline"
     )
 }
+# TEST_DB_NAME lets several test runs share one PostgreSQL server without colliding.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME", default="test_tierline")}
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 TEST_REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/9")
 CACHES = {

@@ -1,0 +1,197 @@
+"""Improvement items (problems and ideas), their events and labels."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from org.models import Team
+
+MAX_MONEY = Decimal("1000000000")  # 1e9 a year: anything above is a typing error, not a saving
+MAX_HOURS = Decimal("1000000")
+money = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_MONEY)]
+hours = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_HOURS)]
+
+
+class Label(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Idea(models.Model):
+    class Kind(models.TextChoices):
+        PROBLEM = "problem", "Problem"
+        IDEA = "idea", "Idea"
+
+    class Category(models.TextChoices):
+        SAFETY = "safety", "Safety"
+        QUALITY = "quality", "Quality"
+        DELIVERY = "delivery", "Delivery"
+        COST = "cost", "Cost"
+        PEOPLE = "people", "People"
+
+    class Priority(models.TextChoices):
+        LOW = "low", "Low"
+        NORMAL = "normal", "Normal"
+        HIGH = "high", "High"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DECLINED = "declined", "Declined"
+        PARKED = "parked", "Parked"
+
+    class Level(models.TextChoices):
+        TEAM = "team", "Team"
+        CROSS_TEAM = "cross_team", "Cross-team"
+        SYSTEM = "system", "System"
+
+    class ChangeKind(models.TextChoices):
+        DEPENDENCIES = "dependencies", "Dependencies"
+        ARCHITECTURE = "architecture", "Architecture"
+        DEPLOYMENT_SAFETY = "deployment_safety", "Deployment safety"
+        DECISION_BOUNDARIES = "decision_boundaries", "Decision boundaries"
+        POLICY_DELAY = "policy_delay", "Policy-driven delay"
+        FEEDBACK_QUALITY = "feedback_quality", "Feedback quality"
+        LEARNING_LOOPS = "learning_loops", "Learning loops"
+        OTHER = "other", "Other"
+
+    OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS)
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PROBLEM)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=10000)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="ideas")
+    # Users are deactivated, never deleted, so the author of a learning note survives them.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_ideas"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="owned_ideas",
+    )
+    category = models.CharField(max_length=10, choices=Category.choices)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    status_reason = models.TextField(blank=True, max_length=5000)
+
+    # PDSA
+    problem_statement = models.TextField(blank=True, max_length=10000)
+    root_cause = models.TextField(blank=True, max_length=10000)
+    countermeasure = models.TextField(blank=True, max_length=10000)
+    result = models.TextField(blank=True, max_length=10000)
+    learning = models.TextField("what we learned", blank=True, max_length=10000)
+
+    # Impact (per year) and spend
+    estimated_money_per_year = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=money)
+    estimated_hours_per_year = models.DecimalField(
+        max_digits=10, decimal_places=1, null=True, blank=True, validators=hours)
+    estimated_benefit = models.TextField(blank=True, max_length=5000)
+    actual_money_per_year = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=money)
+    actual_hours_per_year = models.DecimalField(
+        max_digits=10, decimal_places=1, null=True, blank=True, validators=hours)
+    actual_benefit = models.TextField(blank=True, max_length=5000)
+    required_spend = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=money,
+        help_text="One-off spend needed to do this. Above the team's authority limit it must be "
+                  "escalated for approval.")
+    due_date = models.DateField(null=True, blank=True)
+
+    is_private = models.BooleanField(
+        default=False, help_text="Visible only to the reporter, the owning team, the teams on "
+                                 "its escalation chain and admins.")
+    watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="watched_ideas")
+    labels = models.ManyToManyField(Label, blank=True, related_name="ideas")
+
+    # System work
+    level = models.CharField(max_length=12, choices=Level.choices, default=Level.TEAM)
+    change_kind = models.CharField(max_length=24, choices=ChangeKind.choices, blank=True)
+
+    # Escalation: while escalated the idea sits with another team (set by escalation services
+    # through ideas.services.idea_set_waiting); the teams on its chain may see it when private.
+    waiting_on_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="waiting_ideas")
+    shared_with_teams = models.ManyToManyField(Team, blank=True, related_name="shared_ideas")
+    # The latest escalation decision, shown on the card when the item is back with its team.
+    decision_note = models.TextField(blank=True, max_length=10000)
+    decision_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_activity_at = models.DateTimeField()
+    status_changed_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    aging_flagged_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every change: a board move based on an older version is refused (409).
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version", "last_activity_at", "updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["status", "category"]),
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["reporter", "status"]),
+            models.Index(fields=["waiting_on_team"]),
+            models.Index(
+                fields=["last_activity_at", "id"],
+                condition=models.Q(status__in=["new", "in_progress"]),
+                name="idea_open_activity_idx",
+            ),
+            models.Index(
+                fields=["aging_flagged_at"],
+                condition=models.Q(aging_flagged_at__isnull=False),
+                name="idea_aging_flagged_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(required_spend__isnull=True) | models.Q(required_spend__gte=0),
+                name="idea_required_spend_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.waiting_on_team_id is not None
+
+
+class IdeaEvent(models.Model):
+    """One line of an idea's timeline: created, edited, moved, commented, escalated, …"""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+")
+    verb = models.CharField(max_length=40)
+    text = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["idea", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.verb} on {self.idea_id}"

@@ -1,0 +1,56 @@
+"""Who may see and do what with an idea. Pure predicates; the selectors, views, API and admin
+all use these."""
+
+from django.http import Http404
+
+from org.permissions import is_admin, is_lead, is_member
+from org.selectors import user_team_ids
+
+from .models import Idea
+
+
+def can_view(user, idea: Idea) -> bool:
+    if is_admin(user) or not idea.is_private:
+        return True
+    if idea.reporter_id == user.pk or is_member(user, idea.team_id):
+        return True
+    team_ids = user_team_ids(user)
+    shared = getattr(idea, "_prefetched_objects_cache", {}).get("shared_with_teams")
+    if shared is not None:
+        return any(t.pk in team_ids for t in shared)
+    return idea.shared_with_teams.filter(pk__in=team_ids).exists()
+
+
+def can_edit(user, idea: Idea) -> bool:
+    """The reporter edits their own new item; the owner and the team's leads edit any time."""
+    if is_admin(user):
+        return True
+    if idea.reporter_id == user.pk and idea.status == Idea.Status.NEW:
+        return True
+    return idea.owner_id == user.pk or is_lead(user, idea.team_id)
+
+
+def can_transition(user, idea: Idea) -> bool:
+    """The owner and the owning team's leads move an item; admins do anything."""
+    return is_admin(user) or idea.owner_id == user.pk or is_lead(user, idea.team_id)
+
+
+def can_assign(user, idea: Idea) -> bool:
+    return is_admin(user) or is_lead(user, idea.team_id)
+
+
+def can_comment(user, idea: Idea) -> bool:
+    """Anyone who can see an item may comment on it (team members, watchers, helpers)."""
+    return can_view(user, idea)
+
+
+def access_idea(user, idea_id: int, queryset=None) -> Idea:
+    """The idea if the user may see it; 404 otherwise — an outsider learns nothing of a
+    private item, not even that it exists."""
+    from .selectors import ideas_visible_to
+
+    qs = queryset if queryset is not None else ideas_visible_to(user)
+    try:
+        return qs.get(pk=idea_id)
+    except (Idea.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such item.")

@@ -1,0 +1,84 @@
+"""Hooks that let apps above ideas (escalation, strategy, huddles…) add rules and panels
+without ideas importing them. Each app registers in its AppConfig.ready()."""
+
+from collections.abc import Callable
+
+# guard(idea, target_status, actor, **details) -> None; raises org.errors.DomainError to refuse.
+# Runs inside the transition's transaction, after the workflow check, with the idea locked.
+TransitionGuard = Callable[..., None]
+_transition_guards: list[TransitionGuard] = []
+
+# guard(team, actor, **fields) -> None; raises DomainError to refuse creating/assigning an item.
+CreateGuard = Callable[..., None]
+_create_guards: list[CreateGuard] = []
+
+
+def register_transition_guard(guard: TransitionGuard) -> TransitionGuard:
+    if guard not in _transition_guards:
+        _transition_guards.append(guard)
+    return guard
+
+
+def transition_guards() -> list[TransitionGuard]:
+    return list(_transition_guards)
+
+
+def register_create_guard(guard: CreateGuard) -> CreateGuard:
+    if guard not in _create_guards:
+        _create_guards.append(guard)
+    return guard
+
+
+def create_guards() -> list[CreateGuard]:
+    return list(_create_guards)
+
+
+# Panels on the idea page: builder(request, idea) -> {"template": str, "context": dict} | None.
+IdeaPanel = Callable[..., dict | None]
+_idea_panels: list[IdeaPanel] = []
+
+
+def register_idea_panel(builder: IdeaPanel) -> IdeaPanel:
+    if builder not in _idea_panels:
+        _idea_panels.append(builder)
+    return builder
+
+
+def idea_panels() -> list[IdeaPanel]:
+    return list(_idea_panels)
+
+
+# Extra fields on the idea form (e.g. strategy priorities):
+# an object with add_fields(form, user), save(form, idea, actor) and, optionally, clean(form).
+_form_extensions: list = []
+
+
+def register_form_extension(extension) -> object:
+    if extension not in _form_extensions:
+        _form_extensions.append(extension)
+    return extension
+
+
+def form_extensions() -> list:
+    return list(_form_extensions)
+
+
+# Badges on cards and list rows: provider(ideas: list[Idea]) -> {idea_id: [{"label", "title",
+# "css"}]}. Called once per page for all rows, so each provider costs one query whatever the count.
+CardBadgeProvider = Callable[[list], dict]
+_card_badge_providers: list[CardBadgeProvider] = []
+
+
+def register_card_badge_provider(provider: CardBadgeProvider) -> CardBadgeProvider:
+    if provider not in _card_badge_providers:
+        _card_badge_providers.append(provider)
+    return provider
+
+
+def card_badges(ideas: list) -> dict[int, list[dict]]:
+    """Merged badges of every provider for these ideas."""
+    merged: dict[int, list[dict]] = {}
+    for provider in _card_badge_providers:
+        for idea_id, badges in provider(ideas).items():
+            merged.setdefault(idea_id, []).extend(badges)
+    return merged

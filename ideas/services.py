@@ -1,0 +1,294 @@
+"""Every write to an idea: one service per action, in a transaction, with the row locked.
+
+Each change writes an IdeaEvent (the timeline) and moves ``last_activity_at``, which clears the
+aging flag. Board-visible changes bump ``version`` so a move based on a stale board is refused.
+"""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from org.errors import Conflict, DomainError, Forbidden
+from org.models import Membership, Team, User
+from org.services import notify
+
+from . import workflow
+from .models import Idea, IdeaEvent
+from .permissions import can_assign, can_edit, can_transition
+from .registry import create_guards, transition_guards
+
+EDITABLE_FIELDS = (
+    "kind", "title", "description", "category", "priority", "problem_statement", "root_cause",
+    "countermeasure", "result", "estimated_money_per_year", "estimated_hours_per_year",
+    "estimated_benefit", "actual_money_per_year", "actual_hours_per_year", "actual_benefit",
+    "required_spend", "due_date", "is_private", "level", "change_kind", "team",
+)
+# Changes that move a card on a board.
+BOARD_FIELDS = {"team", "title", "category", "kind", "is_private", "required_spend", "priority"}
+
+
+def _clean(idea: Idea, *, exclude=("reporter", "team", "owner", "waiting_on_team")) -> None:
+    idea.title = (idea.title or "").strip()
+    if not idea.title:
+        raise DomainError("Give the item a short title.", field="title")
+    try:
+        idea.full_clean(exclude=list(exclude), validate_unique=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
+
+
+def _check_team(team: Team) -> Team:
+    team = Team.objects.filter(pk=getattr(team, "pk", team)).first()
+    if team is None or not team.active:
+        raise DomainError("Choose an active team.", field="team")
+    return team
+
+
+def _check_owner(owner: User | None, team: Team) -> None:
+    if owner is None:
+        return
+    if not owner.is_active or not Membership.objects.filter(user=owner, team=team).exists():
+        raise DomainError(f"{owner} is not a member of {team}.", field="owner")
+
+
+def record_event(*, idea: Idea, actor: User | None, verb: str, text: str = "",
+                 data: dict | None = None, touch: bool = True) -> IdeaEvent:
+    """Adds a timeline line. With ``touch`` the item counts as active again (flag cleared).
+
+    Call inside the transaction that made the change; apps above ideas use it for their events
+    (escalated, acknowledged, discussed in a huddle, …)."""
+    event = IdeaEvent.objects.create(idea=idea, actor=actor, verb=verb, text=text,
+                                     data=data or {})
+    if touch:
+        Idea.objects.filter(pk=idea.pk).update(last_activity_at=event.created_at,
+                                               aging_flagged_at=None)
+        idea.last_activity_at, idea.aging_flagged_at = event.created_at, None
+    return event
+
+
+def _lock(idea_id: int) -> Idea:
+    try:
+        return Idea.objects.select_for_update().get(pk=idea_id)
+    except Idea.DoesNotExist:
+        raise DomainError("No such item.", code="not_found")
+
+
+def _item_url(idea: Idea) -> str:
+    return f"/ideas/{idea.pk}/"
+
+
+def _people_to_tell(idea: Idea) -> set[int]:
+    ids = {idea.reporter_id, idea.owner_id}
+    ids |= set(idea.watchers.values_list("pk", flat=True))
+    return {i for i in ids if i}
+
+
+@transaction.atomic
+def idea_create(
+    *,
+    actor: User,
+    team: Team,
+    title: str,
+    category: str,
+    kind: str = Idea.Kind.PROBLEM,
+    description: str = "",
+    owner: User | None = None,
+    labels: Iterable = (),
+    **details,
+) -> Idea:
+    """Logs a problem or idea for a team. The reporter watches it from the start."""
+    team = _check_team(team)
+    unknown = set(details) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    for guard in create_guards():
+        guard(team=team, actor=actor, owner=owner, **details)
+    now = timezone.now()
+    idea = Idea(
+        team=team, reporter=actor, title=title, category=category, kind=kind,
+        description=description or "", last_activity_at=now, status_changed_at=now, **details,
+    )
+    _clean(idea)
+    _check_owner(owner, team)
+    idea.owner = owner
+    idea.save()
+    if labels:
+        idea.labels.set(labels)
+    idea.watchers.add(actor)
+    record_event(idea=idea, actor=actor, verb="created",
+                 text=f"Logged as {idea.get_kind_display().lower()} for {team}.")
+    if owner and owner.pk != actor.pk:
+        _notify_assigned(idea, owner, actor)
+    return idea
+
+
+@transaction.atomic
+def idea_update(*, idea_id: int, actor: User, expected_version: int | None = None,
+                labels: Iterable | None = None, **fields) -> Idea:
+    """Edits an item's details. Status, owner and escalation have their own services."""
+    idea = _lock(idea_id)
+    if not can_edit(actor, idea):
+        raise Forbidden("You may not edit this item: the reporter edits it while it is new; "
+                        "its owner and the team's leads edit it any time.")
+    if expected_version is not None and expected_version != idea.version:
+        raise Conflict("Someone else changed this item meanwhile. Reload and try again.")
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.")
+    changed = []
+    for key, value in fields.items():
+        if key == "team":
+            value = _check_team(value)
+            if value.pk != idea.team_id and idea.owner_id:
+                _check_owner(idea.owner, value)
+        if getattr(idea, key) != value:
+            setattr(idea, key, value)
+            changed.append(key)
+    if labels is not None:
+        before = set(idea.labels.values_list("pk", flat=True))
+        idea.labels.set(labels)
+        if before != set(idea.labels.values_list("pk", flat=True)):
+            changed.append("labels")
+    if not changed:
+        return idea
+    _clean(idea)
+    if BOARD_FIELDS & set(changed):
+        idea.version += 1
+    idea.save()
+    names = ", ".join(Idea._meta.get_field(f).verbose_name if f != "labels" else "labels"
+                      for f in changed)
+    record_event(idea=idea, actor=actor, verb="edited", text=f"Edited {names}.",
+                 data={"fields": changed})
+    return idea
+
+
+@transaction.atomic
+def idea_transition(
+    *,
+    idea_id: int,
+    to: str,
+    actor: User,
+    reason: str = "",
+    learning: str = "",
+    expected_version: int | None = None,
+    actual_money_per_year: Decimal | None = None,
+    actual_hours_per_year: Decimal | None = None,
+    actual_benefit: str | None = None,
+    result: str | None = None,
+) -> Idea:
+    """Moves an item through its lifecycle (the one place status changes).
+
+    Locks the row first: two people moving the same card at once are serialised, and the one
+    whose ``expected_version`` is stale gets a Conflict."""
+    idea = _lock(idea_id)
+    if not can_transition(actor, idea):
+        raise Forbidden("Only the item's owner and its team's leads can move it.")
+    if expected_version is not None and int(expected_version) != idea.version:
+        raise Conflict(
+            "This card was changed by someone else since your board loaded; it is shown in its "
+            "current place now.", extra={"version": idea.version, "status": idea.status})
+    current = idea.status
+    if to == current:
+        raise Conflict(f"The item is already {idea.get_status_display().lower()}.",
+                       extra={"allowed": list(workflow.allowed_targets(current))})
+    try:
+        workflow.check(current, to, reason=reason, learning=learning)
+    except workflow.TransitionError as exc:
+        error = Conflict if exc.conflict else DomainError
+        raise error(exc.message, field=exc.field,
+                    extra={"allowed": list(exc.allowed)}) from exc
+    for guard in transition_guards():
+        guard(idea=idea, to=to, actor=actor)
+
+    now = timezone.now()
+    idea.status = to
+    idea.status_changed_at = now
+    idea.status_reason = (reason or "").strip()
+    if to == workflow.IN_PROGRESS and idea.started_at is None:
+        idea.started_at = now
+    if to == workflow.DONE:
+        idea.done_at = now
+        idea.learning = learning.strip()
+        for field, value in (("actual_money_per_year", actual_money_per_year),
+                             ("actual_hours_per_year", actual_hours_per_year),
+                             ("actual_benefit", actual_benefit), ("result", result)):
+            if value not in (None, ""):
+                setattr(idea, field, value)
+    elif current == workflow.DONE:
+        idea.done_at = None
+    idea.aging_flagged_at = None
+    idea.version += 1
+    _clean(idea)
+    idea.save()
+    label = workflow.LABELS[to]
+    text = f"Moved from {workflow.LABELS[current]} to {label}."
+    if reason:
+        text += f" Reason: {reason.strip()}"
+    record_event(idea=idea, actor=actor, verb="status", text=text,
+                 data={"from": current, "to": to})
+    notify(
+        recipients=_people_to_tell(idea), actor=actor, verb="status",
+        text=f"{idea.title[:120]} is now {label.lower()}", url=_item_url(idea), target=idea,
+        event_key=f"idea:{idea.pk}:status:{idea.version}",
+    )
+    return idea
+
+
+def _notify_assigned(idea: Idea, owner: User, actor: User) -> None:
+    notify(recipients=[owner], actor=actor, verb="assigned",
+           text=f"You now own: {idea.title[:150]}", url=_item_url(idea), target=idea,
+           event_key=f"idea:{idea.pk}:assigned:{owner.pk}:{idea.version}")
+
+
+@transaction.atomic
+def idea_assign(*, idea_id: int, owner: User | None, actor: User) -> Idea:
+    """Sets (or clears) the owner: a member of the owning team."""
+    idea = _lock(idea_id)
+    if not can_assign(actor, idea):
+        raise Forbidden("Only the team's leads can assign an owner.")
+    if owner is not None and owner.pk == idea.owner_id:
+        return idea
+    _check_owner(owner, idea.team)
+    for guard in create_guards():
+        guard(team=idea.team, actor=actor, owner=owner)
+    idea.owner = owner
+    idea.version += 1
+    idea.save(update_fields=["owner", "version", "updated_at"])
+    if owner:
+        idea.watchers.add(owner)
+    record_event(idea=idea, actor=actor, verb="assigned",
+                 text=f"Owner: {owner}." if owner else "Owner cleared.")
+    if owner:
+        _notify_assigned(idea, owner, actor)
+    return idea
+
+
+def idea_watch(*, idea: Idea, user: User, watching: bool = True) -> None:
+    if watching:
+        idea.watchers.add(user)
+    else:
+        idea.watchers.remove(user)
+
+
+@transaction.atomic
+def idea_set_waiting(*, idea_id: int, team: Team | None, actor: User | None,
+                     share_with: Iterable[Team] = (), decision: str | None = None) -> Idea:
+    """For escalation: the item now waits on ``team`` (None: back with its own team, with the
+    ``decision`` shown on its card).
+
+    Teams in ``share_with`` (the escalation chain) may see the item even when it is private."""
+    idea = _lock(idea_id)
+    idea.waiting_on_team = team
+    fields = ["waiting_on_team", "version", "updated_at"]
+    if decision is not None:
+        idea.decision_note, idea.decision_at = decision, timezone.now()
+        fields += ["decision_note", "decision_at"]
+    idea.version += 1
+    idea.save(update_fields=fields)
+    if share_with:
+        idea.shared_with_teams.add(*share_with)
+    return idea
