@@ -1,21 +1,22 @@
 """/api/v1/ and the OpenAPI schema. Each app registers its viewsets on the one router."""
 
+import importlib
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
-from escalation.api.urls import register as register_escalation
-from huddles.api.urls import register as register_huddles
-from ideas.api.urls import register as register_ideas
-from org.api.urls import register as register_org
-from scorecards.api.urls import register as register_scorecards
-from strategy.api.urls import register as register_strategy
+APPS = ["org", "ideas", "huddles", "escalation", "strategy", "scorecards"]
 
+# Each app's api/urls.py has register(router) for its viewsets and may have
+# ``extra_urlpatterns`` for routes that are not viewsets (e.g. /ideas/{id}/escalate/).
 router = DefaultRouter()
-for register in (register_org, register_ideas, register_huddles, register_escalation,
-                 register_strategy, register_scorecards):
-    register(router)
+extra_urlpatterns = []
+for _app in APPS:
+    _module = importlib.import_module(f"{_app}.api.urls")
+    _module.register(router)
+    extra_urlpatterns += getattr(_module, "extra_urlpatterns", [])
 
 
 class TokenView(ObtainAuthToken):
@@ -24,6 +25,7 @@ class TokenView(ObtainAuthToken):
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("v1/", include(extra_urlpatterns)),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -2,6 +2,7 @@
 without ideas importing them. Each app registers in its AppConfig.ready()."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 # guard(idea, target_status, actor, **details) -> None; raises org.errors.DomainError to refuse.
 # Runs inside the transition's transaction, after the workflow check, with the idea locked.
@@ -82,3 +83,41 @@ def card_badges(ideas: list) -> dict[int, list[dict]]:
         for idea_id, badges in provider(ideas).items():
             merged.setdefault(idea_id, []).extend(badges)
     return merged
+
+
+# Panels on a team's board (e.g. the constraints that apply to the team):
+# builder(request, team) -> {"template": str, "context": dict} | None.
+BoardPanel = Callable[..., dict | None]
+_board_panels: list[BoardPanel] = []
+
+
+def register_board_panel(builder: BoardPanel) -> BoardPanel:
+    if builder not in _board_panels:
+        _board_panels.append(builder)
+    return builder
+
+
+def board_panels() -> list[BoardPanel]:
+    return list(_board_panels)
+
+
+# Extra filters on the idea list page and API (e.g. "linked priority" from strategy):
+# ListFilter(name, label, choices(user) -> [(value, label)], apply(queryset, value) -> queryset).
+@dataclass(frozen=True)
+class ListFilter:
+    name: str
+    label: str
+    choices: Callable[..., list]
+    apply: Callable[..., object]
+
+
+_list_filters: dict[str, ListFilter] = {}
+
+
+def register_list_filter(list_filter: ListFilter) -> ListFilter:
+    _list_filters[list_filter.name] = list_filter
+    return list_filter
+
+
+def list_filters() -> list[ListFilter]:
+    return list(_list_filters.values())
