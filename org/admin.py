@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.shortcuts import redirect
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -86,6 +87,8 @@ class TeamAdminForm(forms.ModelForm):
 class TeamAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     form = TeamAdminForm
     resource_classes = [TeamResource]
+    import_formats = [CSV]
+    export_formats = [CSV]
     list_display = ["indented_name", "tier", "parent", "active", "member_count"]
     list_filter = ["tier", "active"]
     search_fields = ["name", "slug"]
@@ -131,6 +134,8 @@ class TeamAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 @admin.register(User)
 class UserAdmin(ImportExportModelAdmin, BaseUserAdmin):
     resource_classes = [UserResource]
+    import_formats = [CSV]
+    export_formats = [CSV]
     list_display = ["username", "display_name", "email", "is_staff", "is_active"]
     search_fields = ["username", "display_name", "email", "first_name", "last_name"]
     fieldsets = BaseUserAdmin.fieldsets + (

@@ -12,14 +12,28 @@ from .models import Membership, Team, Tier, User
 from .services import _validate_placement
 
 
+class LookupWidget(widgets.ForeignKeyWidget):
+    """A foreign key by a natural key; an unknown value is a row error, not a crash."""
+
+    def __init__(self, model, field, label):
+        super().__init__(model, field=field)
+        self.label = label
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(f"No {self.label} {value!r}.")
+
+
 class TeamResource(resources.ModelResource):
     tier = fields.Field(
         attribute="tier", column_name="tier_level",
-        widget=widgets.ForeignKeyWidget(Tier, field="level"),
+        widget=LookupWidget(Tier, "level", "tier with level"),
     )
     parent = fields.Field(
         attribute="parent", column_name="parent_slug",
-        widget=widgets.ForeignKeyWidget(Team, field="slug"),
+        widget=LookupWidget(Team, "slug", "team with slug"),
     )
 
     class Meta:
@@ -54,6 +68,11 @@ class UserResource(resources.ModelResource):
             f"{m.team.slug}:{m.role}" for m in user.memberships.select_related("team")
         )
 
+    def init_instance(self, row=None):
+        user = super().init_instance(row)
+        user.set_unusable_password()  # imported people set their password by e-mail reset
+        return user
+
     @staticmethod
     def _parse_teams(raw: str) -> list[tuple[Team, str]]:
         """``line-1:lead; maintenance`` → [(Team line-1, lead), (Team maintenance, member)]."""
@@ -75,8 +94,6 @@ class UserResource(resources.ModelResource):
         ).exists():
             raise ValidationError({"email": f"{instance.email} is already used by another user."})
         self._parse_teams(row.get("teams", ""))
-        if not instance.pk:
-            instance.set_unusable_password()
 
     def after_save_instance(self, instance, row, **kwargs):
         for team, role in self._parse_teams(row.get("teams", "")):

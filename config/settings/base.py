@@ -136,22 +136,26 @@ TIERLINE_MAX_ATTACHMENT_MB = env.int("TIERLINE_MAX_ATTACHMENT_MB", default=10)
 
 # E-mail: the console by default; SMTP when EMAIL_URL is set
 # (smtp+tls://user:password@host:587 — parsed by django-environ).
-if env("EMAIL_URL", default=""):
-    _smtp = env.email("EMAIL_URL")
-    MAILERS = {
+def smtp_mailers(url: str) -> dict:
+    smtp = env.email_url_config(url)
+    return {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": _smtp["EMAIL_HOST"],
-                "port": _smtp["EMAIL_PORT"],
-                "username": _smtp["EMAIL_HOST_USER"],
-                "password": _smtp["EMAIL_HOST_PASSWORD"],
-                "use_tls": _smtp.get("EMAIL_USE_TLS", False),
-                "use_ssl": _smtp.get("EMAIL_USE_SSL", False),
+                "host": smtp["EMAIL_HOST"],
+                "port": smtp["EMAIL_PORT"],
+                "username": smtp["EMAIL_HOST_USER"],
+                "password": smtp["EMAIL_HOST_PASSWORD"],
+                "use_tls": smtp.get("EMAIL_USE_TLS", False),
+                "use_ssl": smtp.get("EMAIL_USE_SSL", False),
                 "timeout": 10,
             },
         }
     }
+
+
+if env("EMAIL_URL", default=""):
+    MAILERS = smtp_mailers(env("EMAIL_URL"))
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Tierline <tierline@localhost>")
@@ -247,3 +251,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# CSV import of teams and users in the admin (django-import-export): all rows or none.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False

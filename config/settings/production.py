@@ -1,7 +1,7 @@
 """Production: every secret comes from the environment, with no default."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, smtp_mailers
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -32,3 +32,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Production always sends real e-mail (password resets, notifications, digests).
+MAILERS = smtp_mailers(env("EMAIL_URL", default="smtp://localhost:25"))
