@@ -29,17 +29,19 @@ check-python:
 
 $(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock | check-python
 	@test -x $(BIN)/python || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "Installing Python packages into $(VENV)"
+	@$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	@touch $@
 
 venv: $(BIN)/.installed
 
 migrate: venv
-	$(BIN)/python manage.py migrate --noinput
+	@echo "Migrating the database (SQLite db.sqlite3 unless DATABASE_URL is set)"
+	@$(BIN)/python manage.py migrate --noinput -v 0
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	@$(BIN)/python manage.py seed_demo
 
 run: seed
 	@$(BIN)/python manage.py collectstatic --noinput -v 0
