@@ -4,3 +4,22 @@ from django.apps import AppConfig
 class EscalationConfig(AppConfig):
     name = "escalation"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ideas.registry import (
+            register_card_badge_provider,
+            register_idea_panel,
+            register_transition_guard,
+        )
+        from org.registry import register_home_panel, register_open_work_check
+
+        from . import hooks
+        from .services import authority_guard, open_escalation_guard
+
+        register_transition_guard(authority_guard)
+        register_transition_guard(open_escalation_guard)
+        register_idea_panel(hooks.idea_panel)
+        register_card_badge_provider(hooks.card_badges)
+        register_home_panel(hooks.home_awaiting)
+        register_home_panel(hooks.home_decisions)
+        register_open_work_check(hooks.open_escalations_check)

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class HuddlesConfig(AppConfig):
     name = "huddles"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ideas.registry import register_idea_panel
+        from org.registry import register_home_panel
+
+        from .home import discussed_in_huddles_panel, todays_boards_panel
+
+        register_home_panel(todays_boards_panel)
+        register_idea_panel(discussed_in_huddles_panel)

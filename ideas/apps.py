@@ -6,8 +6,9 @@ class IdeasConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from org.registry import register_open_work_check
+        from org.registry import register_home_panel, register_open_work_check
 
+        from .home import attention_panel, owned_panel, reported_panel
         from .selectors import open_ideas_of_team
 
         def open_items(team):
@@ -15,3 +16,6 @@ class IdeasConfig(AppConfig):
             return f"{n} open item{'s' if n != 1 else ''} (new or in progress)" if n else None
 
         register_open_work_check(open_items)
+        register_home_panel(reported_panel)
+        register_home_panel(owned_panel)
+        register_home_panel(attention_panel)

@@ -1,4 +1,4 @@
-"""Improvement items (problems and ideas), their events and labels."""
+"""Improvement items (problems and ideas), their timeline, comments, attachments and labels."""
 
 from decimal import Decimal
 
@@ -89,6 +89,11 @@ class Idea(models.Model):
     countermeasure = models.TextField(blank=True, max_length=10000)
     result = models.TextField(blank=True, max_length=10000)
     learning = models.TextField("what we learned", blank=True, max_length=10000)
+    # Who wrote the learning note (closed the item). Users are deactivated, never deleted, so
+    # the learning library keeps its authors after they leave.
+    learning_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+")
 
     # Impact (per year) and spend
     estimated_money_per_year = models.DecimalField(
@@ -195,3 +200,57 @@ class IdeaEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} on {self.idea_id}"
+
+
+class Comment(models.Model):
+    """A comment on an item. ``@username`` mentions notify the people named."""
+
+    MAX_LENGTH = 5000
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="idea_comments")
+    text = models.TextField(max_length=MAX_LENGTH)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="idea_mentions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["idea", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on #{self.idea_id}"
+
+
+class Attachment(models.Model):
+    """A photo or PDF on an item. The type is read from the content, never from the name; the
+    stored name is random so a file's address says nothing about the item."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", "Image"
+        PDF = "pdf", "PDF"
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="idea_attachments")
+    file = models.FileField(upload_to="ideas/%Y/%m/", max_length=255)
+    thumbnail = models.FileField(upload_to="ideas/thumbs/%Y/%m/", max_length=255, blank=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    size = models.PositiveBigIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["idea", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE

@@ -44,6 +44,19 @@ def can_comment(user, idea: Idea) -> bool:
     return can_view(user, idea)
 
 
+def can_attach(user, idea: Idea) -> bool:
+    """Anyone who may comment may add a photo or a PDF."""
+    return can_comment(user, idea)
+
+
+def can_delete_attachment(user, idea: Idea, attachment) -> bool:
+    return attachment.uploaded_by_id == user.pk or can_edit(user, idea)
+
+
+def can_watch(user, idea: Idea) -> bool:
+    return can_view(user, idea)
+
+
 def access_idea(user, idea_id: int, queryset=None) -> Idea:
     """The idea if the user may see it; 404 otherwise — an outsider learns nothing of a
     private item, not even that it exists."""

@@ -1,11 +1,28 @@
 """Every read of ideas that depends on who asks goes through ideas_visible_to."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
+from org.models import Membership, User
 from org.permissions import is_admin
 from org.selectors import user_team_ids
 
-from .models import Idea
+from . import search as fulltext
+from .models import Attachment, Comment, Idea, IdeaEvent
+from .registry import list_filters
 
 
 def ideas_visible_to(user) -> QuerySet[Idea]:
@@ -33,3 +50,210 @@ def with_card_data(qs: QuerySet[Idea]) -> QuerySet[Idea]:
 
 def open_ideas_of_team(team_id: int) -> QuerySet[Idea]:
     return Idea.objects.filter(team_id=team_id, status__in=Idea.OPEN_STATUSES)
+
+
+def _count_of(model, **match) -> Coalesce:
+    rows = (model.objects.filter(idea_id=OuterRef("pk"), **match).order_by()
+            .values("idea_id").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def with_list_data(qs: QuerySet[Idea]) -> QuerySet[Idea]:
+    """A list row: card data, labels and the comment and attachment counts (constant queries)."""
+    return (
+        with_card_data(qs)
+        .select_related("learning_by")
+        .prefetch_related("labels")
+        .annotate(comment_count=_count_of(Comment), attachment_count=_count_of(Attachment))
+    )
+
+
+def _escalated() -> Q:
+    shared = Idea.shared_with_teams.through.objects.filter(idea_id=OuterRef("pk"))
+    return Q(waiting_on_team__isnull=False) | Q(Exists(shared))
+
+
+PRIORITY_ORDER = Case(
+    When(priority=Idea.Priority.HIGH, then=Value(0)),
+    When(priority=Idea.Priority.NORMAL, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+SORTS = {
+    "-created": ("Newest first", ("-created_at", "-id")),
+    "created": ("Oldest first", ("created_at", "id")),
+    "-activity": ("Recently active", ("-last_activity_at", "-id")),
+    "activity": ("Longest without activity", ("last_activity_at", "id")),
+    "priority": ("Priority (high first)", ("priority_order", "-created_at", "-id")),
+    "title": ("Title A–Z", ("title", "id")),
+    "relevance": ("Best match", ("-search_rank", "-created_at", "-id")),
+}
+
+
+def _user_choice(user, value):
+    """"me", "none" or a user id (validated by the filter form)."""
+    if value == "me":
+        return user.pk
+    return value
+
+
+def filter_ideas(user, qs: QuerySet[Idea], f: dict) -> QuerySet[Idea]:
+    """Applies the cleaned data of ideas.filters.IdeaFilterForm. ``qs`` is already visible."""
+    if f.get("team"):
+        qs = qs.filter(team=f["team"])
+    if f.get("mine"):
+        qs = qs.filter(team_id__in=list(user_team_ids(user)))
+    statuses = set(f.get("status") or [])
+    if statuses:
+        if "open" in statuses:
+            statuses |= set(Idea.OPEN_STATUSES)
+        if "closed" in statuses:
+            statuses |= {Idea.Status.DONE, Idea.Status.DECLINED, Idea.Status.PARKED}
+        qs = qs.filter(status__in=statuses - {"open", "closed"})
+    for field in ("kind", "category", "priority"):
+        if f.get(field):
+            qs = qs.filter(**{field: f[field]})
+    for field in ("owner", "reporter"):
+        value = f.get(field)
+        if value == "none":
+            qs = qs.filter(**{f"{field}__isnull": True})
+        elif value:
+            qs = qs.filter(**{f"{field}_id": _user_choice(user, value)})
+    if f.get("label"):
+        through = Idea.labels.through.objects.filter(idea_id=OuterRef("pk"),
+                                                     label__name=f["label"])
+        qs = qs.filter(Exists(through))
+    if f.get("aging"):
+        qs = qs.filter(aging_flagged_at__isnull=False)
+    if f.get("attention"):
+        qs = qs.filter(Q(status=Idea.Status.NEW) | Q(aging_flagged_at__isnull=False,
+                                                     status__in=Idea.OPEN_STATUSES))
+    if f.get("escalated"):
+        qs = qs.filter(_escalated())
+    if f.get("private"):
+        qs = qs.filter(is_private=True)
+    for extra in list_filters():
+        if f.get(extra.name):
+            qs = extra.apply(qs, f[extra.name])
+    sort = f.get("sort") or ("relevance" if f.get("q") else "-created")
+    if f.get("q"):
+        qs = fulltext.search(qs, f["q"], rank=sort == "relevance")
+    elif sort == "relevance":
+        sort = "-created"
+    if sort == "priority":
+        qs = qs.alias(priority_order=PRIORITY_ORDER)
+    return qs.order_by(*SORTS[sort][1])
+
+
+def idea_list(user, f: dict) -> QuerySet[Idea]:
+    """The visible, filtered, sorted list behind the list page, its CSV and the API."""
+    return filter_ideas(user, with_list_data(ideas_visible_to(user)), f)
+
+
+def idea_detail(user, idea_id: int) -> Idea:
+    """Everything the item page shows, in a constant number of queries; 404 if invisible."""
+    from .permissions import access_idea
+
+    qs = (
+        with_card_data(ideas_visible_to(user))
+        .select_related("learning_by")
+        .prefetch_related(
+            "labels",
+            "shared_with_teams",
+            Prefetch("watchers", queryset=User.objects.order_by("display_name", "username")),
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+        )
+    )
+    return access_idea(user, idea_id, queryset=qs)
+
+
+def idea_timeline(idea: Idea) -> list[dict]:
+    """Events and comments of an item, oldest first, as one list (two queries)."""
+    events = IdeaEvent.objects.filter(idea=idea).select_related("actor")
+    comments = Comment.objects.filter(idea=idea).select_related("author")
+    entries = [{"type": "event", "at": e.created_at, "item": e} for e in events]
+    entries += [{"type": "comment", "at": c.created_at, "item": c} for c in comments]
+    entries.sort(key=lambda e: (e["at"], 0 if e["type"] == "event" else 1, e["item"].pk))
+    return entries
+
+
+def idea_comments(user, idea_id: int) -> QuerySet[Comment]:
+    from .permissions import access_idea
+
+    idea = access_idea(user, idea_id)
+    return Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "id")
+
+
+def team_members(team_id: int) -> QuerySet[User]:
+    """Active members of a team, for the owner picker."""
+    return (User.objects.filter(memberships__team_id=team_id, is_active=True)
+            .order_by("display_name", "username").distinct())
+
+
+def owner_choices_for(user) -> QuerySet[User]:
+    """People who may appear in the owner filter: members of the user's teams (everyone for an
+    admin), active or not."""
+    qs = User.objects.all()
+    if not is_admin(user):
+        qs = qs.filter(
+            pk__in=Membership.objects.filter(team_id__in=list(user_team_ids(user)))
+            .values("user_id"))
+    return qs.order_by("display_name", "username")
+
+
+def learning_visible_to(user) -> QuerySet[Idea]:
+    """Done items with a learning note, as the learning library lists them."""
+    return (
+        with_card_data(ideas_visible_to(user))
+        .select_related("learning_by")
+        .filter(status=Idea.Status.DONE)
+        .exclude(learning="")
+    )
+
+
+def learning_list(user, f: dict) -> QuerySet[Idea]:
+    qs = learning_visible_to(user)
+    if f.get("team"):
+        qs = qs.filter(team=f["team"])
+    if f.get("category"):
+        qs = qs.filter(category=f["category"])
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("q"):
+        qs = fulltext.search(qs, f["q"], rank=not f.get("sort"))
+        if not f.get("sort"):
+            return qs.order_by("-search_rank", "-done_at", "-id")
+    if f.get("sort") == "impact":
+        return qs.order_by(Coalesce("actual_money_per_year", Value(0)).desc(), "-done_at")
+    return qs.order_by("-done_at", "-id")
+
+
+def home_ideas(user) -> dict:
+    """The "My work" lists: items I reported (open), I own, and my teams' items that need
+    attention (new or aging). A fixed number of queries."""
+    visible = with_card_data(ideas_visible_to(user))
+    team_ids = list(user_team_ids(user))
+    reported = visible.filter(reporter=user, status__in=Idea.OPEN_STATUSES)
+    owned = visible.filter(owner=user, status__in=Idea.OPEN_STATUSES)
+    attention = visible.filter(team_id__in=team_ids).filter(
+        Q(status=Idea.Status.NEW) | Q(aging_flagged_at__isnull=False,
+                                      status__in=Idea.OPEN_STATUSES))
+    limit = 8
+    return {
+        "reported": list(reported.order_by("-last_activity_at")[:limit]),
+        "reported_count": reported.count(),
+        "owned": list(owned.order_by("-last_activity_at")[:limit]),
+        "owned_count": owned.count(),
+        "attention": list(attention.order_by(
+            F("aging_flagged_at").desc(nulls_last=True), "last_activity_at")[:limit]),
+        "attention_count": attention.count(),
+        "has_teams": bool(team_ids),
+    }
+
+
+def access_idea_in(user, idea_id, queryset=None) -> Idea:
+    """The visible idea (from ``queryset`` if given) or 404."""
+    from .permissions import access_idea
+
+    return access_idea(user, idea_id, queryset=queryset)

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class ScorecardsConfig(AppConfig):
     name = "scorecards"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from org.jobs import register_digest_section
+        from org.registry import register_home_panel
+
+        from .digest import SECTIONS
+        from .home import executive_panel
+
+        register_home_panel(executive_panel)
+        for section in SECTIONS:
+            register_digest_section(section)

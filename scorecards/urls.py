@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "scorecards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("tiers/<int:level>/", views.tier, name="tier"),
+    path("teams/<slug:slug>/", views.team, name="team"),
+    path("items/", views.items, name="items"),
+]

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 from config.env import BASE_DIR, env
@@ -211,6 +212,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets whose field names other apps use too ("state", "reason") get their own names.
+    "ENUM_NAME_OVERRIDES": {
+        "EscalationStateEnum": "escalation.models.Escalation.State",
+        "EscalationReasonEnum": "escalation.models.Escalation.Reason",
+        "PriorityStatusEnum": "strategy.models.Priority.Status",
+        "DeploymentStateEnum": "strategy.models.Deployment.State",
+        "CatchballKindEnum": "strategy.models.DeploymentComment.Kind",
+        "KPIDirectionEnum": "strategy.models.KPI.Direction",
+        "IdeaKindEnum": "ideas.models.Idea.Kind",
+        "IdeaStatusEnum": "ideas.models.Idea.Status",
+        "IdeaCategoryEnum": "ideas.models.Idea.Category",
+        "IdeaPriorityEnum": "ideas.models.Idea.Priority",
+    },
 }
 
 # Celery: Redis when a broker URL is given; otherwise Kombu's filesystem transport, so that
@@ -239,9 +253,32 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".celerybeat-schedule")
 )
-# The one place the periodic jobs are scheduled. Run exactly one beat process per deployment.
+# The one place the periodic jobs are scheduled. Run exactly one beat process per deployment
+# (`celery -A config beat`; more beats would enqueue every job twice — harmless, since every
+# job is idempotent, but wasteful). Times are in TIERLINE_TIME_ZONE. Any job also runs once
+# by hand: `python manage.py run_job <name>`.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "org.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    "flag-aging-items": {
+        "task": "ideas.tasks.flag_aging_items",
+        "schedule": crontab(minute=5),  # hourly
+        "options": {"expires": 55 * 60},
+    },
+    "flag-stalled-escalations": {
+        "task": "escalation.tasks.flag_stalled_escalations",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+    "snapshot-scorecards": {
+        "task": "scorecards.tasks.snapshot_scorecards",
+        "schedule": crontab(hour=0, minute=20),  # nightly, for the day that just ended
+        "options": {"expires": 6 * 3600},
+    },
+    "send-digests": {
+        "task": "org.tasks.send_digests",
+        "schedule": crontab(hour=6, minute=30),  # every morning
+        "options": {"expires": 4 * 3600},
+    },
 }
 
 LOGGING = {

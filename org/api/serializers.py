@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Membership, Team, Tier, User
+from ..models import Membership, Notification, Team, Tier, User
 
 
 class TierSerializer(serializers.ModelSerializer):
@@ -94,3 +94,21 @@ class UserInputSerializer(serializers.Serializer):
     display_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     password = serializers.CharField(required=False, write_only=True, min_length=8)
     is_staff = serializers.BooleanField(required=False, default=False)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    target_type = serializers.SerializerMethodField()
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "verb", "text", "url", "target_type", "target_id", "created_at",
+                  "read_at", "is_read"]
+
+    def get_target_type(self, obj) -> str | None:
+        if not obj.target_type_id:
+            return None
+        from django.contrib.contenttypes.models import ContentType
+
+        ct = ContentType.objects.get_for_id(obj.target_type_id)  # cached by Django
+        return f"{ct.app_label}.{ct.model}"

@@ -8,10 +8,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import services
-from ..models import Membership, Tier, User
+from ..models import Membership, Notification, Tier, User
 from ..permissions import is_admin
-from ..selectors import teams_with_people
+from ..selectors import notifications_for, teams_with_people, unread_notification_count
 from .serializers import (
+    NotificationSerializer,
     TeamInputSerializer,
     TeamSerializer,
     TierInputSerializer,
@@ -107,3 +108,40 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         me = self.get_queryset().get(pk=request.user.pk)
         return Response(UserSerializer(me, context=self.get_serializer_context()).data)
 
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          viewsets.GenericViewSet):
+    """The user's own notifications, newest first; ``?unread=true`` for unread only."""
+
+    serializer_class = NotificationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends: list = []
+    queryset = Notification.objects.none()  # for the schema; get_queryset gives the user's
+
+    def get_queryset(self):
+        qs = notifications_for(self.request.user)
+        if self.request.query_params.get("unread", "").lower() in ("1", "true", "yes"):
+            qs = qs.filter(read_at__isnull=True)
+        return qs
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk=None) -> Response:
+        notification = self.get_object()
+        services.notification_mark_read(user=request.user, notification_id=notification.pk)
+        notification.refresh_from_db()
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(request=None, responses={200: {"type": "object", "properties": {
+        "marked": {"type": "integer"}, "unread": {"type": "integer"}}}})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        marked = services.notification_mark_read(user=request.user)
+        return Response({"marked": marked, "unread": unread_notification_count(request.user)})
+
+    @extend_schema(responses={200: {"type": "object", "properties": {
+        "unread": {"type": "integer"}}}})
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request: Request) -> Response:
+        return Response({"unread": unread_notification_count(request.user)})

@@ -1,2 +1,15 @@
+from django.urls import path
+
+from .views import OrganisationScorecardView, TeamScorecardView, TierScorecardView
+
+
 def register(router) -> None:
-    """Registers this app's API viewsets on the /api/v1/ router."""
+    """The scorecard API has no viewsets: its routes are in ``extra_urlpatterns``."""
+
+
+extra_urlpatterns = [
+    path("scorecards/organisation/", OrganisationScorecardView.as_view(),
+         name="scorecard-organisation"),
+    path("scorecards/tiers/<int:level>/", TierScorecardView.as_view(), name="scorecard-tier"),
+    path("scorecards/teams/<int:id>/", TeamScorecardView.as_view(), name="scorecard-team"),
+]

@@ -1,0 +1,159 @@
+"""/api/v1/escalations/ (+ acknowledge, resolve, return, escalate) and
+/api/v1/ideas/{id}/escalate/ (with ``preview``). Thin: the services hold the rules."""
+
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ideas.permissions import access_idea
+from org.selectors import user_team_ids
+
+from .. import selectors, services, workflow
+from ..models import Escalation
+from .serializers import (
+    DecisionInputSerializer,
+    EscalateInputSerializer,
+    EscalationDetailSerializer,
+    EscalationRouteSerializer,
+    EscalationSerializer,
+    ResolveInputSerializer,
+)
+
+STATE_CHOICES = [("active", "Open or acknowledged"), ("closed", "Closed")] + [
+    (code, label) for code, label in workflow.LABELS.items()]
+
+
+class EscalationFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="filter_state")
+    team = django_filters.NumberFilter(method="filter_team",
+                                       label="Team at either end (from or to)")
+    to_team = django_filters.NumberFilter(field_name="to_team_id")
+    from_team = django_filters.NumberFilter(field_name="from_team_id")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    mine = django_filters.BooleanFilter(method="filter_mine",
+                                        label="Sent to one of my teams")
+    reason = django_filters.ChoiceFilter(choices=Escalation.Reason.choices)
+    idea = django_filters.NumberFilter(field_name="idea_id")
+
+    class Meta:
+        model = Escalation
+        fields = ["state", "team", "to_team", "from_team", "overdue", "mine", "reason", "idea"]
+
+    def filter_state(self, qs, name, value):
+        return selectors.filter_escalations(qs, state=value)
+
+    def filter_team(self, qs, name, value):
+        return qs.filter(Q(to_team_id=value) | Q(from_team_id=value))
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(selectors.overdue_q()) if value else qs.exclude(selectors.overdue_q())
+
+    def filter_mine(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(to_team_id__in=list(user_team_ids(self.request.user)))
+
+
+class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Escalations about the items you may see. Filters: state (a state, ``active`` or
+    ``closed``), team, to_team, from_team, overdue, mine (sent to my teams), reason, idea."""
+
+    filterset_class = EscalationFilter
+    ordering_fields = ["raised_at", "due_ack_at", "due_resolve_at", "resolved_at"]
+
+    def get_queryset(self):
+        return selectors.with_row_data(
+            selectors.escalations_visible_to(self.request.user)).order_by("-raised_at", "-id")
+
+    def get_serializer_class(self):
+        return EscalationDetailSerializer if self.action == "retrieve" else EscalationSerializer
+
+    def retrieve(self, request: Request, pk=None) -> Response:
+        escalation = self.get_object()
+        escalation.chain = selectors.chains_for([escalation]).get(escalation.pk, [escalation])
+        return Response(EscalationDetailSerializer(escalation).data)
+
+    def _fresh(self, pk, code=status.HTTP_200_OK) -> Response:
+        escalation = self.get_queryset().get(pk=pk)
+        escalation.chain = selectors.chains_for([escalation]).get(escalation.pk, [escalation])
+        return Response(EscalationDetailSerializer(escalation).data, status=code)
+
+    @extend_schema(request=None, responses=EscalationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk=None) -> Response:
+        escalation = self.get_object()
+        services.escalation_acknowledge(escalation_id=escalation.pk, actor=request.user)
+        return self._fresh(escalation.pk)
+
+    @extend_schema(request=ResolveInputSerializer, responses=EscalationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk=None) -> Response:
+        escalation = self.get_object()
+        data = ResolveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.escalation_resolve(escalation_id=escalation.pk, actor=request.user,
+                                    decision=data.validated_data.get("decision", ""),
+                                    approved_spend=data.validated_data.get("approved_spend"))
+        return self._fresh(escalation.pk)
+
+    @extend_schema(request=DecisionInputSerializer, responses=EscalationDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request: Request, pk=None) -> Response:
+        escalation = self.get_object()
+        data = DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.escalation_return(escalation_id=escalation.pk, actor=request.user,
+                                   decision=data.validated_data.get("decision", ""))
+        return self._fresh(escalation.pk)
+
+    @extend_schema(request=EscalateInputSerializer, responses={
+        200: EscalationRouteSerializer, 201: EscalationDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def escalate(self, request: Request, pk=None) -> Response:
+        """Escalate further (the holding team's leads); ``preview`` returns the route only."""
+        escalation = self.get_object()
+        data = EscalateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        if d["preview"]:
+            route = services.escalation_further_preview(
+                escalation_id=escalation.pk, actor=request.user, reason=d.get("reason", ""),
+                requested_spend=d.get("requested_spend"))
+            return Response({"preview": True, "route": route.as_dict()})
+        child = services.escalation_escalate_further(
+            escalation_id=escalation.pk, actor=request.user, ask=d.get("ask", ""),
+            reason=d.get("reason", ""), requested_spend=d.get("requested_spend"),
+            expected_to_team_id=d.get("expected_to_team"))
+        return self._fresh(child.pk, status.HTTP_201_CREATED)
+
+
+class IdeaEscalateView(APIView):
+    """POST /api/v1/ideas/{id}/escalate/ — raise an escalation, or with ``"preview": true``
+    get the route (target team, tier, due times) without creating anything."""
+
+    @extend_schema(request=EscalateInputSerializer, responses={
+        200: EscalationRouteSerializer, 201: EscalationDetailSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        idea = access_idea(request.user, pk)
+        data = EscalateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        if d["preview"]:
+            route = services.escalation_preview(
+                idea_id=idea.pk, actor=request.user, reason=d.get("reason", ""),
+                requested_spend=d.get("requested_spend"))
+            return Response({"preview": True, "route": route.as_dict()})
+        escalation = services.escalation_raise(
+            idea_id=idea.pk, actor=request.user, reason=d.get("reason", ""),
+            ask=d.get("ask", ""), requested_spend=d.get("requested_spend"),
+            expected_to_team_id=d.get("expected_to_team"))
+        fresh = selectors.with_row_data(Escalation.objects.all()).get(pk=escalation.pk)
+        fresh.chain = [fresh]
+        return Response(EscalationDetailSerializer(fresh).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,227 @@
+"""Demo escalations: routing rules and escalations in every state across the tiers, including
+chains and some overdue and stalled ones. Built through the services (so the items wait on the
+right team, the timeline and the notifications are real), then moved back in time.
+
+Idempotent: the rules are upserted and the escalations are only created when the first
+scenario's item does not exist yet. Deterministic: no randomness at all.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from ideas import services as idea_services
+from ideas.models import Idea, IdeaEvent
+from org.models import Membership, Team, User
+
+from . import services
+from .models import Escalation, RoutingRule
+
+MARKER = "Guard missing on the press 4 feed table"
+
+
+@dataclass
+class Scenario:
+    team: str
+    title: str
+    category: str
+    reason: str
+    ask: str
+    started_hours_ago: float
+    # (hours after the start, action, details) — actions: ack, resolve, return, further, start
+    steps: list = field(default_factory=list)
+    required_spend: Decimal | None = None
+    requested_spend: Decimal | None = None
+    raiser: str | None = None
+    private: bool = False
+    stalled: bool = False
+
+
+SCENARIOS = [
+    Scenario("line-1-day", MARKER, "safety", "resources",
+             "The guard was removed for maintenance and not refitted. We need Quality & "
+             "safety to sign off a replacement today.", 30, raiser="tom", stalled=True),
+    Scenario("line-1-day", "Bench tester for weekly torque checks", "quality", "authority",
+             "Approve 3,200 for a bench torque tester so we can check the guns weekly.", 26,
+             steps=[(6, "ack", {})], required_spend=Decimal("3200"), raiser="amira"),
+    Scenario("line-1-night", "Conveyor belt on line 1 is worn through", "delivery",
+             "authority", "Approve 18,000 for a new belt before it snaps mid-shift.", 6 * 24,
+             steps=[(10, "ack", {}),
+                    (40, "resolve", {"decision": "Approved. Order the belt from the framework "
+                                                 "supplier and fit it on the Sunday shutdown.",
+                                     "approved_spend": Decimal("18000")}),
+                    (44, "start", {})],
+             required_spend=Decimal("18000")),
+    Scenario("line-2-day", "A second forklift for the line-side supermarket", "delivery",
+             "resources", "One forklift serves both lines; we wait up to 20 minutes for "
+             "replenishment at shift start.", 5 * 24,
+             steps=[(20, "ack", {}),
+                    (48, "further", {"ask": "Needs a leasing decision at plant level: a "
+                                            "second truck and a driver on the early shift."}),
+                    (72, "ack", {})]),
+    Scenario("packaging-a", "Label printer jams on humid days", "quality", "knowledge",
+             "We do not know why the printer jams only on some days; IT says it is fine.",
+             4 * 24,
+             steps=[(20, "return", {"decision": "Store the label rolls in the dry cabinet by "
+                                                "the office and log the humidity each morning "
+                                                "for two weeks; come back with the log."})]),
+    Scenario("packaging-b", "Manual pallet wrapping causes back injuries", "people",
+             "resources", "Two back injuries this year from wrapping pallets by hand; we need "
+             "a wrapping machine or a second person at peak.", 12 * 24,
+             steps=[(8, "ack", {}),
+                    (30, "further", {"ask": "Outside our budget: a semi-automatic wrapper "
+                                            "costs about 35,000."}),
+                    (50, "ack", {}),
+                    (90, "further", {"ask": "Board decision: the wrapper is not in this "
+                                            "year's capital plan.", "reason": "authority"}),
+                    (130, "resolve", {"decision": "Approved as a safety investment outside "
+                                                  "the plan; buy the wrapper this quarter.",
+                                      "approved_spend": Decimal("35000")})]),
+    Scenario("warehouse", "Dock door 3 does not close fully", "delivery", "cross_team",
+             "Needs Maintenance: the door stops 30 cm short and lets the cold in.", 3),
+    Scenario("assembly-supervisors", "Overtime budget for the model changeover", "cost",
+             "authority", "Approve 40,000 of overtime for the four-week changeover.", 60,
+             requested_spend=Decimal("40000"), raiser="sofia"),
+    Scenario("plant-management", "A second paint booth", "delivery", "authority",
+             "Capital request: 250,000 for a second booth to remove the paint bottleneck.",
+             20, required_spend=Decimal("250000"), raiser="marcus"),
+    Scenario("quality", "The lab needs a second CMM operator", "quality", "resources",
+             "First-article inspections wait three days for the one CMM operator.", 9 * 24,
+             steps=[(30, "ack", {})], stalled=True),
+    Scenario("maintenance", "Spare parts stock for the robot cells", "cost", "authority",
+             "Approve 8,000 for critical spares (grippers, servo drives).", 7 * 24,
+             steps=[(12, "ack", {}),
+                    (50, "resolve", {"decision": "6,000 approved now for the grippers; the "
+                                                 "servo drives go into next quarter's budget.",
+                                     "approved_spend": Decimal("6000")})],
+             required_spend=Decimal("8000"), raiser="priya"),
+    Scenario("it", "Shop-floor Wi-Fi drops in hall B", "delivery", "knowledge",
+             "Scanners lose the network near the paint shop; we need a site survey.", 8 * 24,
+             steps=[(4, "ack", {}),
+                    (30, "resolve", {"decision": "Site survey booked; two extra access "
+                                                 "points approved."})]),
+    Scenario("line-2-day", "Wrong bolts in kit 7 again", "safety", "knowledge",
+             "Third time this month: M6 bolts in the M8 compartment. Safety-critical joint.",
+             3 * 24, private=True,
+             steps=[(3, "ack", {}),
+                    (20, "resolve", {"decision": "Supplier corrective action raised; kit 7 is "
+                                                 "100% checked at goods-in until it closes."})]),
+]
+
+RULES = [
+    # order, kind, category, target slug, note
+    (10, RoutingRule.Kind.CATEGORY, "safety", "quality",
+     "Quality also holds health & safety: safety problems go straight to them."),
+    (20, RoutingRule.Kind.SPEND, "", None,
+     "Spend above a tier's authority goes to the lowest tier that can approve it."),
+    (30, RoutingRule.Kind.CROSS_TEAM, "", "maintenance",
+     "Cross-team requests (buildings, equipment) go to Maintenance."),
+]
+
+
+def seed(context: dict) -> None:
+    teams: dict[str, Team] = context["teams"]
+    for order, kind, category, target, note in RULES:
+        RoutingRule.objects.get_or_create(
+            order=order, kind=kind, category=category,
+            to_team=teams[target] if target else None,
+            defaults={"note": note, "active": True})
+    if Idea.objects.filter(title=MARKER).exists():
+        return
+    now = timezone.now()
+    for scenario in SCENARIOS:
+        _play(scenario, teams, now)
+
+
+def _lead(team: Team) -> User:
+    lead = (User.objects.filter(memberships__team=team, memberships__role=Membership.Role.LEAD,
+                                is_active=True).order_by("username").first())
+    return lead or User.objects.filter(is_staff=True).order_by("pk").first()
+
+
+def _member(team: Team, username: str | None) -> User:
+    if username:
+        user = User.objects.filter(username=username, memberships__team=team).first()
+        if user:
+            return user
+    return (User.objects.filter(memberships__team=team, is_active=True)
+            .order_by("memberships__role", "username").first())
+
+
+def _play(s: Scenario, teams: dict[str, Team], now) -> None:
+    team = teams[s.team]
+    start = now - timedelta(hours=s.started_hours_ago)
+    raiser = _member(team, s.raiser)
+    idea = idea_services.idea_create(
+        actor=raiser, team=team, title=s.title, category=s.category, kind="problem",
+        description=s.ask, required_spend=s.required_spend, is_private=s.private)
+    stamps: list[tuple[int, object]] = [(_last_event(idea), start - timedelta(days=1))]
+    esc = services.escalation_raise(idea_id=idea.pk, actor=raiser, reason=s.reason, ask=s.ask,
+                                    requested_spend=s.requested_spend)
+    times = {esc.pk: {"raised": start}}
+    stamps.append((_last_event(idea), start))
+    for hours, action, details in s.steps:
+        at = start + timedelta(hours=hours)
+        holder = _lead(esc.to_team)
+        if action == "ack":
+            esc = services.escalation_acknowledge(escalation_id=esc.pk, actor=holder)
+            times[esc.pk]["ack"] = at
+        elif action == "resolve":
+            esc = services.escalation_resolve(escalation_id=esc.pk, actor=holder, **details)
+            times[esc.pk]["closed"] = at
+        elif action == "return":
+            esc = services.escalation_return(escalation_id=esc.pk, actor=holder, **details)
+            times[esc.pk]["closed"] = at
+        elif action == "further":
+            child = services.escalation_escalate_further(escalation_id=esc.pk, actor=holder,
+                                                         **details)
+            times[esc.pk]["closed"] = at
+            times[child.pk] = {"raised": at}
+            esc = child
+        elif action == "start":
+            idea_services.idea_transition(idea_id=idea.pk, to="in_progress",
+                                          actor=_lead(team))
+        stamps.append((_last_event(idea), at))
+    _backdate(idea, times, stamps, s.stalled)
+
+
+def _last_event(idea: Idea) -> int:
+    return IdeaEvent.objects.filter(idea=idea).order_by("-pk").values_list("pk", flat=True)[0]
+
+
+def _backdate(idea: Idea, times: dict, stamps: list, stalled: bool) -> None:
+    """Moves the story back in time: escalation clocks, timeline lines and the item's dates."""
+    previous = 0
+    for event_id, at in stamps:
+        IdeaEvent.objects.filter(idea=idea, pk__gt=previous, pk__lte=event_id).update(
+            created_at=at)
+        previous = event_id
+    first = stamps[0][1]
+    last = stamps[-1][1]
+    Idea.objects.filter(pk=idea.pk).update(created_at=first, status_changed_at=first,
+                                           last_activity_at=last)
+    decided_at = None
+    for esc in Escalation.objects.filter(pk__in=times).select_related("to_team__tier"):
+        t = times[esc.pk]
+        tier = esc.to_team.tier
+        raised = t["raised"]
+        fields = {"raised_at": raised,
+                  "due_ack_at": raised + timedelta(hours=tier.sla_ack_hours),
+                  "due_resolve_at": raised + timedelta(hours=tier.sla_resolve_hours)}
+        if esc.acknowledged_at:
+            fields["acknowledged_at"] = t.get("ack") or t.get("closed")
+        if esc.resolved_at:
+            fields["resolved_at"] = t["closed"]
+            if esc.is_decided:
+                decided_at = t["closed"]
+        if stalled and esc.is_active:
+            due = fields["due_ack_at"] if esc.state == "open" else fields["due_resolve_at"]
+            fields["stalled_at"] = due + timedelta(minutes=15)
+        Escalation.objects.filter(pk=esc.pk).update(**fields)
+    if decided_at:
+        Idea.objects.filter(pk=idea.pk).update(decision_at=decided_at)
+    if idea.status == "in_progress" or Idea.objects.filter(pk=idea.pk,
+                                                           status="in_progress").exists():
+        Idea.objects.filter(pk=idea.pk).update(started_at=last, status_changed_at=last)

@@ -1,0 +1,91 @@
+"""Small forms: escalate (with the routing preview), acknowledge/resolve/return/escalate further,
+and the inbox filters. Business rules stay in the services; these only shape the input."""
+
+from decimal import Decimal
+
+from django import forms
+
+from org.models import Tier
+
+from . import workflow
+from .models import MAX_SPEND, Escalation
+
+SPEND_HELP = "Optional. A one-off amount; leave empty when no money is involved."
+
+
+def spend_field(label: str, help_text: str = SPEND_HELP) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=Decimal("0"), max_value=MAX_SPEND,
+        max_digits=14, decimal_places=2, help_text=help_text,
+        error_messages={"min_value": "A spend cannot be negative.",
+                        "max_value": "That is not a realistic spend (at most 1,000,000,000).",
+                        "invalid": "Enter an amount of money, e.g. 2500."},
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
+
+
+class EscalateForm(forms.Form):
+    reason = forms.ChoiceField(label="Why escalate?", choices=Escalation.Reason.choices,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": "Choose why you escalate."})
+    ask = forms.CharField(
+        label="What help do you need?", max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder":
+                                     "e.g. Approve 12,000 for a guard on press 4"}),
+        error_messages={"required": "Say what help you need: the ask is required."})
+    requested_spend = spend_field("Requested spend")
+    expected_to_team = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class FurtherForm(EscalateForm):
+    """Escalate further: the reason defaults to the current one."""
+
+    reason = forms.ChoiceField(label="Why escalate further?", required=False,
+                               choices=[("", "Same reason")] + list(Escalation.Reason.choices))
+    ask = forms.CharField(
+        label="What do you need from the next level?", max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what help you need: the ask is required."})
+
+
+class DecisionForm(forms.Form):
+    decision = forms.CharField(
+        label="Decision", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "A decision text is required: tell the team what was "
+                                    "decided and what to do next."})
+
+
+class ResolveForm(DecisionForm):
+    approved_spend = spend_field("Approved spend", "Optional: the spend you approve.")
+
+
+class ReturnForm(DecisionForm):
+    decision = forms.CharField(
+        label="Guidance", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Returning needs guidance: tell the team what to do."})
+
+
+ACTION_FORMS = {workflow.RESOLVE: ResolveForm, workflow.RETURN: ReturnForm,
+                workflow.ESCALATE: FurtherForm}
+
+STATE_CHOICES = [("active", "Open or acknowledged"), ("", "All")] + [
+    (code, label) for code, label in workflow.LABELS.items()]
+
+
+class InboxFilterForm(forms.Form):
+    state = forms.ChoiceField(choices=STATE_CHOICES, required=False)
+    reason = forms.ChoiceField(choices=[("", "Any reason")] + list(Escalation.Reason.choices),
+                               required=False)
+    tier = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[])
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = [("", "Any tier")] + [
+            (t.level, f"Tier {t.level} · {t.name}") for t in Tier.objects.order_by("level")]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"state": "active"}
+        data = self.cleaned_data
+        return {"state": data["state"], "reason": data["reason"], "tier": data["tier"],
+                "overdue": data["overdue"]}

@@ -1,0 +1,235 @@
+"""Escalations (requests for help sent up the tiers) and the admin's routing rules.
+
+An escalation is one *step*: from one team to a higher one. Escalating further closes the step
+as ``escalated`` and opens a child step (``parent`` link) from the team that held it, so a chain
+reads origin → tier 2 → tier 3 … and every level keeps its own who and when. The state machine
+is in ``escalation/workflow.py``.
+
+Timestamps the jobs and scorecards read:
+- ``raised_at``, ``due_ack_at``, ``due_resolve_at`` (SLA clock from the target tier's hours);
+- ``acknowledged_at`` (set on acknowledge — or on a decision taken straight from ``open``);
+- ``resolved_at`` when the step closes: resolved, returned, or escalated further (filter by
+  ``state`` to tell them apart; "time to resolve" counts ``resolved`` and ``returned``);
+- ``stalled_at``: set by the stalled-escalation job, cleared by any action on the step.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from ideas.models import Idea
+from org.models import Team
+
+from . import workflow
+
+MAX_SPEND = Decimal("1000000000")
+spend_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_SPEND)]
+
+
+class Escalation(models.Model):
+    class Reason(models.TextChoices):
+        AUTHORITY = "authority", "Authority (spend or decision above our limit)"
+        RESOURCES = "resources", "Resources (people, time, equipment)"
+        KNOWLEDGE = "knowledge", "Knowledge (expertise we do not have)"
+        CROSS_TEAM = "cross_team", "Cross-team (needs another team)"
+
+    class State(models.TextChoices):
+        OPEN = workflow.OPEN, "Open"
+        ACKNOWLEDGED = workflow.ACKNOWLEDGED, "Acknowledged"
+        RESOLVED = workflow.RESOLVED, "Resolved"
+        RETURNED = workflow.RETURNED, "Returned"
+        ESCALATED = workflow.ESCALATED, "Escalated further"
+
+    ACTIVE_STATES = workflow.ACTIVE
+    DECIDED_STATES = (workflow.RESOLVED, workflow.RETURNED)
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="escalations")
+    from_team = models.ForeignKey(Team, on_delete=models.PROTECT,
+                                  related_name="escalations_raised")
+    to_team = models.ForeignKey(Team, on_delete=models.PROTECT,
+                                related_name="escalations_received")
+    parent = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="child",
+        help_text="The step this one continues when it was escalated further.")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    ask = models.TextField("what help is needed", max_length=5000)
+    requested_spend = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                          validators=spend_validators)
+    route_note = models.CharField(max_length=300, blank=True,
+                                  help_text="Why it went to this team (the rule that matched).")
+
+    state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="escalations_raised")
+    raised_at = models.DateTimeField(default=timezone.now, db_index=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    decision = models.TextField(blank=True, max_length=5000)
+    approved_spend = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                         validators=spend_validators)
+    due_ack_at = models.DateTimeField()
+    due_resolve_at = models.DateTimeField()
+    stalled_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [
+            models.Index(fields=["to_team", "state"]),
+            models.Index(fields=["from_team", "state"]),
+            models.Index(fields=["idea", "raised_at"]),
+            models.Index(fields=["state", "due_ack_at"], name="esc_state_due_ack_idx"),
+            models.Index(fields=["state", "due_resolve_at"], name="esc_state_due_resolve_idx"),
+            models.Index(fields=["resolved_at"], condition=models.Q(resolved_at__isnull=False),
+                         name="esc_resolved_at_idx"),
+        ]
+        constraints = [
+            # The one invariant everything else leans on: an idea is escalated once at a time.
+            models.UniqueConstraint(
+                fields=["idea"], condition=models.Q(state__in=list(workflow.ACTIVE)),
+                name="escalation_one_active_per_idea",
+                violation_error_message="This item already has an open escalation.",
+            ),
+            models.CheckConstraint(condition=~models.Q(from_team=models.F("to_team")),
+                                   name="escalation_not_to_itself"),
+            models.CheckConstraint(
+                condition=models.Q(requested_spend__isnull=True)
+                | models.Q(requested_spend__gte=0),
+                name="escalation_requested_spend_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(approved_spend__isnull=True)
+                | models.Q(approved_spend__gte=0),
+                name="escalation_approved_spend_not_negative"),
+            models.CheckConstraint(
+                condition=~models.Q(state__in=list(workflow.DECIDED)) | ~models.Q(decision=""),
+                name="escalation_decision_has_text"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=list(workflow.ACTIVE))
+                | models.Q(resolved_at__isnull=False),
+                name="escalation_closed_has_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Escalation #{self.pk}: idea {self.idea_id} to {self.to_team}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in workflow.ACTIVE
+
+    @property
+    def reason_label(self) -> str:
+        """The reason in one word or two (the choice label without its explanation)."""
+        return self.get_reason_display().split(" (")[0]
+
+    @property
+    def state_css(self) -> str:
+        return {workflow.OPEN: "chip-warn", workflow.ACKNOWLEDGED: "chip-brand",
+                workflow.RESOLVED: "chip-ok"}.get(self.state, "")
+
+    @property
+    def is_decided(self) -> bool:
+        return self.state in workflow.DECIDED
+
+    @property
+    def sla_due(self):
+        """The next deadline on the clock: acknowledge while open, resolve once acknowledged."""
+        if self.state == workflow.OPEN:
+            return self.due_ack_at
+        if self.state == workflow.ACKNOWLEDGED:
+            return self.due_resolve_at
+        return None
+
+    def sla(self, now=None) -> dict:
+        """SLA state for chips: {"code": ok|soon|overdue|met|missed|closed, "label", "css"}."""
+        now = now or timezone.now()
+        if self.is_active:
+            due = self.sla_due
+            what = "acknowledge" if self.state == workflow.OPEN else "resolve"
+            if due < now:
+                return {"code": "overdue", "css": "chip-bad", "due": due,
+                        "label": f"{what} overdue"}
+            start = self.raised_at if self.state == workflow.OPEN else (
+                self.acknowledged_at or self.raised_at)
+            window = max((due - start).total_seconds(), 1)
+            if (due - now).total_seconds() < window / 4:
+                return {"code": "soon", "css": "chip-warn", "due": due, "label": f"{what} soon"}
+            return {"code": "ok", "css": "chip-ok", "due": due, "label": f"{what} in time"}
+        if self.state in workflow.DECIDED and self.resolved_at:
+            if self.resolved_at <= self.due_resolve_at:
+                return {"code": "met", "css": "chip-ok", "due": None, "label": "SLA met"}
+            return {"code": "missed", "css": "chip-warn", "due": None, "label": "SLA missed"}
+        return {"code": "closed", "css": "", "due": None, "label": "passed on"}
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_active and self.sla_due < timezone.now()
+
+
+class RoutingRule(models.Model):
+    """Where an escalation goes, checked in ``order`` before the default (the parent team).
+
+    - ``category``: items of that SQDCP category go to ``to_team`` (e.g. Safety → Quality);
+    - ``spend``: a requested spend above the origin tier's authority limit goes to the lowest
+      ancestor whose tier limit covers it (no ``to_team``: the tree decides);
+    - ``cross_team``: escalations with the cross-team reason go to ``to_team`` (a support team).
+
+    ``from_team`` (optional) limits a rule to that team and the teams below it. A rule only
+    ever sends an escalation *up*: at escalation time a target that is not at a higher tier
+    than the escalating team is skipped and the next rule (or the parent) applies.
+    """
+
+    class Kind(models.TextChoices):
+        CATEGORY = "category", "By category"
+        SPEND = "spend", "By spend above the authority limit"
+        CROSS_TEAM = "cross_team", "Cross-team to a support team"
+
+    order = models.PositiveSmallIntegerField(default=100, help_text="Lower numbers are checked first.")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    category = models.CharField(max_length=10, choices=Idea.Category.choices, blank=True,
+                                help_text="For category rules.")
+    from_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        help_text="Only for escalations from this team and the teams below it (blank: any team).")
+    to_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="routing_rules",
+        help_text="Target team for category and cross-team rules (spend rules climb the tree).")
+    active = models.BooleanField(default=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="category") | ~models.Q(category=""),
+                name="routing_rule_category_named"),
+            models.CheckConstraint(
+                condition=models.Q(kind="spend", to_team__isnull=True)
+                | (~models.Q(kind="spend") & models.Q(to_team__isnull=False)),
+                name="routing_rule_target_by_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        scope = f" (from {self.from_team} and below)" if self.from_team_id else ""
+        if self.kind == self.Kind.CATEGORY:
+            return f"{self.get_category_display() or '?'} → {self.to_team}{scope}"
+        if self.kind == self.Kind.CROSS_TEAM:
+            return f"Cross-team → {self.to_team}{scope}"
+        return f"Spend above the authority limit → lowest tier that covers it{scope}"
+
+    def clean(self) -> None:
+        from .routing import rule_errors
+
+        errors = rule_errors(self)
+        if errors:
+            raise ValidationError(errors)

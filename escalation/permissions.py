@@ -1,0 +1,78 @@
+"""Who may raise and act on escalations. Pure predicates; views, API and services use them.
+
+| who                              | raise | acknowledge | resolve / return / escalate further |
+|----------------------------------|-------|-------------|-------------------------------------|
+| member of the idea's team        | yes   | –           | –                                   |
+| member of the target team        | –     | yes         | –                                   |
+| lead of the target team          | –     | yes         | yes                                 |
+| admin                            | yes   | –           | –                                   |
+| anyone else (incl. origin team)  | –     | –           | –                                   |
+
+Nobody acts on a step they raised themselves (a lead who is also a member of the team above
+— the linking pin — cannot acknowledge or answer their own request).
+
+Escalating *further* is a decision of the team that holds the escalation (its leads), never of
+the origin team. Seeing an escalation follows seeing its idea (``ideas_visible_to``): the teams
+on the chain may see a private item.
+"""
+
+from django.http import Http404
+
+from ideas.models import Idea
+from org.permissions import is_admin, is_lead, is_member
+
+from . import workflow
+from .models import Escalation
+
+
+def can_raise(user, idea: Idea) -> bool:
+    """Members of the item's team (and admins) escalate its problems."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_admin(user) or is_member(user, idea.team_id)
+
+
+def _answers_own_request(user, escalation: Escalation) -> bool:
+    """A lead who sits in the team above (the linking pin) never answers their own request."""
+    return escalation.raised_by_id == user.pk
+
+
+def can_acknowledge(user, escalation: Escalation) -> bool:
+    return (getattr(user, "is_authenticated", False)
+            and is_member(user, escalation.to_team_id)
+            and not _answers_own_request(user, escalation))
+
+
+def can_decide(user, escalation: Escalation) -> bool:
+    """Resolve, return or escalate further: the target team's leads."""
+    return (getattr(user, "is_authenticated", False) and is_lead(user, escalation.to_team_id)
+            and not _answers_own_request(user, escalation))
+
+
+def can_act(user, escalation: Escalation, action: str) -> bool:
+    if action == workflow.ACKNOWLEDGE:
+        return can_acknowledge(user, escalation)
+    return can_decide(user, escalation)
+
+
+def available_actions(user, escalation: Escalation) -> list[str]:
+    """The actions this user may take on this step now (for buttons)."""
+    return [a for a in workflow.allowed_actions(escalation.state)
+            if can_act(user, escalation, a)]
+
+
+def may_see_overview(user) -> bool:
+    from org.permissions import is_executive
+
+    return is_admin(user) or is_executive(user)
+
+
+def access_escalation(user, pk, queryset=None) -> Escalation:
+    """The escalation if the user may see its idea; 404 otherwise (nothing leaks)."""
+    from .selectors import escalations_visible_to
+
+    qs = queryset if queryset is not None else escalations_visible_to(user)
+    try:
+        return qs.get(pk=pk)
+    except (Escalation.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such escalation.")

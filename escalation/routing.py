@@ -1,0 +1,165 @@
+"""Where an escalation goes: the admin's routing rules in order, else the parent team.
+
+Used by the preview (page and API) and by the services that create escalations, so what the
+user previews is what they get. Rule kinds are described on ``RoutingRule``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from org.errors import DomainError
+from org.models import Team, Tier
+from org.selectors import team_ancestors, team_descendant_ids, top_tier
+
+
+@dataclass
+class Route:
+    to_team: Team
+    tier: Tier
+    note: str  # why this team, for the preview and the escalation's ``route_note``
+    rule_id: int | None
+    due_ack_at: datetime
+    due_resolve_at: datetime
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "to_team": {"id": self.to_team.pk, "name": self.to_team.name,
+                        "slug": self.to_team.slug},
+            "tier": {"level": self.tier.level, "name": self.tier.name,
+                     "authority_limit": str(self.tier.authority_limit),
+                     "sla_ack_hours": self.tier.sla_ack_hours,
+                     "sla_resolve_hours": self.tier.sla_resolve_hours},
+            "note": self.note,
+            "rule": self.rule_id,
+            "due_ack_at": self.due_ack_at.isoformat(),
+            "due_resolve_at": self.due_resolve_at.isoformat(),
+            "warnings": list(self.warnings),
+        }
+
+
+def due_times(tier: Tier, start: datetime) -> tuple[datetime, datetime]:
+    """The SLA clock runs in calendar hours from when the escalation was raised."""
+    return (start + timedelta(hours=tier.sla_ack_hours),
+            start + timedelta(hours=tier.sla_resolve_hours))
+
+
+def check_can_escalate_from(team: Team) -> None:
+    top = top_tier()
+    if team.parent_id is None or (top is not None and team.tier.level >= top.level):
+        raise DomainError(
+            f"{team.name} is at the top tier: there is no higher team to escalate to — "
+            "this is where the decision is made.", code="top_tier")
+
+
+def effective_spend(requested: Decimal | None, idea) -> Decimal | None:
+    """The spend routing looks at: what was asked for, else what the item says it needs."""
+    return requested if requested is not None else idea.required_spend
+
+
+def plan_route(*, origin: Team, idea, reason: str, spend: Decimal | None,
+               now: datetime | None = None, rules=None) -> Route:
+    """The team an escalation from ``origin`` goes to, with the SLA due times.
+
+    Raises DomainError when ``origin`` is at the top tier. ``rules`` (active RoutingRules in
+    order, with ``to_team__tier``) may be passed to share one query across several routes."""
+    from .models import RoutingRule
+
+    check_can_escalate_from(origin)
+    now = now or timezone.now()
+    ancestors = [t for t in team_ancestors(origin) if t.active]  # nearest first
+    if not ancestors:  # pragma: no cover - every non-root team has an active parent
+        raise DomainError(f"{origin.name} has no active team above it to escalate to.")
+    scope_ids = {origin.pk} | {t.pk for t in ancestors}
+    if rules is None:
+        rules = RoutingRule.objects.filter(active=True).select_related("to_team__tier")
+    warnings: list[str] = []
+
+    def usable(team: Team | None) -> bool:
+        return bool(team and team.active and team.pk != origin.pk
+                    and team.tier.level > origin.tier.level)
+
+    for rule in rules:
+        if rule.from_team_id and rule.from_team_id not in scope_ids:
+            continue
+        target, note = None, ""
+        if rule.kind == RoutingRule.Kind.CATEGORY and rule.category == idea.category:
+            target = rule.to_team
+            note = f"{idea.get_category_display()} items go to {target.name} (routing rule)."
+        elif rule.kind == RoutingRule.Kind.CROSS_TEAM and reason == "cross_team":
+            target = rule.to_team
+            note = f"Cross-team requests go to {target.name} (routing rule)."
+        elif (rule.kind == RoutingRule.Kind.SPEND and spend is not None
+              and spend > origin.tier.authority_limit):
+            target = next((t for t in ancestors if t.tier.authority_limit >= spend), None)
+            if target is None:
+                target = ancestors[-1]
+                warnings.append(
+                    f"A spend of {spend:,.0f} is above every tier's authority limit; it goes to "
+                    f"the top ({target.name}).")
+            note = (f"A spend of {spend:,.0f} is above {origin.tier.name}'s limit of "
+                    f"{origin.tier.authority_limit:,.0f}; {target.tier.name} (limit "
+                    f"{target.tier.authority_limit:,.0f}) is the lowest tier that covers it.")
+        if usable(target):
+            return _route(target, note, rule.pk, now, warnings, spend)
+    parent = ancestors[0]
+    return _route(parent, f"{parent.name} is the team {origin.name} reports to.", None, now,
+                  warnings, spend)
+
+
+def _route(target: Team, note: str, rule_id, now, warnings, spend) -> Route:
+    ack, resolve = due_times(target.tier, now)
+    if spend is not None and spend > target.tier.authority_limit and target.parent_id:
+        warnings.append(
+            f"{target.name} may approve up to {target.tier.authority_limit:,.0f}; for a spend "
+            f"of {spend:,.0f} it will have to escalate further.")
+    return Route(to_team=target, tier=target.tier, note=note, rule_id=rule_id,
+                 due_ack_at=ack, due_resolve_at=resolve, warnings=warnings)
+
+
+def rule_errors(rule) -> dict[str, list[str]]:
+    """What is wrong with a routing rule (the admin form shows it): {field: [messages]}."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name, message):
+        errors.setdefault(name, []).append(message)
+
+    kind = rule.kind
+    target = Team.objects.select_related("tier").filter(pk=rule.to_team_id).first() \
+        if rule.to_team_id else None
+    source = Team.objects.select_related("tier").filter(pk=rule.from_team_id).first() \
+        if rule.from_team_id else None
+    if kind == "category" and not rule.category:
+        add("category", "Choose the category this rule routes.")
+    if kind != "category" and rule.category:
+        add("category", "Only category rules name a category.")
+    if kind == "spend":
+        if target is not None:
+            add("to_team", "A spend rule has no fixed target: it climbs to the lowest tier whose "
+                           "authority limit covers the spend. Leave the team empty.")
+        return errors
+    if target is None:
+        if kind in ("category", "cross_team"):
+            add("to_team", "Choose the team this rule sends escalations to.")
+        return errors
+    if not target.active:
+        add("to_team", f"{target.name} is inactive: a rule cannot route to it.")
+    lowest = Tier.objects.order_by("level").values_list("level", flat=True).first()
+    if source is None:
+        if lowest is not None and target.tier.level <= lowest:
+            add("to_team", f"{target.name} is at the lowest tier: a rule to it would route "
+                           "sideways or down the tree for every team.")
+        return errors
+    if source.pk == target.pk:
+        add("to_team", "A rule cannot route a team to itself.")
+    elif Team.objects.filter(pk=target.pk,
+                             id__in=team_descendant_ids(source.pk)).exists():
+        add("to_team", f"{target.name} sits below {source.name}: a rule cannot route down the "
+                       "tree.")
+    elif target.tier.level <= source.tier.level:
+        add("to_team", f"{target.name} (tier {target.tier.level}) is not above {source.name} "
+                       f"(tier {source.tier.level}): escalations go up the tiers.")
+    return errors

@@ -1,0 +1,335 @@
+"""Escalation pages: escalate (with the routing preview), the inbox, the detail page and the
+executive overview. Thin: input through forms, rules in services, reads in selectors."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ideas.permissions import access_idea
+from org.errors import DomainError
+from org.selectors import user_led_team_ids, user_team_ids
+
+from . import selectors, services, workflow
+from .forms import ACTION_FORMS, EscalateForm, InboxFilterForm
+from .permissions import access_escalation, can_raise, may_see_overview
+
+PAGE_SIZE = 50
+
+
+def _apply_error(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def _idea_for(request) -> int:
+    raw = request.GET.get("idea") or request.POST.get("idea") or ""
+    if not raw.isdigit():
+        raise DomainError("Choose the item to escalate.")
+    return int(raw)
+
+
+# ---------------------------------------------------------------- escalate (new)
+
+
+def _preview(request, idea, data) -> dict:
+    """{"route": Route | None, "error": str} for the form's current values."""
+    try:
+        route = services.escalation_preview(
+            idea_id=idea.pk, actor=request.user, reason=data.get("reason") or "",
+            requested_spend=data.get("requested_spend") or None)
+    except DomainError as exc:
+        return {"route": None, "error": exc.message}
+    return {"route": route, "error": ""}
+
+
+def _new_context(request, idea, form, preview) -> dict:
+    limit = idea.team.tier.authority_limit
+    return {
+        "idea": idea, "form": form, "preview": preview,
+        "over_limit": idea.required_spend is not None and idea.required_spend > limit,
+        "limit": limit,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def escalation_new(request: HttpRequest) -> HttpResponse:
+    """The escalate form: reason, the ask, requested spend, and where it will go."""
+    try:
+        idea_id = _idea_for(request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("escalation:inbox")
+    idea = access_idea(request.user, idea_id)
+    if not can_raise(request.user, idea):
+        raise PermissionDenied(f"Only members of {idea.team.name} can escalate its items.")
+    active = selectors.active_escalation_of(idea.pk)
+    if active is not None:
+        messages.info(request, f"This item is already escalated to {active.to_team.name}.")
+        return redirect("escalation:detail", pk=active.pk)
+
+    if request.method == "GET":
+        over = idea.required_spend is not None and \
+            idea.required_spend > idea.team.tier.authority_limit
+        initial = {"requested_spend": idea.required_spend,
+                   "reason": "authority" if over else ""}
+        form = EscalateForm(initial=initial)
+        preview = _preview(request, idea, initial)
+        if preview["route"]:
+            form.initial["expected_to_team"] = preview["route"].to_team.pk
+        return render(request, "escalation/new.html",
+                      _new_context(request, idea, form, preview))
+
+    form = EscalateForm(request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        if "preview" not in request.POST:
+            try:
+                escalation = services.escalation_raise(
+                    idea_id=idea.pk, actor=request.user, reason=data["reason"], ask=data["ask"],
+                    requested_spend=data["requested_spend"],
+                    expected_to_team_id=data["expected_to_team"])
+            except DomainError as exc:
+                _apply_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(
+                    request, f"Escalated to {escalation.to_team.name}. Their leads are told; "
+                             "you will hear when it is acknowledged and decided.")
+                return redirect("escalation:detail", pk=escalation.pk)
+        else:
+            status = 200
+    preview = _preview(request, idea, {
+        "reason": request.POST.get("reason", ""),
+        "requested_spend": getattr(form, "cleaned_data", {}).get("requested_spend")})
+    if preview["route"]:
+        data = form.data.copy()
+        data["expected_to_team"] = preview["route"].to_team.pk
+        form.data = data
+    return render(request, "escalation/new.html", _new_context(request, idea, form, preview),
+                  status=status)
+
+
+@require_GET
+def escalation_preview(request: HttpRequest) -> HttpResponse:
+    """The routing preview fragment, refreshed as the form changes (htmx)."""
+    try:
+        idea_id = _idea_for(request)
+    except DomainError:
+        return redirect("escalation:inbox")
+    if not request.htmx:
+        return redirect(f"{reverse('escalation:new')}?idea={idea_id}")
+    idea = access_idea(request.user, idea_id)
+    form = EscalateForm(request.GET)
+    form.is_valid()
+    spend_errors = form.errors.get("requested_spend")
+    if spend_errors:
+        preview = {"route": None, "error": spend_errors[0]}
+    else:
+        preview = _preview(request, idea, {"reason": request.GET.get("reason", ""),
+                                           "requested_spend": form.cleaned_data.get(
+                                               "requested_spend")})
+    return render(request, "escalation/new.html#preview",
+                  {"idea": idea, "preview": preview, "oob_id": "id_expected_to_team"})
+
+
+# ---------------------------------------------------------------- inbox
+
+
+def _decorate(user, rows: list) -> list:
+    """Chains (one query for the page) and the actions each row offers this user."""
+    chains = selectors.chains_for(rows)
+    team_ids, led_ids = user_team_ids(user), user_led_team_ids(user)
+    for esc in rows:
+        esc.chain = chains.get(esc.pk, [esc])
+        own = esc.raised_by_id == user.pk  # nobody answers their own request
+        esc.actions = [] if own else [
+            a for a in workflow.allowed_actions(esc.state)
+            if (esc.to_team_id in team_ids if a == workflow.ACKNOWLEDGE
+                else esc.to_team_id in led_ids)]
+        esc.sla_info = esc.sla()
+    return rows
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Escalations sent to my teams, the next SLA deadline first."""
+    data = request.GET.copy()
+    data.setdefault("state", "active")  # the default view: what still needs an answer
+    form = InboxFilterForm(data)
+    qs = selectors.inbox(request.user, **form.filters())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _decorate(request.user, list(page.object_list))
+    context = {"form": form, "page": page, "rows": rows,
+               "has_teams": bool(user_team_ids(request.user)),
+               "may_overview": may_see_overview(request.user)}
+    if request.htmx and request.htmx.target == "inbox-list":
+        return render(request, "escalation/inbox.html#list", context)
+    return render(request, "escalation/inbox.html", context)
+
+
+# ---------------------------------------------------------------- detail and actions
+
+
+def _detail_context(request, escalation, *, forms=None, further_preview=None) -> dict:
+    user = request.user
+    [escalation] = _decorate(user, [escalation])
+    forms = forms or {}
+    action_forms = {}
+    for action in escalation.actions:
+        if action in ACTION_FORMS:
+            form_class = ACTION_FORMS[action]
+            action_forms[action] = forms.get(action) or form_class(
+                auto_id=f"id_{action}_%s", initial={"ask": ""})
+    if further_preview is None and workflow.ESCALATE in escalation.actions:
+        further_preview = _further_preview(request, escalation, {})
+    return {"esc": escalation, "idea": escalation.idea, "action_forms": action_forms,
+            "further_preview": further_preview}
+
+
+def _further_preview(request, escalation, data) -> dict:
+    try:
+        route = services.escalation_further_preview(
+            escalation_id=escalation.pk, actor=request.user, reason=data.get("reason") or "",
+            requested_spend=data.get("requested_spend") or None)
+    except DomainError as exc:
+        return {"route": None, "error": exc.message}
+    return {"route": route, "error": ""}
+
+
+def _load(request, pk):
+    return access_escalation(request.user, pk, selectors.with_row_data(
+        selectors.escalations_visible_to(request.user)))
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = _load(request, pk)
+    return render(request, "escalation/detail.html", _detail_context(request, escalation))
+
+
+@require_GET
+def further_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where escalating further would go (fragment for the inbox's small form)."""
+    escalation = _load(request, pk)
+    if not request.htmx:
+        return redirect("escalation:detail", pk=escalation.pk)
+    preview = _further_preview(request, escalation, request.GET)
+    return render(request, "escalation/new.html#preview",
+                  {"preview": preview, "further": True,
+                   "oob_id": "id_escalate_expected_to_team" if request.GET.get("oob") else ""})
+
+
+def _next_url(request, escalation) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return reverse("escalation:detail", args=[escalation.pk])
+
+
+def _row_response(request, pk, *, error: str = "", form=None, open_action="", status=200):
+    escalation = _load(request, pk)
+    [escalation] = _decorate(request.user, [escalation])
+    escalation.error = error
+    escalation.failed_form, escalation.open_action = form, open_action
+    return render(request, "escalation/inbox.html#row", {"esc": escalation}, status=status)
+
+
+@require_POST
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = _load(request, pk)
+    try:
+        services.escalation_acknowledge(escalation_id=escalation.pk, actor=request.user)
+    except DomainError as exc:
+        if request.htmx:
+            return _row_response(request, pk, error=exc.message, status=exc.status_code)
+        messages.error(request, exc.message)
+        return redirect(_next_url(request, escalation))
+    if request.htmx:
+        return _row_response(request, pk)
+    messages.success(request, f"Acknowledged: {escalation.to_team.name} has it.")
+    return redirect(_next_url(request, escalation))
+
+
+def _decision_view(request, pk: int, action: str) -> HttpResponse:
+    escalation = _load(request, pk)
+    form = ACTION_FORMS[action](request.POST, auto_id=f"id_{action}_%s")
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == workflow.RESOLVE:
+                done = services.escalation_resolve(
+                    escalation_id=escalation.pk, actor=request.user, decision=data["decision"],
+                    approved_spend=data["approved_spend"])
+                text = f"Resolved. The decision went back to {escalation.from_team.name}."
+            elif action == workflow.RETURN:
+                done = services.escalation_return(
+                    escalation_id=escalation.pk, actor=request.user, decision=data["decision"])
+                text = f"Returned to {escalation.from_team.name} with your guidance."
+            else:
+                done = services.escalation_escalate_further(
+                    escalation_id=escalation.pk, actor=request.user, ask=data["ask"],
+                    reason=data["reason"], requested_spend=data["requested_spend"],
+                    expected_to_team_id=data["expected_to_team"])
+                text = f"Escalated further to {done.to_team.name}."
+        except DomainError as exc:
+            _apply_error(form, exc)
+            status = exc.status_code
+        else:
+            if request.htmx:
+                return _row_response(request, pk)
+            messages.success(request, text)
+            if action == workflow.ESCALATE:
+                return redirect("escalation:detail", pk=done.pk)
+            return redirect(_next_url(request, escalation))
+    if request.htmx:
+        return _row_response(request, pk, form=form, open_action=action, status=status)
+    context = _detail_context(request, escalation, forms={action: form})
+    context["open_action"] = action
+    if action not in context["action_forms"]:  # refused outright (not allowed / too late)
+        context["error"] = next(iter(form.errors.get("__all__", [])), "")
+    return render(request, "escalation/detail.html", context, status=status)
+
+
+@require_POST
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decision_view(request, pk, workflow.RESOLVE)
+
+
+@require_POST
+def return_(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decision_view(request, pk, workflow.RETURN)
+
+
+@require_POST
+def escalate_further(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decision_view(request, pk, workflow.ESCALATE)
+
+
+# ---------------------------------------------------------------- executive overview
+
+
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """Every open escalation (stalled and overdue first), counts per tier × state, and the
+    median times to acknowledge and resolve per tier over 30 days. Executives and admins."""
+    if not may_see_overview(request.user):
+        raise PermissionDenied("The escalation overview is for executives and administrators.")
+    page = Paginator(selectors.overview_rows(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    rows = list(page.object_list)
+    for esc in rows:
+        esc.sla_info = esc.sla()
+    return render(request, "escalation/overview.html", {
+        "page": page, "rows": rows,
+        "counts": selectors.tier_state_counts(request.user),
+        "medians": selectors.sla_medians(request.user),
+    })
+

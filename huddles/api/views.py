@@ -1,0 +1,319 @@
+"""Boards, huddles, SQDC days and display links under /api/v1/. Thin: services for writes,
+selectors for reads. Display links give no API access: the API knows only logged-in users."""
+
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from org.models import Team
+from org.permissions import is_admin
+
+from .. import services
+from ..models import DisplayLink, Huddle, SqdcDay
+from ..selectors import (
+    BoardFilters,
+    board_settings_of,
+    board_state_for_team,
+    build_board,
+    discussed_visible_to,
+    display_links_visible_to,
+    huddle_today,
+    huddles_visible_to,
+    letters_for,
+    sqdc_days_visible_to,
+    sqdc_for_day,
+)
+from .serializers import (
+    AttendanceSerializer,
+    BoardListSerializer,
+    BoardSerializer,
+    BoardSettingsInputSerializer,
+    BoardSettingsSerializer,
+    CardSerializer,
+    DiscussedSerializer,
+    DisplayLinkCreatedSerializer,
+    DisplayLinkInputSerializer,
+    DisplayLinkSerializer,
+    HuddleEndSerializer,
+    HuddleSerializer,
+    HuddleStartSerializer,
+    HuddleUpdateSerializer,
+    MoveInputSerializer,
+    MoveResultSerializer,
+    SqdcDayInputSerializer,
+    SqdcDaySerializer,
+)
+
+TEAM_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
+                           description="The team's id.")
+BOARD_FILTERS = [
+    OpenApiParameter("owner", OpenApiTypes.STR, description="A user id, or 'none'."),
+    OpenApiParameter("category", OpenApiTypes.STR),
+    OpenApiParameter("kind", OpenApiTypes.STR),
+]
+
+
+def _etag_matches(request, etag: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    return etag in [t.strip().removeprefix("W/") for t in header.split(",") if t.strip()]
+
+
+class BoardViewSet(viewsets.ViewSet):
+    """A team's board: columns with cards (only items the caller may see), WIP limits, the
+    version to send back with a move, today's SQDC letters."""
+
+    def _team(self, pk) -> Team:
+        team = (Team.objects.select_related("tier", "board_settings")
+                .filter(pk=pk).first() if str(pk).isdigit() else None)
+        if team is None or not (team.active or is_admin(self.request.user)):
+            raise Http404("No such board.")
+        return team
+
+    def _payload(self, team: Team, filters: BoardFilters, etag: str) -> dict:
+        today = timezone.localdate()
+        huddle = huddle_today(team, today)
+        discussed = ({i.pk for i in huddle.discussed.all()} if huddle and huddle.is_open
+                     else frozenset())
+        board = build_board(team, viewer=self.request.user, filters=filters,
+                            discussed_ids=discussed, today=today)
+        letters = letters_for(board.settings, sqdc_for_day([team.pk], today).get(team.pk, {}))
+        return {"team": team, "version": etag.strip('"'), "today": today,
+                "settings": board.settings, "columns": board.columns,
+                "escalated": board.escalated,
+                "sqdc": [{"category": x.category, "status": x.status, "note": x.note}
+                         for x in letters]}
+
+    def _etag(self, team: Team, filters: BoardFilters) -> str:
+        state = board_state_for_team(team.slug)
+        return state.etag(viewer=f"u{self.request.user.pk}", today=timezone.localdate(),
+                          extra="api?" + str(sorted(filters.as_query().items())))
+
+    @extend_schema(responses=BoardListSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        teams = Team.objects.filter(active=True).select_related("tier").order_by(
+            "-tier__level", "name")
+        return Response(BoardListSerializer(teams, many=True).data)
+
+    @extend_schema(parameters=[TEAM_ID, *BOARD_FILTERS], responses={
+        200: BoardSerializer, 304: OpenApiResponse(description="Unchanged since If-None-Match.")})
+    def retrieve(self, request: Request, pk=None) -> Response:
+        team = self._team(pk)
+        filters = BoardFilters.from_query(request.query_params)
+        etag = self._etag(team, filters)
+        if _etag_matches(request, etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        data = BoardSerializer(self._payload(team, filters, etag)).data
+        return Response(data, headers={"ETag": etag, "Cache-Control": "no-cache, private"})
+
+    @extend_schema(parameters=[TEAM_ID], request=MoveInputSerializer, responses={
+        200: MoveResultSerializer,
+        409: OpenApiResponse(description="The card changed since the board loaded, or the "
+                                         "workflow does not allow this move from its state.")})
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk=None) -> Response:
+        """Moves a card: {"idea", "to", "version"} (+ "reason" / "learning" when the workflow
+        asks for them). 409 when the version is stale."""
+        team = self._team(pk)
+        data = MoveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        services.board_move(team=team, idea_id=d["idea"], to=d["to"], actor=request.user,
+                            version=d["version"], reason=d.get("reason", ""),
+                            learning=d.get("learning", ""))
+        filters = BoardFilters()
+        etag = self._etag(team, filters)
+        payload = self._payload(team, filters, etag)
+        card = next((c for col in payload["columns"] for c in col.cards
+                     if c.idea.pk == d["idea"]), None)
+        return Response({
+            "card": CardSerializer(card).data if card else None,
+            "board_version": payload["version"],
+        })
+
+    @extend_schema(parameters=[TEAM_ID], methods=["GET"], responses=BoardSettingsSerializer)
+    @extend_schema(parameters=[TEAM_ID], methods=["PATCH"], request=BoardSettingsInputSerializer,
+                   responses=BoardSettingsSerializer)
+    @action(detail=True, methods=["get", "patch"], url_path="settings")
+    def board_settings(self, request: Request, pk=None) -> Response:
+        """WIP limits, done window, wall refresh; leads change them (People letter: admins)."""
+        team = self._team(pk)
+        if request.method == "GET":
+            return Response(BoardSettingsSerializer(board_settings_of(team)).data)
+        data = BoardSettingsInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        settings = services.board_settings_update(team=team, actor=request.user,
+                                                  **data.validated_data)
+        return Response(BoardSettingsSerializer(settings).data)
+
+
+class HuddleFilter(filters.FilterSet):
+    date = filters.DateFromToRangeFilter(help_text="date_after / date_before (inclusive).")
+    open = filters.BooleanFilter(field_name="ended_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Huddle
+        fields = ["team", "date", "open"]
+
+
+class HuddleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Huddles of the caller's teams and of the teams below them. Members of the team start,
+    tick attendance, mark discussed items and end; leads correct ended ones."""
+
+    serializer_class = HuddleSerializer
+    filterset_class = HuddleFilter
+    ordering_fields = ["date", "started_at"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return huddles_visible_to(self.request.user).prefetch_related("attendees").order_by(
+            "-date", "-started_at")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "discussed": getattr(self, "_discussed", {})}
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        self._discussed = discussed_visible_to(request.user, rows)
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def _out(self, huddle: Huddle, code=status.HTTP_200_OK) -> Response:
+        huddle = self.get_queryset().get(pk=huddle.pk)
+        self._discussed = discussed_visible_to(self.request.user, [huddle])
+        return Response(self.get_serializer(huddle).data, status=code)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return self._out(self.get_object())
+
+    @extend_schema(request=HuddleStartSerializer, responses={201: HuddleSerializer})
+    def create(self, request: Request) -> Response:
+        """Starts today's huddle of a team (409 when one is already running)."""
+        data = HuddleStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        huddle = services.huddle_start(team=data.validated_data["team"], actor=request.user)
+        return self._out(huddle, status.HTTP_201_CREATED)
+
+    @extend_schema(request=HuddleUpdateSerializer, responses=HuddleSerializer)
+    def partial_update(self, request: Request, pk=None) -> Response:
+        huddle = self.get_object()
+        data = HuddleUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.huddle_update(huddle_id=huddle.pk, actor=request.user, **data.validated_data)
+        return self._out(huddle)
+
+    @extend_schema(request=AttendanceSerializer, responses=HuddleSerializer)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request: Request, pk=None) -> Response:
+        """Ticks a team member as present (or not): {"user": id, "present": true}."""
+        huddle = self.get_object()
+        data = AttendanceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.huddle_set_attendance(huddle_id=huddle.pk, actor=request.user,
+                                       user_id=data.validated_data["user"],
+                                       present=data.validated_data["present"])
+        return self._out(huddle)
+
+    @extend_schema(request=DiscussedSerializer, responses=HuddleSerializer)
+    @action(detail=True, methods=["post"])
+    def discussed(self, request: Request, pk=None) -> Response:
+        """Marks an item of the team's board as discussed: {"idea": id, "discussed": true}."""
+        huddle = self.get_object()
+        data = DiscussedSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.huddle_mark_discussed(huddle_id=huddle.pk, actor=request.user,
+                                       idea_id=data.validated_data["idea"],
+                                       discussed=data.validated_data["discussed"])
+        return self._out(huddle)
+
+    @extend_schema(request=HuddleEndSerializer, responses=HuddleSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk=None) -> Response:
+        huddle = self.get_object()
+        data = HuddleEndSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.huddle_end(huddle_id=huddle.pk, actor=request.user,
+                            notes=data.validated_data.get("notes"))
+        return self._out(huddle)
+
+
+class SqdcDayFilter(filters.FilterSet):
+    date = filters.DateFromToRangeFilter(help_text="date_after / date_before (inclusive).")
+
+    class Meta:
+        model = SqdcDay
+        fields = ["team", "date", "category", "status"]
+
+
+class SqdcDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """SQDC letters by team, day and category. POST sets one (creating or replacing it)."""
+
+    serializer_class = SqdcDaySerializer
+    filterset_class = SqdcDayFilter
+    ordering_fields = ["date", "team", "category"]
+
+    def get_queryset(self):
+        return sqdc_days_visible_to(self.request.user).order_by("-date", "team_id", "category")
+
+    @extend_schema(request=SqdcDayInputSerializer, responses={200: SqdcDaySerializer,
+                                                               201: SqdcDaySerializer})
+    def create(self, request: Request) -> Response:
+        """Sets a letter: red needs a note; no future dates; members set today, leads also
+        correct past days. Answers 201 when the letter was new, 200 when it was replaced."""
+        data = SqdcDayInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        existed = SqdcDay.objects.filter(team=d["team"], date=d["date"],
+                                         category=d["category"]).exists()
+        row = services.sqdc_set(team=d["team"], day=d["date"], category=d["category"],
+                                status=d["status"], note=d["note"], actor=request.user)
+        row = self.get_queryset().get(pk=row.pk)
+        return Response(SqdcDaySerializer(row).data,
+                        status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+
+class DisplayLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         viewsets.GenericViewSet):
+    """Read-only wall-screen links of the teams the caller leads. The link's URL (with its
+    key) is answered once, on creation: only a hash of the key is stored."""
+
+    serializer_class = DisplayLinkSerializer
+    filterset_fields = ["team"]
+
+    def get_queryset(self):
+        return display_links_visible_to(self.request.user).order_by("-created_at", "-id")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(request=DisplayLinkInputSerializer, responses={201: DisplayLinkCreatedSerializer})
+    def create(self, request: Request) -> Response:
+        data = DisplayLinkInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        link, key = services.display_link_create(team=d["team"], actor=request.user,
+                                                 label=d["label"],
+                                                 expires_at=d.get("expires_at"))
+        link = DisplayLink.objects.select_related("team", "created_by").get(pk=link.pk)
+        link.url = request.build_absolute_uri(
+            reverse("huddles:wall", args=[link.team.slug]) + "?" + urlencode({"key": key}))
+        return Response(DisplayLinkCreatedSerializer(link, context=self.get_serializer_context())
+                        .data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=DisplayLinkSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk=None) -> Response:
+        link = self.get_object()
+        services.display_link_revoke(link_id=link.pk, actor=request.user)
+        link = self.get_queryset().get(pk=link.pk)
+        return Response(self.get_serializer(link).data)

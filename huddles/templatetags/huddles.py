@@ -1,0 +1,17 @@
+"""Template helpers for boards."""
+
+from django import template
+
+from ..links import escalate_url_pattern, idea_url_pattern
+
+register = template.Library()
+
+
+@register.filter
+def idea_url(idea_id) -> str:
+    return idea_url_pattern().format(idea_id)
+
+
+@register.filter
+def escalate_url(idea_id) -> str:
+    return escalate_url_pattern().format(idea_id)

@@ -1,0 +1,148 @@
+"""/api/v1/ideas/: the same services, selectors and permission rules as the pages."""
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from org.errors import Forbidden
+
+from .. import selectors, services
+from ..filters import IdeaFilterForm
+from ..models import Comment, Idea
+from ..permissions import can_assign
+from .serializers import (
+    IdeaCommentInputSerializer,
+    IdeaCommentSerializer,
+    IdeaDetailSerializer,
+    IdeaInputSerializer,
+    IdeaSerializer,
+    TransitionInputSerializer,
+)
+
+FILTER_PARAMS = [
+    OpenApiParameter(name, str, description=text) for name, text in [
+        ("q", "Full-text search"), ("team", "Team id"), ("mine", "true: my teams only"),
+        ("status", "new, in_progress, done, declined, parked, open or closed (repeat or comma)"),
+        ("kind", "problem or idea"), ("category", "safety, quality, delivery, cost, people"),
+        ("priority", "low, normal, high"), ("owner", "User id, me or none"),
+        ("reporter", "User id, me or none"), ("label", "Label name"),
+        ("aging", "true: aging-flagged only"), ("escalated", "true: has an escalation"),
+        ("attention", "true: new or aging"),
+        ("sort", "-created, created, -activity, activity, priority, title, relevance"),
+    ]
+]
+
+
+class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = IdeaSerializer
+    filter_backends: list = []  # the one filter set: ideas.filters.IdeaFilterForm
+
+    def _filters(self) -> dict:
+        params = self.request.query_params.copy()
+        for flag in ("mine", "aging", "escalated", "attention", "private"):
+            if params.get(flag, "").lower() in ("false", "0", "no"):
+                params.pop(flag)
+        form = IdeaFilterForm(params, user=self.request.user)
+        if not form.is_valid():
+            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        return form.cleaned_data
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.idea_list(self.request.user, self._filters())
+        return selectors.with_list_data(selectors.ideas_visible_to(self.request.user))
+
+    def get_serializer_class(self):
+        return IdeaDetailSerializer if self.action == "retrieve" else IdeaSerializer
+
+    def _show(self, idea_id: int, code=status.HTTP_200_OK) -> Response:
+        idea = selectors.with_list_data(selectors.ideas_visible_to(self.request.user)).get(
+            pk=idea_id)
+        return Response(IdeaDetailSerializer(idea, context=self.get_serializer_context()).data,
+                        status=code)
+
+    def retrieve(self, request: Request, pk=None) -> Response:
+        qs = self.get_queryset().prefetch_related("attachments__uploaded_by", "watchers")
+        idea = selectors.access_idea_in(request.user, pk, qs)
+        return Response(IdeaDetailSerializer(idea, context=self.get_serializer_context()).data)
+
+    @extend_schema(parameters=FILTER_PARAMS)
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=IdeaInputSerializer, responses={201: IdeaDetailSerializer})
+    def create(self, request: Request) -> Response:
+        data = IdeaInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        fields.pop("version", None)
+        if fields.get("owner") is not None and not can_assign(
+                request.user, Idea(team=fields["team"], reporter=request.user)):
+            raise Forbidden("Only the team's leads can assign an owner.")
+        with transaction.atomic():
+            labels = services.labels_resolve(fields.pop("labels", []))
+            idea = services.idea_create(actor=request.user, labels=labels, **fields)
+        return self._show(idea.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=IdeaInputSerializer, responses=IdeaDetailSerializer)
+    def update(self, request: Request, pk=None, partial: bool = False) -> Response:
+        idea = selectors.access_idea_in(request.user, pk)
+        data = IdeaInputSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        version = fields.pop("version", None)
+        labels = fields.pop("labels", None)
+        owner_given = "owner" in fields
+        owner = fields.pop("owner", None)
+        with transaction.atomic():
+            if labels is not None:
+                labels = services.labels_resolve(labels)
+            services.idea_update(idea_id=idea.pk, actor=request.user, expected_version=version,
+                                 labels=labels, **fields)
+            if owner_given and (owner.pk if owner else None) != idea.owner_id:
+                services.idea_assign(idea_id=idea.pk, owner=owner, actor=request.user)
+        return self._show(idea.pk)
+
+    @extend_schema(request=IdeaInputSerializer, responses=IdeaDetailSerializer)
+    def partial_update(self, request: Request, pk=None) -> Response:
+        return self.update(request, pk=pk, partial=True)
+
+    @extend_schema(request=TransitionInputSerializer, responses=IdeaDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk=None) -> Response:
+        """Moves the item: 400 with field errors (reason, learning), 403 if you may not move
+        it, 409 if the move is not allowed from its status (the allowed ones are named)."""
+        idea = selectors.access_idea_in(request.user, pk)
+        data = TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        services.idea_transition(
+            idea_id=idea.pk, to=v["to"], actor=request.user, reason=v.get("reason", ""),
+            learning=v.get("learning", ""), expected_version=v.get("version"),
+            result=v.get("result"), actual_money_per_year=v.get("actual_money_per_year"),
+            actual_hours_per_year=v.get("actual_hours_per_year"),
+            actual_benefit=v.get("actual_benefit"))
+        return self._show(idea.pk)
+
+    @extend_schema(methods=["GET"], responses=IdeaCommentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=IdeaCommentInputSerializer,
+                   responses={201: IdeaCommentSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request: Request, pk=None) -> Response:
+        idea = selectors.access_idea_in(request.user, pk)
+        if request.method == "POST":
+            data = IdeaCommentInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            comment = services.comment_create(idea_id=idea.pk, actor=request.user,
+                                              text=data.validated_data["text"])
+            comment = (Comment.objects.select_related("author").prefetch_related("mentions")
+                       .get(pk=comment.pk))
+            return Response(IdeaCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        qs = (Comment.objects.filter(idea=idea).select_related("author")
+              .prefetch_related("mentions").order_by("created_at", "id"))
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(IdeaCommentSerializer(page, many=True).data)

@@ -1,0 +1,433 @@
+"""The idea pages: list (+ CSV), quick form, item page with its actions, learning library.
+
+Views stay thin: forms validate, services change, selectors read. One view serves a page and
+its htmx fragment (``"ideas/page.html#fragment"``)."""
+
+import csv
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from org.errors import DomainError
+
+from . import selectors, services, workflow
+from .filters import IdeaFilterForm, LearningFilterForm
+from .forms import AssignForm, AttachmentForm, CommentForm, IdeaForm, TransitionForm
+from .models import Attachment, Idea
+from .permissions import (
+    access_idea,
+    can_assign,
+    can_attach,
+    can_comment,
+    can_delete_attachment,
+    can_edit,
+    can_transition,
+)
+from .registry import card_badges, idea_panels
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def _apply_error(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def _page_size(request) -> int:
+    try:
+        size = int(request.GET.get("page_size", PAGE_SIZES[0]))
+    except (TypeError, ValueError):
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+# ---------------------------------------------------------------- list and export
+
+
+def _filtered(request) -> tuple[IdeaFilterForm, dict]:
+    form = IdeaFilterForm(request.GET or None, user=request.user)
+    if form.is_bound:
+        form.is_valid()  # invalid parameters are shown and ignored; the valid ones apply
+        return form, dict(getattr(form, "cleaned_data", {}))
+    return form, {}
+
+
+@require_GET
+def idea_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filtered(request)
+    qs = selectors.idea_list(request.user, filters)
+    page = Paginator(qs, _page_size(request)).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    badges = card_badges(rows)
+    for idea in rows:
+        idea.badges = badges.get(idea.pk, [])
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "export_url": f"{reverse('ideas:export')}?{query.urlencode()}",
+        "active_filters": form.active_count(),
+        "owner_options": selectors.owner_choices_for(request.user),
+    }
+    template = "ideas/list.html#results" if request.htmx else "ideas/list.html"
+    return render(request, template, context)
+
+
+def _csv_safe(value) -> str:
+    """A spreadsheet must not run a formula someone typed into a title."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+CSV_COLUMNS = [
+    ("id", lambda i: i.pk), ("title", lambda i: i.title), ("kind", lambda i: i.kind),
+    ("status", lambda i: i.status), ("category", lambda i: i.category),
+    ("priority", lambda i: i.priority), ("team", lambda i: i.team.name),
+    ("reporter", lambda i: i.reporter.name), ("owner", lambda i: i.owner.name if i.owner else ""),
+    ("private", lambda i: "yes" if i.is_private else "no"),
+    ("waiting_on", lambda i: i.waiting_on_team.name if i.waiting_on_team else ""),
+    ("labels", lambda i: ", ".join(label.name for label in i.labels.all())),
+    ("created_at", lambda i: i.created_at.isoformat()),
+    ("last_activity_at", lambda i: i.last_activity_at.isoformat()),
+    ("aging_flagged_at", lambda i: i.aging_flagged_at.isoformat() if i.aging_flagged_at else ""),
+    ("done_at", lambda i: i.done_at.isoformat() if i.done_at else ""),
+    ("estimated_money_per_year", lambda i: i.estimated_money_per_year or ""),
+    ("estimated_hours_per_year", lambda i: i.estimated_hours_per_year or ""),
+    ("actual_money_per_year", lambda i: i.actual_money_per_year or ""),
+    ("actual_hours_per_year", lambda i: i.actual_hours_per_year or ""),
+    ("required_spend", lambda i: i.required_spend or ""),
+    ("comments", lambda i: i.comment_count),
+    ("description", lambda i: i.description),
+    ("learning", lambda i: i.learning),
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+def idea_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered list as CSV: exactly the rows the user may see."""
+    _, filters = _filtered(request)
+    qs = selectors.idea_list(request.user, filters)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow([name for name, _ in CSV_COLUMNS])
+        for idea in qs.iterator(chunk_size=500):
+            yield writer.writerow([_csv_safe(get(idea)) for _, get in CSV_COLUMNS])
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tierline-ideas-{stamp}.csv"'
+    return response
+
+
+# ---------------------------------------------------------------- create
+
+
+@require_http_methods(["GET", "POST"])
+def idea_new(request: HttpRequest) -> HttpResponse:
+    form = IdeaForm(request.POST or None, request.FILES or None, user=request.user,
+                    creating=True, instance=Idea())
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                fields = form.service_fields()
+                labels = services.labels_resolve(form.cleaned_data["labels_text"])
+                idea = services.idea_create(actor=request.user, labels=labels, **fields)
+                upload = form.cleaned_data.get("file")
+                if upload:
+                    services.attachment_add(idea_id=idea.pk, actor=request.user, upload=upload)
+                for extension in form.extensions:
+                    extension.save(form, idea, request.user)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(
+                request, f"Thanks — “{idea.title}” is logged for {idea.team.name} as #{idea.pk}. "
+                         "You will be told when it moves.")
+            return redirect("ideas:detail", pk=idea.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "ideas/new.html", {"form": form}, status=status)
+
+
+# ---------------------------------------------------------------- the item page
+
+
+def _detail_context(request, idea: Idea, **forms) -> dict:
+    user = request.user
+    watchers = list(idea.watchers.all())
+    may_move = can_transition(user, idea)
+    actions = []
+    if may_move:
+        for target in workflow.allowed_targets(idea.status):
+            need = workflow.requirement(idea.status, target)
+            actions.append({
+                "to": target,
+                "label": workflow.ACTION_LABELS.get((idea.status, target), workflow.LABELS[target]),
+                "needs_reason": need.reason,
+                "needs_learning": need.learning,
+                "danger": target == workflow.DECLINED,
+            })
+    failed = forms.get("transition_form")
+    failed_to = failed.data.get("to") if failed is not None else None
+    for action in actions:
+        if action["to"] == failed_to:
+            action["form"], action["open"] = failed, True
+        else:
+            action["form"] = TransitionForm(initial={"to": action["to"], "version": idea.version},
+                                            auto_id=f"id_{action['to']}_%s")
+    may_assign = can_assign(user, idea)
+    panels = [panel for build in idea_panels() if (panel := build(request, idea))]
+    return {
+        "idea": idea,
+        "badges": card_badges([idea]).get(idea.pk, []),
+        "actions": actions,
+        "may_move": may_move,
+        "may_edit": can_edit(user, idea),
+        "may_comment": can_comment(user, idea),
+        "may_attach": can_attach(user, idea),
+        "may_assign": may_assign,
+        "assign_form": forms.get("assign_form") or (
+            AssignForm(members=selectors.team_members(idea.team_id),
+                       initial={"owner": idea.owner_id}) if may_assign else None),
+        "watchers": watchers,
+        "watching": any(w.pk == user.pk for w in watchers),
+        "timeline": selectors.idea_timeline(idea),
+        "attachments": [
+            {"item": a, "may_delete": can_delete_attachment(user, idea, a)}
+            for a in idea.attachments.all()
+        ],
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "panels": panels,
+        "labels": list(idea.labels.all()),
+        "shared_with": list(idea.shared_with_teams.all()),
+    }
+
+
+@require_GET
+def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = selectors.idea_detail(request.user, pk)
+    return render(request, "ideas/detail.html", _detail_context(request, idea))
+
+
+@require_http_methods(["GET", "POST"])
+def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit in place: the form replaces the summary on the item page (htmx), or stands on a
+    page of its own without JavaScript."""
+    idea = selectors.idea_detail(request.user, pk)
+    if not can_edit(request.user, idea):
+        messages.error(request, "You may not edit this item: the reporter edits it while it is "
+                                "new; its owner and the team's leads edit it any time.")
+        if request.htmx:
+            return _summary(request, idea, status=403)
+        return redirect("ideas:detail", pk=idea.pk)
+    form = IdeaForm(request.POST or None, user=request.user, instance=idea)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                labels = services.labels_resolve(form.cleaned_data["labels_text"])
+                version = request.POST.get("version")
+                services.idea_update(
+                    idea_id=idea.pk, actor=request.user, labels=labels,
+                    expected_version=int(version) if version and version.isdigit() else None,
+                    **form.service_fields())
+                for extension in form.extensions:
+                    extension.save(form, idea, request.user)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            fresh = selectors.idea_detail(request.user, pk)
+            if request.htmx:
+                return _summary(request, fresh, saved=True)
+            messages.success(request, "Saved.")
+            return redirect("ideas:detail", pk=idea.pk)
+    context = {"idea": idea, "form": form, "version": idea.version}
+    status = 400 if form.is_bound else 200
+    if request.htmx:
+        return render(request, "ideas/detail.html#edit-form", context, status=status)
+    return render(request, "ideas/edit.html", context, status=status)
+
+
+def _summary(request, idea, *, saved=False, status=200) -> HttpResponse:
+    context = _detail_context(request, idea)
+    context["saved"] = saved
+    return render(request, "ideas/detail.html#summary", context, status=status)
+
+
+@require_POST
+def idea_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    to = request.POST.get("to", "")
+    form = TransitionForm(request.POST, auto_id=f"id_{to}_%s" if to.isidentifier() else "id_%s")
+    told, status = False, 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = services.idea_transition(
+                idea_id=idea.pk, to=data["to"], actor=request.user, reason=data["reason"],
+                learning=data["learning"], expected_version=data["version"],
+                actual_money_per_year=data["actual_money_per_year"],
+                actual_hours_per_year=data["actual_hours_per_year"],
+                actual_benefit=data["actual_benefit"], result=data["result"])
+        except DomainError as exc:
+            _apply_error(form, exc)
+            messages.error(request, exc.message)
+            told, status = True, exc.status_code
+        else:
+            messages.success(request, f"Moved to {moved.get_status_display().lower()}.")
+            return redirect("ideas:detail", pk=idea.pk)
+    if form.errors and not told:
+        messages.error(request, next(iter(form.errors.values()))[0])
+    idea = selectors.idea_detail(request.user, pk)
+    context = _detail_context(request, idea, transition_form=form)
+    return render(request, "ideas/detail.html", context, status=status)
+
+
+@require_POST
+def idea_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_create(idea_id=idea.pk, actor=request.user,
+                                    text=form.cleaned_data["text"])
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            if request.htmx:
+                idea = selectors.idea_detail(request.user, pk)
+                return render(request, "ideas/detail.html#timeline",
+                              _detail_context(request, idea))
+            return redirect(reverse("ideas:detail", args=[idea.pk]) + "#timeline")
+    idea = selectors.idea_detail(request.user, pk)
+    context = _detail_context(request, idea, comment_form=form)
+    if request.htmx:
+        return render(request, "ideas/detail.html#timeline", context, status=400)
+    return render(request, "ideas/detail.html", context, status=400)
+
+
+@require_POST
+def idea_watch(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    watching = request.POST.get("watch", "1") == "1"
+    services.idea_watch(idea=idea, user=request.user, watching=watching)
+    if request.htmx:
+        idea = selectors.idea_detail(request.user, pk)
+        return render(request, "ideas/detail.html#watchers", _detail_context(request, idea))
+    messages.success(request, "You are watching this item." if watching
+                     else "You no longer watch this item.")
+    return redirect("ideas:detail", pk=idea.pk)
+
+
+@require_POST
+def idea_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    form = AssignForm(request.POST, members=selectors.team_members(idea.team_id))
+    if form.is_valid():
+        try:
+            services.idea_assign(idea_id=idea.pk, owner=form.cleaned_data["owner"],
+                                 actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            owner = form.cleaned_data["owner"]
+            messages.success(request, f"{owner.name} now owns this item." if owner
+                             else "The item has no owner now.")
+        return redirect("ideas:detail", pk=idea.pk)
+    idea = selectors.idea_detail(request.user, pk)
+    messages.error(request, "Choose a member of the team.")
+    return render(request, "ideas/detail.html", _detail_context(request, idea, assign_form=form),
+                  status=400)
+
+
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.attachment_add(idea_id=idea.pk, actor=request.user,
+                                                 upload=form.cleaned_data["file"])
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, f"Attached {attachment.original_name}.")
+            return redirect(reverse("ideas:detail", args=[idea.pk]) + "#attachments")
+    idea = selectors.idea_detail(request.user, pk)
+    return render(request, "ideas/detail.html",
+                  _detail_context(request, idea, attachment_form=form), status=400)
+
+
+def _attachment(request, pk: int, attachment_id: int) -> Attachment:
+    idea = access_idea(request.user, pk)
+    return get_object_or_404(Attachment, pk=attachment_id, idea=idea)
+
+
+@require_GET
+def attachment_file(request: HttpRequest, pk: int, attachment_id: int,
+                    thumb: bool = False) -> FileResponse:
+    """Files are served only to those who may see the item, never from a public folder."""
+    attachment = _attachment(request, pk, attachment_id)
+    field = attachment.thumbnail if thumb else attachment.file
+    if not field:
+        raise Http404("No such file.")
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.")
+    response = FileResponse(
+        handle, content_type="image/jpeg" if thumb else attachment.content_type,
+        as_attachment=request.GET.get("download") == "1", filename=attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    attachment = _attachment(request, pk, attachment_id)
+    try:
+        services.attachment_delete(attachment_id=attachment.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Removed {attachment.original_name}.")
+    return redirect(reverse("ideas:detail", args=[pk]) + "#attachments")
+
+
+# ---------------------------------------------------------------- learning library
+
+
+@require_GET
+def learning(request: HttpRequest) -> HttpResponse:
+    form = LearningFilterForm(request.GET or None)
+    filters = {}
+    if form.is_bound:
+        form.is_valid()
+        filters = dict(getattr(form, "cleaned_data", {}))
+    qs = selectors.learning_list(request.user, filters)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "rows": list(page.object_list)}
+    template = "ideas/learning.html#results" if request.htmx else "ideas/learning.html"
+    return render(request, template, context)
+
+
+def list_url(**params) -> str:
+    """A link into the list with filters set (used by the home panels)."""
+    return f"{reverse('ideas:list')}?{urlencode(params)}"

@@ -1,0 +1,280 @@
+"""Jobs of org: bulk notifications for the periodic jobs, and the morning digest.
+
+``notify_many`` is the set-based sibling of ``org.services.notify`` for jobs that raise
+thousands of nudges at once (aging items, stalled escalations): one INSERT per batch instead of
+a few queries per event, with the same guarantees — at most one notification per recipient and
+``event_key`` (the unique constraint decides, so reruns and duplicate deliveries add nothing),
+and an e-mail for the people who opted in, sent after the transaction commits.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Membership, Notification, User
+
+log = logging.getLogger(__name__)
+
+EMAIL_CHUNK = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One notification for one person. ``target`` is (model class, primary key) or None:
+    jobs nudge about thousands of rows and never need to load them."""
+
+    recipient_id: int
+    verb: str
+    text: str
+    event_key: str
+    url: str = ""
+    target: tuple[type, int] | None = None
+
+
+_INSERT_PG = """
+INSERT INTO org_notification
+    (recipient_id, verb, text, url, target_type_id, target_id, event_key, created_at)
+SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[],
+                     %s::integer[], %s::bigint[], %s::varchar[], %s::timestamptz[])
+ON CONFLICT (recipient_id, event_key) DO NOTHING
+RETURNING id
+"""
+
+
+def notify_many(notes: Iterable[Note]) -> int:
+    """Creates the notifications that do not exist yet (per recipient and event key) and queues
+    their e-mails after commit. Call inside the transaction that made the change, so a rolled
+    back change says nothing. One INSERT for the lot on PostgreSQL (the unique constraint skips
+    what exists); returns how many notifications were new."""
+    notes = [n for n in notes if n.recipient_id]
+    if not notes:
+        return 0
+    active = set(User.objects.filter(pk__in={n.recipient_id for n in notes}, is_active=True)
+                 .values_list("pk", flat=True))
+    content_types: dict[type, int] = {}
+    rows, seen = [], set()
+    for n in notes:
+        key = (n.recipient_id, n.event_key)
+        if n.recipient_id not in active or key in seen:
+            continue
+        seen.add(key)
+        type_id = target_id = None
+        if n.target is not None:
+            model, target_id = n.target
+            if model not in content_types:
+                content_types[model] = ContentType.objects.get_for_model(model).pk
+            type_id = content_types[model]
+        rows.append((n.recipient_id, n.verb, n.text[:300], n.url, type_id, target_id,
+                     n.event_key))
+    if not rows:
+        return 0
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        new_ids = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), 10_000):
+                chunk = rows[start:start + 10_000]
+                columns = [list(col) for col in zip(*chunk, strict=True)]
+                cursor.execute(_INSERT_PG, [*columns, [now] * len(chunk)])
+                new_ids += [r[0] for r in cursor.fetchall()]
+    else:
+        existing = set(Notification.objects.filter(
+            event_key__in={r[6] for r in rows}, recipient_id__in={r[0] for r in rows})
+            .values_list("recipient_id", "event_key"))
+        fresh = [r for r in rows if (r[0], r[6]) not in existing]
+        made = Notification.objects.bulk_create(
+            [Notification(recipient_id=r[0], verb=r[1], text=r[2], url=r[3],
+                          target_type_id=r[4], target_id=r[5], event_key=r[6]) for r in fresh],
+            ignore_conflicts=True, batch_size=500)
+        new_ids = list(Notification.objects.filter(
+            event_key__in={r[6] for r in fresh}, created_at__gte=now)
+            .values_list("pk", flat=True)) if made else []
+
+    def _queue_emails() -> None:
+        ids = list(
+            Notification.objects.filter(pk__in=new_ids, emailed_at__isnull=True,
+                                        recipient__email_notifications=True)
+            .exclude(recipient__email="").values_list("pk", flat=True)
+        )
+        if not ids:
+            return
+        from .tasks import send_notification_emails
+
+        for start in range(0, len(ids), EMAIL_CHUNK):
+            send_notification_emails.delay(ids[start:start + EMAIL_CHUNK])
+
+    if new_ids:
+        transaction.on_commit(_queue_emails)
+    return len(new_ids)
+
+
+def lead_ids_by_team(team_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+    """Active leads of each team (all teams when ``team_ids`` is None), in one query."""
+    qs = Membership.objects.filter(role=Membership.Role.LEAD, user__is_active=True)
+    if team_ids is not None:
+        qs = qs.filter(team_id__in=list(team_ids))
+    leads: dict[int, list[int]] = defaultdict(list)
+    for team_id, user_id in qs.order_by("user_id").values_list("team_id", "user_id"):
+        leads[team_id].append(user_id)
+    return leads
+
+
+# ---------------------------------------------------------------- the morning digest
+#
+# org knows nothing of the apps above it: each section of the digest (aging items, escalations,
+# decisions …) is registered by an app that may read them (see scorecards/digest.py).
+
+DIGEST_VERB = "digest"
+DIGEST_LIMIT = 15  # lines per section; the rest is a count and a link
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    text: str
+    path: str  # a site path such as /ideas/12/
+
+
+@dataclass
+class DigestContext:
+    """What every section builder gets: the opted-in people and their teams."""
+
+    users: dict[int, User]
+    now: datetime
+    since: datetime  # the digest covers what happened since then (a day)
+    teams_of: dict[int, set[int]]  # user id -> team ids
+    users_of_team: dict[int, set[int]]  # team id -> opted-in member ids
+    leads_of_team: dict[int, set[int]]  # team id -> opted-in lead ids
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    key: str
+    title: str
+    one: str  # "aging item"
+    many: str  # "aging items"
+    more_path: str
+    build: Callable[[DigestContext], dict[int, list[DigestLine]]]
+
+
+_digest_sections: dict[str, DigestSection] = {}
+
+
+def register_digest_section(section: DigestSection) -> DigestSection:
+    _digest_sections[section.key] = section
+    return section
+
+
+def digest_sections() -> list[DigestSection]:
+    return list(_digest_sections.values())
+
+
+@dataclass
+class Digest:
+    user: User
+    sections: list[tuple[DigestSection, list[DigestLine]]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not any(lines for _, lines in self.sections)
+
+    def count(self, key: str) -> int:
+        return sum(len(lines) for s, lines in self.sections if s.key == key)
+
+    def summary(self) -> str:
+        parts = [f"{len(lines)} {s.one if len(lines) == 1 else s.many}"
+                 for s, lines in self.sections if lines]
+        return "Morning digest: " + ", ".join(parts) + "."
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.TIERLINE_BASE_URL.rstrip('/')}{path}"
+
+
+def digest_body(digest: Digest) -> str:
+    lines = [f"Good morning {digest.user.name},", "", digest.summary(), ""]
+    for section, items in digest.sections:
+        if not items:
+            continue
+        lines += [section.title, "-" * len(section.title)]
+        lines += [f"* {item.text}\n  {_absolute(item.path)}" for item in items[:DIGEST_LIMIT]]
+        if len(items) > DIGEST_LIMIT:
+            lines.append(f"… and {len(items) - DIGEST_LIMIT} more: "
+                         f"{_absolute(section.more_path)}")
+        lines.append("")
+    lines.append("You receive this because the morning digest is on in your Tierline profile "
+                 f"({_absolute('/accounts/profile/')}).")
+    return "\n".join(lines)
+
+
+def build_digests(*, now: datetime | None = None) -> list[Digest]:
+    """The digest of every opted-in person with something to say. A fixed number of queries
+    whatever the number of people: each section is one grouped read, assembled in memory."""
+    now = now or timezone.now()
+    users = {u.pk: u for u in User.objects.filter(daily_digest=True, is_active=True)
+             .exclude(email="")}
+    if not users:
+        return []
+    teams_of: dict[int, set[int]] = defaultdict(set)
+    users_of_team: dict[int, set[int]] = defaultdict(set)
+    leads_of_team: dict[int, set[int]] = defaultdict(set)
+    for user_id, team_id, role in (Membership.objects
+                                   .filter(user_id__in=list(users), team__active=True)
+                                   .values_list("user_id", "team_id", "role")):
+        teams_of[user_id].add(team_id)
+        users_of_team[team_id].add(user_id)
+        if role == Membership.Role.LEAD:
+            leads_of_team[team_id].add(user_id)
+    context = DigestContext(users=users, now=now, since=now - timedelta(days=1),
+                            teams_of=teams_of, users_of_team=users_of_team,
+                            leads_of_team=leads_of_team)
+    digests = {pk: Digest(user=u) for pk, u in users.items()}
+    for section in digest_sections():
+        for user_id, items in section.build(context).items():
+            if user_id in digests and items:
+                digests[user_id].sections.append((section, items))
+    return [d for d in digests.values() if not d.empty]
+
+
+def send_digests(*, now: datetime | None = None) -> int:
+    """Sends each opted-in person one morning digest a day, and nothing when there is nothing
+    to say. Safe to run twice: the day's digest is recorded as a (read) notification with the
+    event key ``digest:<date>`` and claimed before the e-mail goes out; a failed send releases
+    its claim so the retry sends it. Returns how many e-mails were sent."""
+    now = now or timezone.now()
+    event_key = f"digest:{timezone.localdate(now).isoformat()}"
+    digests = {d.user.pk: d for d in build_digests(now=now)}
+    if not digests:
+        return 0
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=pk, verb=DIGEST_VERB, text=d.summary()[:300], url="/",
+                      event_key=event_key, read_at=now) for pk, d in digests.items()],
+        ignore_conflicts=True,
+    )
+    with transaction.atomic():
+        claimed = list(Notification.objects.select_for_update(skip_locked=True)
+                       .filter(event_key=event_key, recipient_id__in=list(digests),
+                               emailed_at__isnull=True)
+                       .values_list("pk", "recipient_id"))
+        Notification.objects.filter(pk__in=[pk for pk, _ in claimed]).update(emailed_at=now)
+    sent, failed = 0, []
+    for pk, recipient_id in claimed:
+        digest = digests[recipient_id]
+        try:
+            send_mail(f"[Tierline] {digest.summary()}", digest_body(digest), None,
+                      [digest.user.email])
+            sent += 1
+        except OSError:
+            log.exception("The digest for user %s could not be sent", recipient_id)
+            failed.append(pk)
+    if failed:
+        Notification.objects.filter(pk__in=failed).update(emailed_at=None)
+        raise OSError(f"{len(failed)} digest e-mail(s) could not be sent; they will be retried.")
+    return sent

@@ -1,0 +1,45 @@
+"""Runs one periodic job once, now, in this process: `python manage.py run_job flag_aging_items`.
+
+For operators (after an outage, or to see what a job does) and for tests. The job runs through
+its Celery task (the same code as the worker runs), synchronously; `--enqueue` hands it to the
+worker instead."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+JOBS = {
+    "flag_aging_items": "ideas.tasks.flag_aging_items",
+    "flag_stalled_escalations": "escalation.tasks.flag_stalled_escalations",
+    "snapshot_scorecards": "scorecards.tasks.snapshot_scorecards",
+    "send_digests": "org.tasks.send_digests",
+    "heartbeat": "org.tasks.heartbeat",
+}
+
+
+class Command(BaseCommand):
+    help = "Run one periodic job once by name: " + ", ".join(JOBS) + "."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", help="The job: " + ", ".join(JOBS)
+                            + " (or its full task name).")
+        parser.add_argument("--enqueue", action="store_true",
+                            help="Send it to the Celery worker instead of running it here.")
+
+    def handle(self, *args, name, enqueue, **options):
+        from config.celery import app
+
+        task_name = JOBS.get(name, name)
+        if task_name not in JOBS.values():
+            raise CommandError(f"Unknown job {name!r}. Jobs: {', '.join(JOBS)}.")
+        app.loader.import_default_modules()
+        task = app.tasks.get(task_name)
+        if task is None:  # pragma: no cover - every listed task is defined
+            raise CommandError(f"The task {task_name} is not registered.")
+        if enqueue:
+            result = task.apply_async()
+            self.stdout.write(f"Queued {task_name} ({result.id}).")
+            return
+        result = task.apply(throw=True)
+        value = result.get()
+        self.stdout.write(self.style.SUCCESS(f"{name}: {json.dumps(value, default=str)}"))

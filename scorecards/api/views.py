@@ -1,0 +1,96 @@
+"""/api/v1/scorecards/organisation/, /tiers/{level}/, /teams/{id}/ — the same selectors and
+permission rules as the pages. 400 for a bad period, 403 for a scope the caller may not see,
+404 for an unknown tier or team."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from org.models import Tier
+
+from .. import selectors
+from ..definitions import BY_KEY, TABLE_COLUMNS
+from ..periods import Period, parse_period
+from ..permissions import access_team, check_organisation
+from .serializers import PeriodInputSerializer, ScorecardSerializer
+
+PARAMS = [
+    OpenApiParameter("period", str, description="week, month (30 days), quarter (91 days) or "
+                                                 "custom; default month"),
+    OpenApiParameter("from", str, description="YYYY-MM-DD, custom periods only"),
+    OpenApiParameter("to", str, description="YYYY-MM-DD, the last day (default: yesterday)"),
+]
+
+
+def _period(request: Request) -> Period:
+    data = PeriodInputSerializer(data=request.query_params)
+    if not data.is_valid():
+        raise ValidationError(data.errors)
+    v = data.validated_data
+    return parse_period(v["period"], v.get("from"), v.get("to"))
+
+
+def _payload(card: selectors.Scorecard) -> dict:
+    targets = selectors.Targets()
+    metrics = []
+    for tile in card.tiles:
+        metrics.append({
+            "key": tile.metric.key, "label": tile.metric.label, "unit": tile.metric.unit,
+            "value": tile.value, "status": tile.status,
+            "target": {"direction": tile.metric.direction, "green": tile.green,
+                       "amber": tile.amber},
+            "items_url": tile.drill_url,
+        })
+    rows = [{
+        "kind": row.scope[0], "id": row.scope[1], "name": row.label,
+        "values": {key: row.values.get(key) for key in TABLE_COLUMNS},
+        "status": {key: targets.status(key, row.values.get(key), row.level)
+                   for key in TABLE_COLUMNS if key in BY_KEY},
+    } for row in card.rows]
+    trend = {key: [{"date": d.isoformat(), "value": v} for d, v in points]
+             for key, points in card.trend.items() if key in BY_KEY and BY_KEY[key].tile}
+    return {
+        "scope": {"kind": card.kind, "id": card.scope_id, "name": card.title,
+                  "tier": card.level},
+        "period": {"kind": card.period.kind, "from": card.period.start.isoformat(),
+                   "to": card.period.end.isoformat(), "days": card.period.days},
+        "source": card.source,
+        "metrics": metrics,
+        "values": card.values,
+        "rows": rows,
+        "trend": trend,
+    }
+
+
+class OrganisationScorecardView(APIView):
+    @extend_schema(parameters=PARAMS, responses=ScorecardSerializer,
+                   summary="The organisation's scorecard (executives and admins)")
+    def get(self, request: Request) -> Response:
+        check_organisation(request.user)
+        period = _period(request)
+        return Response(_payload(selectors.scorecard("org", period=period)))
+
+
+class TierScorecardView(APIView):
+    @extend_schema(parameters=PARAMS, responses=ScorecardSerializer,
+                   summary="One tier's scorecard with its teams (executives and admins)")
+    def get(self, request: Request, level: int) -> Response:
+        tier = Tier.objects.filter(level=level).first()
+        if tier is None:
+            raise Http404("No such tier.")
+        check_organisation(request.user)
+        period = _period(request)
+        return Response(_payload(selectors.scorecard("tier", period=period, scope_id=level,
+                                                     tier=tier)))
+
+
+class TeamScorecardView(APIView):
+    @extend_schema(parameters=PARAMS, responses=ScorecardSerializer,
+                   summary="A team's scorecard (its members, the teams above it, executives)")
+    def get(self, request: Request, id: int) -> Response:  # noqa: A002 (the documented name)
+        team = access_team(request.user, pk=id)
+        period = _period(request)
+        return Response(_payload(selectors.scorecard("team", period=period, team=team)))

@@ -1,0 +1,129 @@
+"""The scorecard metrics: what each one means, how it is shown, and its shipped target.
+
+Every metric is computed for a *scope* (a team's own items, every team at one tier, or the
+whole organisation) and a *period* (the days from ``start`` to ``end``, both included).
+Point-in-time metrics ("now") are read at the end of the period.
+
+Targets: ``direction`` says which way is good. For "up" metrics a value at or above ``green``
+is green, at or above ``amber`` amber, else red; for "down" metrics the reverse. Admins
+override the shipped defaults per tier (and for the organisation) in the Django admin.
+"""
+
+from dataclasses import dataclass
+
+UP, DOWN = "up", "down"
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: str  # count | share | rate | days | hours | money | ratio
+    direction: str | None  # UP, DOWN, or None (no target: context only)
+    help: str
+    green: float | None = None  # the shipped default target
+    amber: float | None = None
+    drill: str | None = None  # the item list behind the number (scorecards.selectors.DRILLS)
+    tile: bool = True  # shown as a tile on the scorecard pages
+
+
+METRICS: list[Metric] = [
+    Metric("submitted", "Ideas submitted", "count", UP,
+           "Problems and ideas logged in the period.", drill="submitted"),
+    Metric("submitted_per_member", "Submitted per member", "rate", UP,
+           "Items logged per team member, scaled to 30 days so periods compare.",
+           green=1.0, amber=0.5, drill="submitted"),
+    Metric("participation", "Participation", "share", UP,
+           "Share of members who logged, commented on or completed an item in the period.",
+           green=0.6, amber=0.4),
+    Metric("implemented", "Implemented", "count", UP,
+           "Items closed as done in the period.", drill="implemented"),
+    Metric("implementation_rate", "Implementation rate", "share", UP,
+           "Of the items decided in the period (done or declined), the share done.",
+           green=0.7, amber=0.5, drill="implemented"),
+    Metric("cycle_time_median", "Median cycle time", "days", DOWN,
+           "Median days from logging to done, over the items done in the period.",
+           green=30, amber=60, drill="implemented"),
+    Metric("solved_at_tier", "Solved at the owning tier", "share", UP,
+           "Of the items done in the period, the share done without any escalation.",
+           green=0.8, amber=0.6, drill="solved_at_tier"),
+    Metric("escalations_open", "Escalations open", "count", DOWN,
+           "Escalations waiting on the scope's teams (open or acknowledged) at the end of the "
+           "period.", drill="escalations_open"),
+    Metric("escalations_stalled", "Escalations stalled", "count", DOWN,
+           "Open escalations past their time to acknowledge or to resolve.",
+           green=0, amber=2, drill="escalations_stalled"),
+    Metric("ack_time_median", "Median time to acknowledge", "hours", DOWN,
+           "Median hours from raising to acknowledging, over escalations the scope's teams "
+           "acknowledged in the period.", green=24, amber=48, drill="escalations_acknowledged"),
+    Metric("resolve_time_median", "Median time to resolve", "days", DOWN,
+           "Median days from raising to a decision (resolved or returned), over escalations "
+           "the scope's teams decided in the period.", green=5, amber=10,
+           drill="escalations_decided"),
+    Metric("escalations_resolved", "Escalations resolved", "count", None,
+           "Escalations the scope's teams resolved in the period.", drill="escalations_decided",
+           tile=False),
+    Metric("escalations_returned", "Escalations returned", "count", None,
+           "Escalations the scope's teams returned with guidance in the period.",
+           drill="escalations_decided", tile=False),
+    Metric("aging_now", "Aging items now", "count", DOWN,
+           "Open items without activity beyond their tier's aging threshold at the end of the "
+           "period.", drill="aging"),
+    Metric("aging_share", "Share of open items aging", "share", DOWN,
+           "Aging items as a share of all open items at the end of the period.",
+           green=0.1, amber=0.2, drill="aging", tile=False),
+    Metric("impact_money", "Actual impact (money / year)", "money", UP,
+           "Sum of the actual yearly savings of the items done in the period.",
+           drill="implemented"),
+    Metric("impact_hours", "Actual impact (hours / year)", "hours", UP,
+           "Sum of the actual yearly hours saved by the items done in the period.",
+           drill="implemented"),
+    Metric("learning_share", "Done with a learning note", "share", UP,
+           "Of the items done in the period, the share whose learning note says something "
+           "(at least 30 characters).", green=0.9, amber=0.7, drill="implemented",
+           tile=False),
+    Metric("alignment", "Strategic alignment", "share", UP,
+           "Of the items logged in the period, the share linked to an active priority.",
+           green=0.6, amber=0.4, drill="submitted"),
+    Metric("sqdc_green", "SQDC green share", "share", UP,
+           "Of the SQDC letters set in the period, the share set green.", green=0.8, amber=0.6),
+    Metric("huddles_held", "Huddles held", "share", UP,
+           "Huddles held as a share of those scheduled (every weekday).", green=0.9,
+           amber=0.75),
+]
+
+BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
+TILES: list[Metric] = [m for m in METRICS if m.tile]
+TARGETABLE: list[Metric] = [m for m in METRICS if m.direction]
+# The columns of the tier and team tables (and their CSV).
+TABLE_COLUMNS = ["members", "submitted", "participation", "implemented", "implementation_rate",
+                 "cycle_time_median", "solved_at_tier", "escalations_open",
+                 "escalations_stalled", "aging_now", "impact_money", "alignment", "sqdc_green",
+                 "huddles_held"]
+COLUMN_LABELS = {"members": "Members", **{m.key: m.label for m in METRICS}}
+
+
+def status_for(value, *, direction: str | None, green, amber) -> str:
+    """"ok" (green), "warn" (amber), "bad" (red) or "none" (no value or no target)."""
+    if value is None or direction is None or green is None:
+        return "none"
+    amber = green if amber is None else amber
+    if direction == UP:
+        return "ok" if value >= green else "warn" if value >= amber else "bad"
+    return "ok" if value <= green else "warn" if value <= amber else "bad"
+
+
+def format_value(value, unit: str) -> str:
+    """How a figure reads on a tile, in a table and in the CSV (no units in the CSV)."""
+    if value is None:
+        return "—"
+    if unit == "share":
+        return f"{value * 100:.0f}%"
+    if unit == "money":
+        return f"{value:,.0f}"
+    if unit in ("days", "hours", "rate"):
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"
+
+
+UNIT_SUFFIX = {"days": " d", "hours": " h", "money": "", "rate": "", "share": "", "count": ""}

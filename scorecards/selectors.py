@@ -1,0 +1,550 @@
+"""Reads behind the scorecard pages, the API and the CSV exports.
+
+A scorecard for a standard period (week, month, quarter ending on a day) reads the snapshots
+of that day: the scope's own trend series in one query, its children's rows in one more, the
+targets in one — a constant number of queries whatever the size of the organisation. A custom
+range, or a day without a snapshot, is computed live with the same aggregates.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Length
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from escalation.models import Escalation
+from ideas.models import Idea
+from ideas.selectors import PRIORITY_ORDER, ideas_visible_to, with_card_data
+from org.models import Team, Tier
+
+from . import charts
+from .compute import ACTIVE_ESC, DECIDED_ESC, OPEN, compute, day_bounds, median_seconds
+from .definitions import (
+    BY_KEY,
+    COLUMN_LABELS,
+    METRICS,
+    TABLE_COLUMNS,
+    TILES,
+    Metric,
+    format_value,
+    status_for,
+)
+from .models import Snapshot, Target
+from .periods import TREND_POINTS, Period
+
+CSS = {"ok": "chip-ok", "warn": "chip-warn", "bad": "chip-bad", "none": ""}
+CHART_KEYS = ["submitted", "implemented", "participation", "aging_now", "escalations_stalled",
+              "cycle_time_median"]
+STATUS_WORDS = {"ok": "on target", "warn": "near target", "bad": "off target", "none": ""}
+
+
+# ---------------------------------------------------------------- targets
+
+
+class Targets:
+    """Thresholds per metric and tier: the tier's own, else the organisation's, else the
+    shipped default. Loaded once (one query) for a whole page."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, int | None], tuple[float, float]] = {}
+        for metric, level, green, amber in Target.objects.values_list(
+                "metric", "tier__level", "green", "amber"):
+            self._rows[(metric, level)] = (green, amber)
+
+    def get(self, metric: Metric, level: int | None) -> tuple[float | None, float | None]:
+        for key in ((metric.key, level), (metric.key, None)):
+            if key in self._rows:
+                return self._rows[key]
+        return metric.green, metric.amber
+
+    def status(self, key: str, value, level: int | None) -> str:
+        metric = BY_KEY.get(key)
+        if metric is None:
+            return "none"
+        green, amber = self.get(metric, level)
+        return status_for(value, direction=metric.direction, green=green, amber=amber)
+
+
+# ---------------------------------------------------------------- the scorecard
+
+
+@dataclass
+class Tile:
+    metric: Metric
+    value: object
+    display: str
+    status: str
+    green: float | None
+    amber: float | None
+    series: list
+    drill_url: str | None
+
+    @property
+    def css(self) -> str:
+        return CSS[self.status]
+
+    @property
+    def status_word(self) -> str:
+        return STATUS_WORDS[self.status]
+
+    @property
+    def target_text(self) -> str:
+        if self.green is None or self.metric.direction is None:
+            return "no target"
+        sign = "≥" if self.metric.direction == "up" else "≤"
+        return f"target {sign} {format_value(self.green, self.metric.unit)}"
+
+    @property
+    def sparkline(self):
+        return charts.sparkline(self.series, unit=self.metric.unit, label=self.metric.label)
+
+
+@dataclass
+class Cell:
+    key: str
+    value: object
+    display: str
+    status: str
+
+    @property
+    def css(self) -> str:
+        return CSS[self.status]
+
+
+@dataclass
+class Row:
+    scope: tuple[str, int]
+    label: str
+    url: str | None
+    level: int | None
+    values: dict
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Scorecard:
+    kind: str  # org | tier | team
+    scope_id: int
+    title: str
+    level: int | None  # the tier whose targets apply (None: the organisation's)
+    period: Period
+    source: str  # "snapshot" or "live"
+    values: dict
+    tiles: list[Tile]
+    rows: list[Row]
+    row_kind: str  # "tier" or "team"
+    trend: dict[str, list]
+    latest_snapshot: date | None
+    team: Team | None = None
+    tier: Tier | None = None
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        return [(key, COLUMN_LABELS[key]) for key in TABLE_COLUMNS]
+
+    @property
+    def charts(self) -> list[tuple[str, object]]:
+        out = []
+        for key in CHART_KEYS:
+            metric = BY_KEY[key]
+            out.append((metric.label, charts.line_chart(self.trend.get(key, []), unit=metric.unit,
+                                                        label=metric.label)))
+        return out
+
+
+def _scope_param(kind: str, scope_id: int, team: Team | None = None) -> str:
+    if kind == "org":
+        return "org"
+    if kind == "tier":
+        return f"tier:{scope_id}"
+    return f"team:{team.slug if team else scope_id}"
+
+
+def drill_url(scope: str, drill: str | None, period: Period, **extra) -> str | None:
+    if not drill:
+        return None
+    params = {"scope": scope, "metric": drill, **period.as_params(), **extra}
+    return f"{reverse('scorecards:items')}?{urlencode(params)}"
+
+
+def _downsample(points: list) -> list:
+    if len(points) <= TREND_POINTS:
+        return points
+    step = -(-len(points) // TREND_POINTS)
+    picked = points[::-1][::step][::-1]
+    return picked
+
+
+def _snapshot_series(kind: str, scope_id: int, period: Period) -> tuple[dict | None, list]:
+    """(the figures at the end of the period or None, [(date, figures)]) from one query."""
+    rows = list(Snapshot.objects.filter(scope=kind, scope_id=scope_id,
+                                        date__gte=period.trend_start, date__lte=period.end)
+                .order_by("date").values_list("date", f"metrics__{period.window}"))
+    at_end = rows[-1][1] if rows and rows[-1][0] == period.end and rows[-1][1] else None
+    return at_end, rows
+
+
+def _children(kind: str, scope_id: int, team: Team | None) -> list[tuple[tuple[str, int], str,
+                                                                          int | None, object]]:
+    """(scope, label, tier level, object) of the rows under a scorecard (one query)."""
+    if kind == "org":
+        return [(("tier", t.level), f"Tier {t.level} · {t.name}", t.level, t)
+                for t in Tier.objects.order_by("-level")]
+    if kind == "tier":
+        teams = Team.objects.filter(tier__level=scope_id, active=True).select_related("tier")
+    else:
+        teams = team.children.filter(active=True).select_related("tier")
+    return [(("team", t.pk), t.name, t.tier.level, t) for t in teams.order_by("name")]
+
+
+def latest_snapshot_date() -> date | None:
+    return (Snapshot.objects.filter(scope=Snapshot.Scope.ORG).order_by("-date")
+            .values_list("date", flat=True).first())
+
+
+def scorecard(kind: str, *, period: Period, scope_id: int = 0, team: Team | None = None,
+              tier: Tier | None = None, now: datetime | None = None) -> Scorecard:
+    """The scorecard of a scope for a period, with its children's rows and trends."""
+    now = now or timezone.now()
+    if kind == "team":
+        scope_id = team.pk
+        level, title = team.tier.level, team.name
+    elif kind == "tier":
+        level, title = scope_id, f"Tier {scope_id} · {tier.name}" if tier else f"Tier {scope_id}"
+    else:
+        level, title = None, "Organisation"
+    children = _children(kind, scope_id, team)
+    child_kind = "tier" if kind == "org" else "team"
+
+    values, series = (None, [])
+    child_values: dict = {}
+    if period.kind != "custom":
+        values, series = _snapshot_series(kind, scope_id, period)
+        if values is not None and children:
+            child_ids = [scope[1] for scope, *_ in children]
+            child_values = {
+                (child_kind, sid): figures or {}
+                for sid, figures in Snapshot.objects.filter(
+                    scope=child_kind, scope_id__in=child_ids, date=period.end)
+                .values_list("scope_id", f"metrics__{period.window}")}
+    else:
+        _, series = _snapshot_series(kind, scope_id, period)
+    source = "snapshot"
+    if values is None:
+        source = "live"
+        if kind == "team":
+            ids = [team.pk] + [scope[1] for scope, *_ in children]
+            figures = compute(period.start, period.end, team_ids=ids, now=now)
+        else:
+            figures = compute(period.start, period.end, now=now)
+        values = figures.get((kind, scope_id)) or _empty(figures)
+        child_values = {scope: figures.get(scope, {}) for scope, *_ in children}
+
+    targets = Targets()
+    scope_param = _scope_param(kind, scope_id, team)
+    points = _downsample([(d, f) for d, f in series if f])
+    trend = {m.key: [(d, f.get(m.key)) for d, f in points] for m in METRICS}
+    tiles = []
+    for metric in TILES:
+        value = values.get(metric.key)
+        green, amber = targets.get(metric, level)
+        tiles.append(Tile(
+            metric=metric, value=value, display=format_value(value, metric.unit),
+            status=status_for(value, direction=metric.direction, green=green, amber=amber),
+            green=green, amber=amber, series=trend[metric.key],
+            drill_url=drill_url(scope_param, metric.drill, period)))
+    rows = []
+    for scope, label, row_level, obj in children:
+        figures = child_values.get(scope) or {}
+        if child_kind == "tier":
+            url = reverse("scorecards:tier", args=[scope[1]])
+        else:
+            url = reverse("scorecards:team", args=[obj.slug])
+        url += "?" + urlencode(period.as_params())
+        row = Row(scope=scope, label=label, url=url, level=row_level, values=figures)
+        for key in TABLE_COLUMNS:
+            metric = BY_KEY.get(key)
+            value = figures.get(key)
+            unit = metric.unit if metric else "count"
+            row.cells.append(Cell(key=key, value=value, display=format_value(value, unit),
+                                  status=targets.status(key, value, row_level)))
+        rows.append(row)
+    return Scorecard(kind=kind, scope_id=scope_id, title=title, level=level, period=period,
+                     source=source, values=values, tiles=tiles, rows=rows, row_kind=child_kind,
+                     trend=trend, latest_snapshot=series[-1][0] if series else None,
+                     team=team, tier=tier)
+
+
+def _empty(figures: dict) -> dict:
+    """A scope with no teams: every figure empty."""
+    return {}
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def metrics_csv_rows(card: Scorecard) -> list[list]:
+    rows = [["metric", "value", "unit", "status", "green", "amber", "period_from", "period_to"]]
+    for tile in card.tiles:
+        rows.append([tile.metric.label, "" if tile.value is None else tile.value,
+                     tile.metric.unit, tile.status_word or "", _blank(tile.green),
+                     _blank(tile.amber), card.period.start.isoformat(),
+                     card.period.end.isoformat()])
+    return rows
+
+
+def table_csv_rows(card: Scorecard) -> list[list]:
+    rows = [[card.row_kind, *[label for _, label in card.columns]]]
+    for row in card.rows:
+        rows.append([row.label, *[_blank(cell.value) for cell in row.cells]])
+    return rows
+
+
+def trend_csv_rows(card: Scorecard) -> list[list]:
+    keys = [m.key for m in TILES]
+    dates = sorted({d for key in keys for d, _ in card.trend.get(key, [])})
+    by_key = {key: dict(card.trend.get(key, [])) for key in keys}
+    rows = [["date", *[BY_KEY[k].label for k in keys]]]
+    for d in dates:
+        rows.append([d.isoformat(), *[_blank(by_key[k].get(d)) for k in keys]])
+    return rows
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+# ---------------------------------------------------------------- the items behind a number
+
+DRILLS = {
+    "submitted": "Logged in the period",
+    "implemented": "Done in the period",
+    "solved_at_tier": "Done in the period without escalation",
+    "aging": "Aging now (no activity beyond the tier's threshold)",
+    "escalations_open": "Waiting on an escalation to these teams",
+    "escalations_stalled": "Escalation to these teams stalled (past its SLA)",
+    "escalations_acknowledged": "Escalations acknowledged in the period",
+    "escalations_decided": "Escalations decided in the period (resolved or returned)",
+    "important": "Most important open problems",
+}
+
+
+@dataclass(frozen=True)
+class DrillScope:
+    kind: str
+    scope_id: int
+    label: str
+    team: Team | None = None
+    tier: Tier | None = None
+
+    @property
+    def param(self) -> str:
+        return _scope_param(self.kind, self.scope_id, self.team)
+
+    def team_filter(self, field: str = "team") -> Q:
+        if self.kind == "org":
+            return Q()
+        if self.kind == "tier":
+            return Q(**{f"{field}__tier__level": self.scope_id})
+        return Q(**{f"{field}_id": self.scope_id})
+
+
+def parse_scope(value: str) -> DrillScope:
+    """``org``, ``tier:<level>`` or ``team:<slug>``; 404 for what does not exist."""
+    value = (value or "org").strip()
+    if value == "org":
+        return DrillScope("org", 0, "Organisation")
+    kind, _, ref = value.partition(":")
+    if kind == "tier":
+        tier = Tier.objects.filter(level=int(ref) if ref.isdigit() else -1).first()
+        if tier is None:
+            raise Http404("No such tier.")
+        return DrillScope("tier", tier.level, f"Tier {tier.level} · {tier.name}", tier=tier)
+    if kind == "team":
+        team = Team.objects.select_related("tier").filter(slug=ref).first()
+        if team is None:
+            raise Http404("No such team.")
+        return DrillScope("team", team.pk, team.name, team=team)
+    raise Http404("No such scope.")
+
+
+def drill_items(user, scope: DrillScope, drill: str, period: Period, *, category: str = "",
+                kind: str = "", now: datetime | None = None) -> QuerySet[Idea]:
+    """The items behind a number, as the user may see them (private items stay hidden)."""
+    now = now or timezone.now()
+    lo, hi = day_bounds(period.start, period.end)
+    qs = with_card_data(ideas_visible_to(user))
+    if drill.startswith("escalations_"):
+        esc = Escalation.objects.filter(idea_id=OuterRef("pk")).filter(
+            scope.team_filter("to_team"))
+        if drill == "escalations_open":
+            esc = esc.filter(state__in=ACTIVE_ESC)
+        elif drill == "escalations_stalled":
+            esc = esc.filter(Q(state=Escalation.State.OPEN, due_ack_at__lt=now)
+                             | Q(state=Escalation.State.ACKNOWLEDGED, due_resolve_at__lt=now))
+        elif drill == "escalations_acknowledged":
+            esc = esc.filter(acknowledged_at__gte=lo, acknowledged_at__lt=hi)
+        else:
+            esc = esc.filter(state__in=DECIDED_ESC, resolved_at__gte=lo, resolved_at__lt=hi)
+        qs = qs.filter(Exists(esc)).order_by("-last_activity_at", "-id")
+    else:
+        qs = qs.filter(scope.team_filter())
+        done_in = Q(status=Idea.Status.DONE, done_at__gte=lo, done_at__lt=hi)
+        if drill == "submitted":
+            qs = qs.filter(created_at__gte=lo, created_at__lt=hi).order_by("-created_at", "-id")
+        elif drill == "implemented":
+            qs = qs.filter(done_in).order_by("-done_at", "-id")
+        elif drill == "solved_at_tier":
+            escalated = Escalation.objects.filter(idea_id=OuterRef("pk"), raised_at__lt=hi)
+            qs = qs.filter(done_in).exclude(Exists(escalated)).order_by("-done_at", "-id")
+        elif drill == "aging":
+            qs = qs.filter(status__in=OPEN, aging_flagged_at__isnull=False).order_by(
+                "last_activity_at", "id")
+        elif drill == "important":
+            qs = (qs.filter(status__in=OPEN, kind=Idea.Kind.PROBLEM)
+                  .alias(priority_order=PRIORITY_ORDER)
+                  .order_by("priority_order", "-estimated_money_per_year", "created_at", "id"))
+        else:
+            raise Http404("No such figure.")
+    if category:
+        qs = qs.filter(category=category)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+# ---------------------------------------------------------------- the executive home
+
+def executive_overview(user, *, now: datetime | None = None) -> dict:
+    """What a CEO asks of the improvement system, on one panel; every figure links to the
+    list behind it. Counts are over the items the executive may see."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    month_start = today.replace(day=1)
+    last30 = Period("custom", today - timedelta(days=29), today)
+    this_month = Period("custom", month_start, today)
+    lo30, hi30 = day_bounds(last30.start, last30.end)
+    visible = ideas_visible_to(user)
+
+    important = list(drill_items(user, DrillScope("org", 0, "Organisation"), "important",
+                                 last30, now=now).select_related("team")[:5])
+
+    # Patterns: new problems this month, category × team, hot spots highlighted.
+    month_lo, month_hi = day_bounds(this_month.start, this_month.end)
+    counts = defaultdict(int)
+    team_names = {}
+    for team_id, team_name, team_slug, category, n in _count_rows(
+            visible.filter(kind=Idea.Kind.PROBLEM, created_at__gte=month_lo,
+                           created_at__lt=month_hi)):
+        counts[(team_id, category)] = n
+        team_names[team_id] = (team_name, team_slug)
+    categories = list(Idea.Category.choices)
+    totals = defaultdict(int)
+    for (team_id, _), n in counts.items():
+        totals[team_id] += n
+    top_teams = sorted(totals, key=lambda t: (-totals[t], team_names[t][0]))[:8]
+    cells = [n for n in counts.values() if n]
+    mean = sum(cells) / len(cells) if cells else 0
+    hot_from = max(3, 2 * mean)
+    pattern_rows = []
+    for team_id in top_teams:
+        name, slug = team_names[team_id]
+        row = {"team": name, "total": totals[team_id], "cells": []}
+        for code, label in categories:
+            n = counts.get((team_id, code), 0)
+            row["cells"].append({
+                "category": label, "count": n, "hot": n >= hot_from,
+                "url": drill_url(f"team:{slug}", "submitted", this_month, category=code,
+                                 kind=Idea.Kind.PROBLEM)})
+        pattern_rows.append(row)
+
+    # Solved at the front line, learning notes (last 30 days, items the executive sees).
+    front_level = Tier.objects.order_by("level").values_list("level", flat=True).first()
+    done30 = visible.filter(status=Idea.Status.DONE, done_at__gte=lo30, done_at__lt=hi30)
+    done_figures = _done_figures(done30, front_level)
+
+    # Escalations: moving vs stalled now, response speed and decisions over 30 days.
+    esc_visible = Escalation.objects.filter(idea__in=visible.values("pk"))
+    overdue = (Q(state=Escalation.State.OPEN, due_ack_at__lt=now)
+               | Q(state=Escalation.State.ACKNOWLEDGED, due_resolve_at__lt=now))
+    esc = esc_visible.aggregate(
+        active=_count(Q(state__in=ACTIVE_ESC)),
+        stalled=_count(Q(state__in=ACTIVE_ESC) & overdue),
+        resolved=_count(Q(state=Escalation.State.RESOLVED, resolved_at__gte=lo30,
+                          resolved_at__lt=hi30)),
+        returned=_count(Q(state=Escalation.State.RETURNED, resolved_at__gte=lo30,
+                          resolved_at__lt=hi30)),
+    )
+    speed = _response_speed(last30)
+
+    return {
+        "important": important,
+        "important_url": drill_url("org", "important", last30),
+        "patterns": {"categories": [label for _, label in categories], "rows": pattern_rows,
+                     "month": month_start, "hot_from": hot_from},
+        "done": done_figures,
+        "front_level": front_level,
+        "front_url": drill_url(f"tier:{front_level}", "solved_at_tier", last30)
+        if front_level else None,
+        "done_url": drill_url("org", "implemented", last30),
+        "escalations": {**esc, "moving": esc["active"] - esc["stalled"],
+                        "ack_hours": speed.get("ack"), "resolve_days": speed.get("resolve")},
+        "stalled_url": drill_url("org", "escalations_stalled", last30),
+        "open_url": drill_url("org", "escalations_open", last30),
+        "decided_url": drill_url("org", "escalations_decided", last30),
+        "alignment": _priority_alignment(user),
+        "scorecard_url": reverse("scorecards:index"),
+    }
+
+
+def _count(condition: Q | None = None):
+    return Count("pk", filter=condition) if condition is not None else Count("pk")
+
+
+def _count_rows(qs):
+    return (qs.order_by().values_list("team_id", "team__name", "team__slug", "category")
+            .annotate(n=Count("pk")))
+
+
+def _done_figures(done30, front_level) -> dict:
+    escalated = Exists(Escalation.objects.filter(idea_id=OuterRef("pk")))
+    figures = done30.order_by().alias(learning_chars=Length("learning")).aggregate(
+        total=_count(),
+        front=_count(Q(team__tier__level=front_level) & ~Q(escalated)),
+        learning=_count(Q(learning_chars__gte=30)),
+    )
+    total = figures["total"]
+    figures["front_share"] = figures["front"] / total if total else None
+    figures["learning_share"] = figures["learning"] / total if total else None
+    return figures
+
+
+def _response_speed(period: Period) -> dict:
+    """Median hours to acknowledge and days to resolve, organisation-wide (one query each)."""
+    lo, hi = day_bounds(period.start, period.end)
+    acked = Escalation.objects.filter(acknowledged_at__gte=lo, acknowledged_at__lt=hi)
+    decided = Escalation.objects.filter(state__in=DECIDED_ESC, resolved_at__gte=lo,
+                                        resolved_at__lt=hi)
+    ack = median_seconds(acked, team_field="to_team_id", level_field="to_team__tier__level",
+                         later="acknowledged_at", earlier="raised_at",
+                         rollup=True)["all"].get(("org", 0))
+    res = median_seconds(decided, team_field="to_team_id", level_field="to_team__tier__level",
+                         later="resolved_at", earlier="raised_at",
+                         rollup=True)["all"].get(("org", 0))
+    return {"ack": None if ack is None else round(ack / 3600, 1),
+            "resolve": None if res is None else round(res / 86400, 1)}
+
+
+def _priority_alignment(user) -> list[dict]:
+    from strategy.selectors import open_priorities, priority_alignment
+
+    priorities = list(open_priorities().prefetch_related("deployments")[:8])
+    figures = priority_alignment(priorities, user=user)
+    return [{"priority": p, "url": reverse("strategy:priority", args=[p.pk]),
+             **figures.get(p.pk, {"total": 0, "aligned": 0, "share": None})}
+            for p in priorities]

@@ -1,0 +1,23 @@
+// Ideas pages: a friendly early warning for files over the size limit, and focus on the
+// first field of an edit form that htmx swaps in. Everything works without it.
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.files.length) return;
+  const form = input.closest("[data-max-bytes]");
+  const limit = form ? Number(form.dataset.maxBytes) : 0;
+  const file = input.files[0];
+  if (limit && file.size > limit) {
+    input.setCustomValidity(`This file is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${Math.round(limit / 1048576)} MB.`);
+    input.reportValidity();
+  } else {
+    input.setCustomValidity("");
+  }
+});
+
+document.addEventListener("htmx:afterSwap", () => {
+  const form = document.querySelector("form.edit-form");
+  if (form && !form.contains(document.activeElement)) {
+    const first = form.querySelector("input[type=text], textarea");
+    if (first) first.focus();
+  }
+});

@@ -1,0 +1,284 @@
+"""Demo strategy: 3 breakthrough objectives, 6 annual goals, 10 improvement priorities with
+KPIs and a year of monthly readings, constraints, deployments in every catchball state, and
+about half of the existing ideas linked to the priority their category serves.
+
+Idempotent (a second run finds the first objective and changes nothing), deterministic (its
+own random seed) and set-based (readings and links are bulk inserts)."""
+
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import DateTimeField, ExpressionWrapper, OuterRef, Subquery
+from django.utils import timezone
+
+from ideas.models import Idea
+from org.models import Membership, Team, User
+
+from .models import (
+    KPI,
+    AnnualGoal,
+    Constraint,
+    Deployment,
+    DeploymentComment,
+    KPIReading,
+    Objective,
+    Priority,
+    PriorityLink,
+)
+
+SEED = 6006
+LINK_SHARE = 0.5
+
+OBJECTIVES = [
+    ("Zero harm: everyone goes home safe every day",
+     "No lost-time injuries and a reporting culture where every near miss is a gift.", 3),
+    ("Right first time: quality our customers never have to think about",
+     "Defects caught at the source, not by the customer.", 4),
+    ("Lean and reliable: on time, every time, at lower cost",
+     "Stable lines, short changeovers, and overhead that does not grow with volume.", 3),
+]
+
+# objective index, title, measure
+GOALS = [
+    (0, "Halve lost-time injuries", "LTIs from 6 to 3 a year"),
+    (0, "Every near miss reported and closed within 7 days", "open near misses > 7 days: 0"),
+    (1, "Cut scrap from 4.0% to 2.5%", "scrap rate, % of output"),
+    (1, "Customer complaints down 30%", "complaints a month from 20 to 14"),
+    (2, "OEE on the assembly lines from 68% to 75%", "OEE, monthly average"),
+    (2, "Reduce overhead cost 12% without increasing headcount", "overhead hours a week"),
+]
+
+# goal index, title, why now, owner slug, kpis [(name, unit, baseline, target, direction,
+# owner slug, progress)], deployed to [(slug, state)], closed
+# progress: how far along the planned path the readings really are (1 = on plan).
+PRIORITIES = [
+    (0, "Separate forklifts and pedestrians in the warehouse",
+     "Three near misses with reach trucks since the spring volume peak; the next one may "
+     "not be a miss.", "packaging-supervisors",
+     [("Forklift near misses", "", "6", "1", "down", "warehouse", 1.2),
+      ("Lost-time injuries in the warehouse", "", "0", "0", "down", "packaging-supervisors",
+       1.0)],
+     [("warehouse", "accepted"), ("packaging-a", "accepted"), ("packaging-b", "proposed")],
+     False),
+    (0, "Ergonomics of the assembly stations",
+     "Two strain injuries on Line 1 this year and an ageing workforce: lifting aids now "
+     "cost less than one absence.", "assembly-supervisors",
+     [("Stations above the lifting limit", "", "9", "2", "down", "assembly-supervisors", 0.7)],
+     [("line-1-day", "accepted"), ("line-1-night", "countered"), ("line-2-day", "accepted")],
+     False),
+    (1, "Near-miss reporting from the front line",
+     "Reports dropped by half after the reorganisation: people stopped believing they are "
+     "read.", "plant-management",
+     [("Near misses reported a month", "", "12", "30", "up", "plant-management", 0.9),
+      ("Near misses open over 7 days", "", "15", "0", "down", "plant-management", 0.6)],
+     [("assembly-supervisors", "accepted"), ("packaging-supervisors", "revised")],
+     False),
+    (2, "Cut scrap on Line 1 and Line 2",
+     "Scrap doubled with the new bracket supplier; it now costs more than the line's "
+     "overtime budget.", "assembly-supervisors",
+     [("Scrap rate", "%", "4.0", "2.5", "down", "quality", 1.1)],
+     [("line-1-day", "accepted"), ("line-2-day", "countered"), ("quality", "accepted")],
+     False),
+    (2, "Incoming material quality with the top three suppliers",
+     "70% of our scrap starts at goods-in; two suppliers are up for contract renewal in Q3.",
+     "quality",
+     [("Incoming defects (ppm)", "ppm", "850", "400", "down", "quality", 0.8)],
+     [("warehouse", "proposed"), ("quality", "accepted")],
+     False),
+    (3, "Close the loop on customer complaints",
+     "Our biggest customer put us on a watch list after three repeat complaints.", "quality",
+     [("Customer complaints a month", "", "20", "14", "down", "quality", 1.0)],
+     [("assembly-supervisors", "accepted"), ("packaging-supervisors", "proposed")],
+     False),
+    (4, "Unplanned downtime on the packaging lines",
+     "Packaging is now the bottleneck: every hour lost there is an hour lost for the plant.",
+     "maintenance",
+     [("Unplanned downtime", "h/month", "60", "30", "down", "maintenance", 0.75)],
+     [("packaging-a", "accepted"), ("packaging-b", "countered"), ("maintenance", "accepted")],
+     False),
+    (4, "Faster changeovers on Line 2",
+     "The product mix doubled; changeovers now eat 9% of Line 2's time.",
+     "assembly-supervisors",
+     [("Changeover time", "min", "45", "25", "down", "line-2-day", 1.05)],
+     [("line-2-day", "accepted"), ("maintenance", "proposed")],
+     False),
+    (5, "Paperless shop-floor reporting",
+     "Supervisors spend a day a week retyping paper reports; the overhead target needs "
+     "those hours back.", "it",
+     [("Hours a week on manual reports", "h", "40", "20", "down", "it", 0.9)],
+     [("assembly-supervisors", "countered"), ("packaging-supervisors", "accepted"),
+      ("it", "accepted")],
+     False),
+    (5, "Compressed-air leaks",
+     "The energy bill rose 18%; a leak survey showed a third of the air is lost.",
+     "maintenance",
+     [("Compressor energy", "MWh/month", "110", "85", "down", "maintenance", 1.3)],
+     [("maintenance", "accepted")],
+     True),
+]
+
+COMMENTS = {
+    "propose": ["Please take this into your team's plan for the year."],
+    "accept": ["Agreed — it is on our board and in the next huddles.",
+               "We're in. Two of our ideas already fit; we'll link them.",
+               "Accepted. We will review progress at the monthly tier 2 huddle."],
+    "counter": ["We can commit to half of it this year: the line is fully loaded until Q3. "
+                "Can we phase it?",
+                "Not without help from maintenance: we need their hours in the plan too.",
+                "We'd rather own the measurement than the whole target — can quality lead?",
+                "Our team is two people short until March; can we start in Q2?"],
+    "revise": ["Agreed: phase it — first half by Q3, the rest by year end."],
+}
+
+CONSTRAINTS = [
+    ("Reduce overhead cost 12% without increasing headcount", None, 0, 364,
+     "Improvements that need new hires go to the executive team first."),
+    ("No overtime beyond 10% of planned hours", "plant-management", 0, 364,
+     "Overtime is how problems hide: escalate instead."),
+    ("Capital spend above 50,000 needs a business case reviewed by the executive team",
+     "support-management", 0, None, ""),
+    ("Planned maintenance stays at 80% of maintenance hours, even during peaks",
+     "maintenance", 30, None, ""),
+    ("Freeze on new software tools until the ERP upgrade", "it", -200, -20, ""),
+]
+
+# Categories of ideas → the priorities (indexes above) they most likely serve.
+SERVES = {
+    "safety": [0, 1, 2],
+    "quality": [3, 4, 5],
+    "delivery": [6, 7],
+    "cost": [7, 8, 9],
+    "people": [1, 2],
+}
+
+
+def _month_starts(today: date, n: int) -> list[date]:
+    out = []
+    y, m = today.year, today.month
+    for _ in range(n):
+        out.append(date(y, m, 1))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return list(reversed(out))
+
+
+def _lead_of(team: Team) -> User | None:
+    m = (Membership.objects.filter(team=team, role=Membership.Role.LEAD)
+         .select_related("user").order_by("pk").first())
+    return m.user if m else None
+
+
+def seed(context: dict) -> None:
+    if Objective.objects.filter(title=OBJECTIVES[0][0]).exists():
+        return
+    rng = random.Random(SEED)
+    teams: dict[str, Team] = context["teams"]
+    admin: User = context["admin"]
+    executive = User.objects.filter(username="helen").first() or admin
+    today = timezone.localdate()
+    year = today.year
+    now = timezone.now()
+
+    objectives = [Objective.objects.create(title=t, description=d, horizon_year=year + h,
+                                           position=i, created_by=executive)
+                  for i, (t, d, h) in enumerate(OBJECTIVES)]
+    goals = [AnnualGoal.objects.create(objective=objectives[o], year=year, title=t, measure=m)
+             for o, t, m in GOALS]
+
+    months = _month_starts(today, 12)
+    readings: list[KPIReading] = []
+    comments: list[DeploymentComment] = []
+    priorities: list[Priority] = []
+    leads: dict[str, User | None] = {}
+    for goal_i, title, why, owner, kpis, deployed, closed in PRIORITIES:
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        priority = Priority.objects.create(
+            goal=goals[goal_i], title=title, why_now=why, owner_team=teams[owner], start=start,
+            end=end, created_by=executive,
+            status=Priority.Status.CLOSED if closed else Priority.Status.ACTIVE,
+            closed_on=min(today, date(year, 6, 30)) if closed else None,
+            closing_note="Leak survey done and fixed; the rest is routine maintenance now."
+            if closed else "")
+        priorities.append(priority)
+        for name, unit, baseline, target, direction, kpi_owner, progress in kpis:
+            kpi = KPI.objects.create(priority=priority, name=name, unit=unit,
+                                     baseline=Decimal(baseline), target=Decimal(target),
+                                     direction=direction, owner_team=teams[kpi_owner])
+            b, t = float(baseline), float(target)
+            places = 2 if "." in baseline + target else 0  # counts stay whole numbers
+            span = (end - start).days
+            if kpi_owner not in leads:
+                leads[kpi_owner] = _lead_of(teams[kpi_owner])
+            recorder = leads[kpi_owner]
+            for month in months:
+                frac = min(max((month - start).days / span, 0), 1) * progress
+                noise = (rng.random() - 0.5) * 0.08 * (abs(b - t) or max(abs(b), 1))
+                value = b + (t - b) * frac + noise
+                if b == t == 0:
+                    value = 0 if rng.random() < 0.9 else 1
+                readings.append(KPIReading(kpi=kpi, date=month,
+                                           value=Decimal(f"{max(value, 0):.{places}f}"),
+                                           recorded_by=recorder))
+        for slug, state in deployed:
+            team = teams[slug]
+            if slug not in leads:
+                leads[slug] = _lead_of(team)
+            lead = leads[slug]
+            proposed_at = timezone.make_aware(datetime.combine(start, time(9))) \
+                if start <= today else now
+            d = Deployment.objects.create(
+                priority=priority, team=team, ask=f"Contribute to “{title.lower()}” in "
+                                                  f"{team.name}'s plan.",
+                proposed_by=executive, proposed_at=proposed_at,
+                state=Deployment.State.PROPOSED)
+            thread = [("propose", executive, 1)]
+            if state in ("accepted", "countered", "revised"):
+                thread.append(("counter" if state in ("countered", "revised") else "accept",
+                               lead, 1))
+            if state == "revised":
+                thread.append(("revise", executive, 2))
+            final = {"accepted": "accepted", "countered": "countered", "revised": "proposed",
+                     "proposed": "proposed"}[state]
+            Deployment.objects.filter(pk=d.pk).update(
+                state=final, round=2 if state == "revised" else 1,
+                answered_by=lead if final != "proposed" else None,
+                answered_at=proposed_at + timedelta(days=3) if final != "proposed" else None)
+            comments += [DeploymentComment(deployment=d, author=author, kind=kind,
+                                           text=rng.choice(COMMENTS[kind]), round=rnd)
+                         for kind, author, rnd in thread]
+    KPIReading.objects.bulk_create(readings)
+    DeploymentComment.objects.bulk_create(comments)
+    # Date each throw of the catchball after its proposal (auto_now_add stamped them now).
+    proposed = Subquery(Deployment.objects.filter(pk=OuterRef("deployment_id"))
+                        .values("proposed_at")[:1])
+    for kinds, days in ((["propose"], 0), (["accept", "counter"], 3), (["revise"], 6)):
+        DeploymentComment.objects.filter(
+            kind__in=kinds, deployment__priority__in=priorities).update(created_at=ExpressionWrapper(
+            proposed + timedelta(days=days), output_field=DateTimeField()))
+
+    def day(offset: int | None) -> date | None:
+        # Offsets from 1 January of this year; negative ones count back from today.
+        if offset is None:
+            return None
+        return date(year, 1, 1) + timedelta(days=offset) if offset >= 0 \
+            else today + timedelta(days=offset)
+
+    for statement, slug, start_offset, end_offset, detail in CONSTRAINTS:
+        Constraint.objects.create(statement=statement, detail=detail,
+                                  team=teams[slug] if slug else None, start=day(start_offset),
+                                  end=day(end_offset), set_by=executive)
+
+    links = []
+    for idea_id, category, reporter_id in (Idea.objects.order_by("pk")
+                                           .values_list("pk", "category", "reporter_id")):
+        if rng.random() >= LINK_SHARE:
+            continue
+        options = SERVES.get(category) or [0]
+        chosen = priorities[rng.choice(options)]
+        links.append(PriorityLink(priority=chosen, idea_id=idea_id, linked_by_id=reporter_id))
+        if rng.random() < 0.1:  # a few serve two priorities
+            second = priorities[rng.choice(options)]
+            if second.pk != chosen.pk:
+                links.append(PriorityLink(priority=second, idea_id=idea_id,
+                                          linked_by_id=reporter_id))
+    PriorityLink.objects.bulk_create(links, ignore_conflicts=True)

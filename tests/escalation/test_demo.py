@@ -1,0 +1,45 @@
+"""The demo escalations: every state, across tiers, chains, overdue and stalled ones,
+consistent with the items' waiting state; idempotent and fast."""
+
+import time
+
+import pytest
+from django.db.models import Count
+from django.utils import timezone
+
+from escalation import demo
+from escalation.models import Escalation, RoutingRule
+from escalation.selectors import overdue_q
+from ideas.models import Idea
+from org import demo as org_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_covers_every_state_and_is_idempotent(django_capture_on_commit_callbacks):
+    context = org_demo.seed()
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed(context)
+    assert time.monotonic() - started < 10
+    states = set(Escalation.objects.values_list("state", flat=True))
+    assert states == {"open", "acknowledged", "resolved", "returned", "escalated"}
+    assert set(Escalation.objects.values_list("to_team__tier__level", flat=True)) == {2, 3, 4}
+    assert Escalation.objects.filter(parent__parent__isnull=False).exists()  # a 3-level chain
+    assert Escalation.objects.filter(overdue_q()).count() >= 2
+    assert Escalation.objects.filter(stalled_at__isnull=False).count() == 2
+    assert RoutingRule.objects.count() == 3
+    # the items wait exactly on the team holding their active escalation
+    for esc in Escalation.objects.filter(state__in=["open", "acknowledged"]):
+        assert esc.idea.waiting_on_team_id == esc.to_team_id
+        assert esc.raised_at < timezone.now()
+    decided = Idea.objects.annotate(n=Count("escalations")).filter(
+        n__gt=0, waiting_on_team__isnull=True)
+    assert decided.exists() and all(i.decision_note for i in decided)
+    started_item = Idea.objects.get(title="Conveyor belt on line 1 is worn through")
+    assert started_item.status == "in_progress"
+    snapshot = sorted(Escalation.objects.values_list("pk", "state", "raised_at"))
+    demo.seed(context)
+    assert sorted(Escalation.objects.values_list("pk", "state", "raised_at")) == snapshot
+    assert RoutingRule.objects.count() == 3
+

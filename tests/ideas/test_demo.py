@@ -1,0 +1,44 @@
+"""Demo ideas: a few hundred across every team, state and category; idempotent and quick."""
+
+import time
+
+import pytest
+from django.db.models import Count, F
+
+from ideas import demo
+from ideas.models import Comment, Idea, IdeaEvent
+from org import demo as org_demo
+
+
+@pytest.mark.django_db
+def test_seed_is_rich_idempotent_and_fast():
+    context = org_demo.seed()
+    started = time.monotonic()
+    demo.seed(context)
+    elapsed = time.monotonic() - started
+    assert elapsed < 10
+
+    total = Idea.objects.count()
+    assert 200 <= total <= 500
+    assert set(Idea.objects.values_list("team__slug", flat=True)) == set(context["teams"])
+    assert set(Idea.objects.values_list("status", flat=True)) == set(Idea.Status.values)
+    assert set(Idea.objects.values_list("category", flat=True)) == set(Idea.Category.values)
+    assert Idea.objects.filter(is_private=True).exists()
+    done = Idea.objects.filter(status="done")
+    assert done.exists() and not done.filter(learning="").exists()
+    assert not done.filter(learning_by__isnull=True).exists()
+    assert Idea.objects.filter(aging_flagged_at__isnull=False, status__in=["new", "in_progress"]
+                               ).count() >= 10
+    assert Comment.objects.count() >= total // 2
+    assert Comment.objects.filter(text__startswith="@").exists()
+    # History has real dates: spread over months, and consistent.
+    oldest = Idea.objects.order_by("created_at").first()
+    assert (Idea.objects.order_by("-created_at").first().created_at - oldest.created_at).days > 60
+    assert not Idea.objects.filter(last_activity_at__lt=F("created_at")).exists()
+    events = IdeaEvent.objects.values("idea").annotate(n=Count("pk"))
+    assert events.count() == total
+
+    counts = (Idea.objects.count(), Comment.objects.count(), IdeaEvent.objects.count())
+    demo.seed(org_demo.seed())
+    assert (Idea.objects.count(), Comment.objects.count(), IdeaEvent.objects.count()) == counts
+

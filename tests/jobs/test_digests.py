@@ -1,0 +1,101 @@
+"""org.tasks.send_digests: one e-mail per opted-in person with something to say, once a day."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from ideas.models import Idea
+from org import jobs
+from org.models import Notification
+from org.tasks import send_digests
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def news(org, item, escalation, now):
+    """member owns an aging item; line1's lead leads a team with an unowned aging item;
+    supervisor's team (sup) has an escalation waiting; other reported an item that got a
+    decision this morning. Nothing for the manager or the executive."""
+    owned = item(org.line1, 12, owner=org.member, title="Leaking valve",
+                 aging_flagged_at=now - timedelta(hours=2))
+    unowned = item(org.line1, 15, title="Unowned squeak", aging_flagged_at=now)
+    waiting = item(org.line1, 1, title="Needs a new jig", waiting_on_team=org.sup)
+    esc = escalation(waiting, org.sup, raised_hours_ago=3)
+    decided = item(org.line2, 1, reporter=org.other, title="Second forklift",
+                   decision_note="Approved within budget.",
+                   decision_at=now - timedelta(hours=3))
+    old_decision = item(org.line2, 1, reporter=org.other, title="Old news",
+                        decision_note="Declined.", decision_at=now - timedelta(days=3))
+    return {"owned": owned, "unowned": unowned, "esc": esc, "decided": decided,
+            "old": old_decision}
+
+
+def by_recipient():
+    return {m.to[0].split("@")[0]: m for m in mail.outbox}
+
+
+def test_one_digest_per_person_with_news_and_nothing_for_the_others(org, news, now):
+    sent = jobs.send_digests(now=now)
+    assert sent == 4
+    mails = by_recipient()
+    assert set(mails) == {"member", "lead", "supervisor", "other"}
+    member = mails["member"]
+    assert member.subject == "[Tierline] Morning digest: 1 aging item."
+    assert f"#{news['owned'].pk} Leaking valve — Line 1, no activity for 12 days" in member.body
+    assert f"/ideas/{news['owned'].pk}/" in member.body
+    lead = mails["lead"]
+    assert lead.subject == "[Tierline] Morning digest: 1 aging item."
+    assert "Unowned squeak" in lead.body and "Leaking valve" not in lead.body
+    supervisor = mails["supervisor"]
+    assert supervisor.subject == "[Tierline] Morning digest: 1 escalation awaiting your team."
+    assert f"/escalations/{news['esc'].pk}/" in supervisor.body
+    assert "waiting for acknowledgement" in supervisor.body
+    other = mails["other"]
+    assert other.subject == "[Tierline] Morning digest: 1 decision on your items."
+    assert "Second forklift: Approved within budget." in other.body
+    assert "Old news" not in other.body
+
+
+def test_a_second_run_the_same_day_sends_nothing(org, news, now):
+    assert jobs.send_digests(now=now) == 4
+    assert jobs.send_digests(now=now + timedelta(minutes=10)) == 0
+    send_digests.apply()
+    assert len(mail.outbox) == 4
+    # The record of the day's digest is a quiet (already read) notification.
+    record = Notification.objects.get(recipient=org.member, verb="digest")
+    assert record.event_key == f"digest:{timezone.localdate(now).isoformat()}"
+    assert record.read_at is not None and record.emailed_at is not None
+
+
+def test_people_who_opted_out_or_have_no_address_get_nothing(org, news, now):
+    org.member.daily_digest = False
+    org.member.save()
+    org.lead.email = ""
+    org.lead.save()
+    jobs.send_digests(now=now)
+    assert set(by_recipient()) == {"supervisor", "other"}
+
+
+def test_nothing_to_say_means_no_mail_at_all(org, now):
+    assert jobs.send_digests(now=now) == 0
+    assert mail.outbox == []
+    assert not Notification.objects.filter(verb="digest").exists()
+
+
+def test_a_closed_item_is_not_aging_news(org, news, now):
+    Idea.objects.filter(pk=news["owned"].pk).update(status=Idea.Status.DONE)
+    jobs.send_digests(now=now)
+    assert "member" not in by_recipient()
+
+
+def test_a_failed_send_is_released_for_the_retry(org, news, now):
+    with mock.patch("org.jobs.send_mail", side_effect=OSError("SMTP down")):
+        with pytest.raises(OSError):
+            jobs.send_digests(now=now)
+    assert mail.outbox == []
+    assert jobs.send_digests(now=now) == 4  # the retry sends every one of them, once
+    assert len(mail.outbox) == 4
