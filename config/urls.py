@@ -26,6 +26,9 @@ urlpatterns = [
     path("escalations/", include("escalation.urls")),
     path("strategy/", include("strategy.urls")),
     path("scorecards/", include("scorecards.urls")),
+    # System work: /systemic-issues/ (ideas), /reviews/ and /standards/ (strategy).
+    path("", include("ideas.system_urls")),
+    path("", include("strategy.system_urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -121,3 +121,18 @@ def register_list_filter(list_filter: ListFilter) -> ListFilter:
 
 def list_filters() -> list[ListFilter]:
     return list(_list_filters.values())
+
+
+# Sections added to the learning library (e.g. decided experiments):
+# builder(request) -> {"template": str, "context": dict} | None.
+_learning_panels: list = []
+
+
+def register_learning_panel(builder) -> object:
+    if builder not in _learning_panels:
+        _learning_panels.append(builder)
+    return builder
+
+
+def learning_panels() -> list:
+    return list(_learning_panels)

@@ -30,7 +30,7 @@ from .permissions import (
     can_edit,
     can_transition,
 )
-from .registry import card_badges, idea_panels
+from .registry import card_badges, idea_panels, learning_panels
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -424,6 +424,8 @@ def learning(request: HttpRequest) -> HttpResponse:
     qs = selectors.learning_list(request.user, filters)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "rows": list(page.object_list)}
+    if not request.htmx:
+        context["panels"] = [p for build in learning_panels() if (p := build(request))]
     template = "ideas/learning.html#results" if request.htmx else "ideas/learning.html"
     return render(request, template, context)
 
