@@ -12,6 +12,12 @@ DATABASES = {
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME", default="test_tierline")}
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 TEST_REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/9")
+# Under pytest-xdist each worker gets its own Redis database (the suite clears it between tests)
+# and pytest-django gives each its own PostgreSQL database (test_tierline_gw0, _gw1, …).
+_xdist_worker = env("PYTEST_XDIST_WORKER", default="")
+if _xdist_worker.startswith("gw"):
+    _base, _, _db = TEST_REDIS_URL.rpartition("/")
+    TEST_REDIS_URL = f"{_base}/{int(_db or 0) + int(_xdist_worker[2:])}"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
