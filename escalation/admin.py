@@ -3,7 +3,20 @@ team below it). Escalations are shown read-only: they change through their servi
 
 from django.contrib import admin
 
-from .models import Escalation, RoutingRule
+from .models import ConflictView, Escalation, RoutingRule
+
+
+class ConflictViewInline(admin.TabularInline):
+    """Both teams' views of a cross-team conflict (read-only: they change through the service)."""
+
+    model = ConflictView
+    fields = ["team", "text", "author", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RoutingRule)
@@ -26,12 +39,14 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 @admin.register(Escalation)
 class EscalationAdmin(admin.ModelAdmin):
-    list_display = ["id", "idea", "from_team", "to_team", "reason", "state", "raised_at",
+    inlines = [ConflictViewInline]
+    list_display = ["id", "idea", "from_team", "to_team", "other_team", "reason", "state",
+                    "raised_at",
                     "due_ack_at", "due_resolve_at", "stalled_at"]
     list_filter = ["state", "reason", "to_team__tier"]
     search_fields = ["idea__title", "ask", "decision"]
     date_hierarchy = "raised_at"
-    list_select_related = ["idea", "from_team", "to_team"]
+    list_select_related = ["idea", "from_team", "to_team", "other_team"]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

@@ -2,8 +2,10 @@
 chains and some overdue and stalled ones. Built through the services (so the items wait on the
 right team, the timeline and the notifications are real), then moved back in time.
 
-Idempotent: the rules are upserted and the escalations are only created when the first
-scenario's item does not exist yet. Deterministic: no randomness at all.
+Idempotent: the rules are upserted and each group of escalations is only created when its
+first scenario's item does not exist yet (the system-work group — structured top-tier
+escalations and cross-team conflicts with both teams' views — has its own marker, so a database
+seeded before it gets it on the next run). Deterministic: no randomness at all.
 """
 
 from dataclasses import dataclass, field
@@ -17,9 +19,10 @@ from ideas.models import Idea, IdeaEvent
 from org.models import Membership, Team, User
 
 from . import services
-from .models import Escalation, RoutingRule
+from .models import ConflictView, Escalation, RoutingRule
 
 MARKER = "Guard missing on the press 4 feed table"
+SYSTEM_MARKER = "Weekend maintenance cover for the robot cells"
 
 
 @dataclass
@@ -37,6 +40,9 @@ class Scenario:
     raiser: str | None = None
     private: bool = False
     stalled: bool = False
+    options: str = ""  # structured escalations (required when the route reaches the top tier)
+    recommendation: str = ""
+    other_team: str | None = None  # cross-team conflicts: the other team's slug
 
 
 SCENARIOS = [
@@ -75,18 +81,33 @@ SCENARIOS = [
                                             "costs about 35,000."}),
                     (50, "ack", {}),
                     (90, "further", {"ask": "Board decision: the wrapper is not in this "
-                                            "year's capital plan.", "reason": "authority"}),
+                                            "year's capital plan.", "reason": "authority",
+                                     "options": "A: semi-automatic wrapper (35,000). B: a "
+                                                "second person at peak (about 30,000 a year). "
+                                                "C: lighter film and a lift table (6,000; "
+                                                "halves the strain, does not remove it).",
+                                     "recommendation": "A: it removes the manual wrapping "
+                                                       "and pays back within two years."}),
                     (130, "resolve", {"decision": "Approved as a safety investment outside "
                                                   "the plan; buy the wrapper this quarter.",
                                       "approved_spend": Decimal("35000")})]),
     Scenario("warehouse", "Dock door 3 does not close fully", "delivery", "cross_team",
-             "Needs Maintenance: the door stops 30 cm short and lets the cold in.", 3),
+             "Needs Maintenance: the door stops 30 cm short and lets the cold in.", 3,
+             other_team="maintenance",
+             options="A: Maintenance repairs it this week ahead of planned work. B: wait for "
+                     "the door contractor's quarterly visit. C: a strip curtain in the meantime.",
+             recommendation="A, with C today: the cold is spoiling chilled goods now."),
     Scenario("assembly-supervisors", "Overtime budget for the model changeover", "cost",
              "authority", "Approve 40,000 of overtime for the four-week changeover.", 60,
              requested_spend=Decimal("40000"), raiser="sofia"),
     Scenario("plant-management", "A second paint booth", "delivery", "authority",
              "Capital request: 250,000 for a second booth to remove the paint bottleneck.",
-             20, required_spend=Decimal("250000"), raiser="marcus"),
+             20, required_spend=Decimal("250000"), raiser="marcus",
+             options="A: a second booth (250,000). B: a third shift in the existing booth "
+                     "(about 180,000 a year in wages). C: outsource the small parts "
+                     "(120,000 a year, two days more lead time).",
+             recommendation="A: it pays back in under two years against B and keeps the lead "
+                            "time."),
     Scenario("quality", "The lab needs a second CMM operator", "quality", "resources",
              "First-article inspections wait three days for the one CMM operator.", 9 * 24,
              steps=[(30, "ack", {})], stalled=True),
@@ -110,6 +131,48 @@ SCENARIOS = [
                                                  "100% checked at goods-in until it closes."})]),
 ]
 
+# The executive layer's rules on show: structured top-tier escalations (one returned, one
+# resolved) and cross-team conflicts that go to the two teams' lowest common ancestor, with both
+# teams' views ("view" steps: the team's slug and its text).
+SYSTEM_SCENARIOS = [
+    Scenario("support-management", SYSTEM_MARKER, "delivery", "resources",
+             "Robot cell breakdowns on Saturdays wait until Monday: we need weekend cover.",
+             5 * 24,
+             options="A: an on-call rota from our own technicians (overtime about 40,000 a "
+                     "year). B: a service contract with the robot supplier (65,000 a year). "
+                     "C: keep as is (about 14 hours of lost output a month).",
+             recommendation="A for six months, then compare the downtime with B's quote.",
+             steps=[(20, "ack", {}),
+                    (60, "return", {"decision": "Not yet: first show the weekend downtime by "
+                                                "cell for the last quarter and which failures "
+                                                "a technician on call would have fixed."})]),
+    Scenario("line-1-day", "Torque tools leave with the other shift's line", "quality",
+             "cross_team", "Line 2 borrows our calibrated torque guns at shift change and "
+             "they come back late or not at all; we need a rule for the shared tools.", 4 * 24,
+             other_team="line-2-day", raiser="tom",
+             steps=[(2, "view", {"team": "line-1-day",
+                                 "text": "We start with two guns short three days a week; "
+                                         "checks slip and the calibration log has gaps."}),
+                    (5, "view", {"team": "line-2-day",
+                                 "text": "Our own guns are away for calibration half the month; "
+                                         "we borrow because there is no spare pool."}),
+                    (8, "ack", {}),
+                    (30, "resolve", {"decision": "A shared pool of four guns at the tool crib, "
+                                                 "signed out per shift; Line 2's guns are "
+                                                 "calibrated on a staggered plan."})]),
+    Scenario("packaging-a", "Warehouse pallets block our outfeed lane", "safety",
+             "cross_team", "Pallets waiting for dispatch stand in our outfeed lane every "
+             "afternoon; the operators walk round them with the pallet jack.", 30,
+             other_team="warehouse",
+             steps=[(3, "view", {"team": "packaging-a",
+                                 "text": "It is a walkway and our only outfeed: twice this week "
+                                         "a jack nearly hit someone."}),
+                    (6, "view", {"team": "warehouse",
+                                 "text": "The marked buffer holds 12 pallets; the 14:00 trucks "
+                                         "arrive late, so the overflow has nowhere else to go."}),
+                    (9, "ack", {})]),
+]
+
 RULES = [
     # order, kind, category, target slug, note
     (10, RoutingRule.Kind.CATEGORY, "safety", "quality",
@@ -128,11 +191,13 @@ def seed(context: dict) -> None:
             order=order, kind=kind, category=category,
             to_team=teams[target] if target else None,
             defaults={"note": note, "active": True})
-    if Idea.objects.filter(title=MARKER).exists():
-        return
     now = timezone.now()
-    for scenario in SCENARIOS:
-        _play(scenario, teams, now)
+    if not Idea.objects.filter(title=MARKER).exists():
+        for scenario in SCENARIOS:
+            _play(scenario, teams, now)
+    if not Idea.objects.filter(title=SYSTEM_MARKER).exists():
+        for scenario in SYSTEM_SCENARIOS:
+            _play(scenario, teams, now)
 
 
 def _lead(team: Team) -> User:
@@ -158,8 +223,10 @@ def _play(s: Scenario, teams: dict[str, Team], now) -> None:
         actor=raiser, team=team, title=s.title, category=s.category, kind="problem",
         description=s.ask, required_spend=s.required_spend, is_private=s.private)
     stamps: list[tuple[int, object]] = [(_last_event(idea), start - timedelta(days=1))]
-    esc = services.escalation_raise(idea_id=idea.pk, actor=raiser, reason=s.reason, ask=s.ask,
-                                    requested_spend=s.requested_spend)
+    esc = services.escalation_raise(
+        idea_id=idea.pk, actor=raiser, reason=s.reason, ask=s.ask,
+        requested_spend=s.requested_spend, options=s.options, recommendation=s.recommendation,
+        other_team_id=teams[s.other_team].pk if s.other_team else None)
     times = {esc.pk: {"raised": start}}
     stamps.append((_last_event(idea), start))
     for hours, action, details in s.steps:
@@ -180,6 +247,14 @@ def _play(s: Scenario, teams: dict[str, Team], now) -> None:
             times[esc.pk]["closed"] = at
             times[child.pk] = {"raised": at}
             esc = child
+        elif action == "view":
+            services.escalation_view_set(escalation_id=esc.pk,
+                                         actor=_member(teams[details["team"]], None),
+                                         text=details["text"],
+                                         team_id=teams[details["team"]].pk)
+            ConflictView.objects.filter(escalation__idea=idea,
+                                        team=teams[details["team"]]).update(created_at=at,
+                                                                            updated_at=at)
         elif action == "start":
             idea_services.idea_transition(idea_id=idea.pk, to="in_progress",
                                           actor=_lead(team))

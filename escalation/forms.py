@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
-from org.models import Tier
+from org.models import Team, Tier
 
 from . import workflow
 from .models import MAX_SPEND, Escalation
@@ -33,11 +33,33 @@ class EscalateForm(forms.Form):
                                      "e.g. Approve 12,000 for a guard on press 4"}),
         error_messages={"required": "Say what help you need: the ask is required."})
     requested_spend = spend_field("Requested spend")
+    other_team = forms.ModelChoiceField(
+        label="The other team in the conflict", required=False,
+        queryset=Team.objects.filter(active=True).select_related("tier")
+        .order_by("-tier__level", "name"),
+        empty_label="Choose the other team",
+        help_text="A cross-team conflict goes to the lowest team above both of you.")
+    # Required by the service when the route reaches the top tier (the page shows them then).
+    options = forms.CharField(
+        label="Options considered", max_length=5000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder":
+                                     "e.g. A: lease a second truck · B: move the shift start · "
+                                     "C: do nothing (20 min wait per shift)"}))
+    recommendation = forms.CharField(
+        label="Our recommendation", max_length=5000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "e.g. Option A, because …"}))
     expected_to_team = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    # Fields the template shows only when the preview routes to the top tier / a conflict.
+    top_tier_fields = ("options", "recommendation")
+    cross_team_fields = ("other_team",)
 
 
 class FurtherForm(EscalateForm):
-    """Escalate further: the reason defaults to the current one."""
+    """Escalate further: the reason defaults to the current one; a conflict keeps its other
+    team."""
+
+    other_team = None
 
     reason = forms.ChoiceField(label="Why escalate further?", required=False,
                                choices=[("", "Same reason")] + list(Escalation.Reason.choices))
@@ -62,6 +84,13 @@ class ReturnForm(DecisionForm):
     decision = forms.CharField(
         label="Guidance", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Returning needs guidance: tell the team what to do."})
+
+
+class ConflictViewForm(forms.Form):
+    text = forms.CharField(
+        label="Our team's view", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write your team's view of the conflict."})
+    team = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 ACTION_FORMS = {workflow.RESOLVE: ResolveForm, workflow.RETURN: ReturnForm,

@@ -11,6 +11,12 @@ Timestamps the jobs and scorecards read:
 - ``resolved_at`` when the step closes: resolved, returned, or escalated further (filter by
   ``state`` to tell them apart; "time to resolve" counts ``resolved`` and ``returned``);
 - ``stalled_at``: set by the stalled-escalation job, cleared by any action on the step.
+
+Escalations reaching the top tier are *structured*: besides the reason and the ask they carry
+the ``options`` considered and a ``recommendation`` (required by the services when the target
+is at the top tier). A ``cross_team`` escalation names the ``other_team`` of the conflict; it
+routes to the lowest common ancestor of the two teams (``escalation/routing.py``) and each of
+the two teams records its view of the conflict (``ConflictView``, on the chain's first step).
 """
 
 from decimal import Decimal
@@ -61,6 +67,14 @@ class Escalation(models.Model):
                                           validators=spend_validators)
     route_note = models.CharField(max_length=300, blank=True,
                                   help_text="Why it went to this team (the rule that matched).")
+    options = models.TextField("options considered", blank=True, max_length=5000,
+                               help_text="Required when the escalation reaches the top tier.")
+    recommendation = models.TextField(blank=True, max_length=5000,
+                                      help_text="Required when the escalation reaches the top "
+                                                "tier: what the escalating team recommends.")
+    other_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="escalations_named_in",
+        help_text="Cross-team escalations: the other team in the conflict.")
 
     state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -100,6 +114,8 @@ class Escalation(models.Model):
             ),
             models.CheckConstraint(condition=~models.Q(from_team=models.F("to_team")),
                                    name="escalation_not_to_itself"),
+            models.CheckConstraint(condition=~models.Q(other_team=models.F("to_team")),
+                                   name="escalation_other_team_not_holder"),
             models.CheckConstraint(
                 condition=models.Q(requested_spend__isnull=True)
                 | models.Q(requested_spend__gte=0),
@@ -119,6 +135,14 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"Escalation #{self.pk}: idea {self.idea_id} to {self.to_team}"
+
+    @property
+    def is_cross_team(self) -> bool:
+        return bool(self.other_team_id)
+
+    @property
+    def is_structured(self) -> bool:
+        return bool(self.options or self.recommendation)
 
     @property
     def is_active(self) -> bool:
@@ -171,6 +195,33 @@ class Escalation(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_active and self.sla_due < timezone.now()
+
+
+class ConflictView(models.Model):
+    """One team's view of a cross-team conflict: the origin team's and the other team's, shown
+    side by side to the team holding the escalation. Kept on the chain's first step, so it
+    follows the conflict when it is escalated further; one view per team, editable while the
+    escalation is active."""
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE,
+                                   related_name="conflict_views")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=5000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["escalation", "team"],
+                                    name="conflict_view_one_per_team"),
+            models.CheckConstraint(condition=~models.Q(text=""), name="conflict_view_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} on escalation #{self.escalation_id}"
 
 
 class RoutingRule(models.Model):

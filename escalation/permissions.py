@@ -11,6 +11,10 @@
 Nobody acts on a step they raised themselves (a lead who is also a member of the team above
 — the linking pin — cannot acknowledge or answer their own request).
 
+Cross-team conflicts: members of the two teams (the chain's origin team and the named other
+team) give their team's view while the escalation is active; the other team sees the item
+because the escalation shares it with them.
+
 Escalating *further* is a decision of the team that holds the escalation (its leads), never of
 the origin team. Seeing an escalation follows seeing its idea (``ideas_visible_to``): the teams
 on the chain may see a private item.
@@ -59,6 +63,19 @@ def available_actions(user, escalation: Escalation) -> list[str]:
     """The actions this user may take on this step now (for buttons)."""
     return [a for a in workflow.allowed_actions(escalation.state)
             if can_act(user, escalation, a)]
+
+
+def view_sides(user, root: Escalation, escalation: Escalation | None = None) -> list:
+    """The teams of a cross-team conflict this user may speak for (origin first). ``root`` is
+    the chain's first step (its ``from_team`` is the origin team); ``escalation`` the current
+    step (its ``other_team``), defaulting to ``root``."""
+    from org.selectors import user_team_ids
+
+    current = escalation or root
+    if not getattr(user, "is_authenticated", False) or not current.other_team_id:
+        return []
+    mine = user_team_ids(user)
+    return [t for t in (root.from_team, current.other_team) if t.pk in mine]
 
 
 def may_see_overview(user) -> bool:

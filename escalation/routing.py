@@ -2,6 +2,20 @@
 
 Used by the preview (page and API) and by the services that create escalations, so what the
 user previews is what they get. Rule kinds are described on ``RoutingRule``.
+
+Cross-team conflicts (reason ``cross_team`` naming the other team) route to the *lowest common
+ancestor* of the two teams — the nearest active team both report to, the one with authority
+over both. How that meets the admin's rules:
+
+- it comes before the rules: category rules and cross-team rules (which send a request to a
+  support team) do not apply to a named conflict, because a third team cannot arbitrate
+  between two others;
+- spend rules still apply on top: when the requested spend is above the common ancestor's
+  authority limit, the conflict goes to the lowest team at or above it whose limit covers it;
+- when there is no common ancestor above the escalating team (escalating further from the
+  team that already is the common ancestor, or a conflict with one's own team above or below)
+  the ordinary routing applies (rules in order, else the parent). Raising refuses those cases
+  up front (``check_other_team``).
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +38,7 @@ class Route:
     due_ack_at: datetime
     due_resolve_at: datetime
     warnings: list[str] = field(default_factory=list)
+    top_tier: bool = False  # the target is at the top tier: the escalation must be structured
 
     def as_dict(self) -> dict:
         return {
@@ -38,6 +53,8 @@ class Route:
             "due_ack_at": self.due_ack_at.isoformat(),
             "due_resolve_at": self.due_resolve_at.isoformat(),
             "warnings": list(self.warnings),
+            "top_tier": self.top_tier,
+            "structured_required": self.top_tier,
         }
 
 
@@ -60,12 +77,42 @@ def effective_spend(requested: Decimal | None, idea) -> Decimal | None:
     return requested if requested is not None else idea.required_spend
 
 
+def check_other_team(origin: Team, other: Team | None) -> Team:
+    """The other team of a cross-team conflict must be a team outside ``origin``'s own line."""
+    if other is None:
+        raise DomainError("Name the other team: a cross-team escalation goes to the lowest team "
+                          "above both of you.", field="other_team")
+    if other.pk == origin.pk:
+        raise DomainError("Name a team other than your own.", field="other_team")
+    if not other.active:
+        raise DomainError(f"{other.name} is inactive.", field="other_team")
+    above = set(team_ancestors(origin).values_list("pk", flat=True))
+    if other.pk in above:
+        raise DomainError(
+            f"{other.name} is above {origin.name}: that is not a conflict between teams — "
+            "escalate to them with another reason.", field="other_team")
+    if Team.objects.filter(pk=other.pk, id__in=team_descendant_ids(origin.pk)).exists():
+        raise DomainError(f"{other.name} sits below {origin.name}: settle it within your own "
+                          "line.", field="other_team")
+    return other
+
+
+def common_ancestor(origin: Team, other: Team, ancestors: list[Team]) -> Team | None:
+    """The nearest active team above ``origin`` that ``other`` also reports to (``ancestors``:
+    origin's active ancestors, nearest first). None when ``other`` is ``origin`` or below it."""
+    other_line = set(team_ancestors(other).values_list("pk", flat=True))
+    if origin.pk in other_line:
+        return None
+    return next((t for t in ancestors if t.pk in other_line), None)
+
+
 def plan_route(*, origin: Team, idea, reason: str, spend: Decimal | None,
-               now: datetime | None = None, rules=None) -> Route:
+               now: datetime | None = None, rules=None, other_team: Team | None = None) -> Route:
     """The team an escalation from ``origin`` goes to, with the SLA due times.
 
     Raises DomainError when ``origin`` is at the top tier. ``rules`` (active RoutingRules in
-    order, with ``to_team__tier``) may be passed to share one query across several routes."""
+    order, with ``to_team__tier``) may be passed to share one query across several routes.
+    ``other_team``: the other team of a cross-team conflict (see the module docstring)."""
     from .models import RoutingRule
 
     check_can_escalate_from(origin)
@@ -81,6 +128,12 @@ def plan_route(*, origin: Team, idea, reason: str, spend: Decimal | None,
     def usable(team: Team | None) -> bool:
         return bool(team and team.active and team.pk != origin.pk
                     and team.tier.level > origin.tier.level)
+
+    if reason == "cross_team" and other_team is not None:
+        lca = common_ancestor(origin, other_team, ancestors)
+        if usable(lca):
+            return _conflict_route(origin, other_team, lca, ancestors, rules, scope_ids, spend,
+                                   now, warnings)
 
     for rule in rules:
         if rule.from_team_id and rule.from_team_id not in scope_ids:
@@ -110,14 +163,34 @@ def plan_route(*, origin: Team, idea, reason: str, spend: Decimal | None,
                   warnings, spend)
 
 
+def _conflict_route(origin, other, lca, ancestors, rules, scope_ids, spend, now,
+                    warnings) -> Route:
+    from .models import RoutingRule
+
+    note = (f"{lca.name} is the lowest team above both {origin.name} and {other.name}: it "
+            "decides between them.")
+    spend_rule = next((r for r in rules if r.kind == RoutingRule.Kind.SPEND
+                       and (not r.from_team_id or r.from_team_id in scope_ids)), None)
+    if spend_rule is not None and spend is not None and spend > lca.tier.authority_limit:
+        above = ancestors[ancestors.index(lca):]
+        target = next((t for t in above if t.tier.authority_limit >= spend), above[-1])
+        if target.pk != lca.pk:
+            note += (f" A spend of {spend:,.0f} is above its limit of "
+                     f"{lca.tier.authority_limit:,.0f}, so it goes to {target.name}.")
+            return _route(target, note, spend_rule.pk, now, warnings, spend)
+    return _route(lca, note, None, now, warnings, spend)
+
+
 def _route(target: Team, note: str, rule_id, now, warnings, spend) -> Route:
     ack, resolve = due_times(target.tier, now)
+    top = top_tier()
     if spend is not None and spend > target.tier.authority_limit and target.parent_id:
         warnings.append(
             f"{target.name} may approve up to {target.tier.authority_limit:,.0f}; for a spend "
             f"of {spend:,.0f} it will have to escalate further.")
     return Route(to_team=target, tier=target.tier, note=note, rule_id=rule_id,
-                 due_ack_at=ack, due_resolve_at=resolve, warnings=warnings)
+                 due_ack_at=ack, due_resolve_at=resolve, warnings=warnings,
+                 top_tier=top is not None and target.tier.level >= top.level)
 
 
 def rule_errors(rule) -> dict[str, list[str]]:

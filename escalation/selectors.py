@@ -15,6 +15,7 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -43,7 +44,7 @@ def escalations_visible_to(user) -> QuerySet[Escalation]:
 def with_row_data(qs: QuerySet[Escalation]) -> QuerySet[Escalation]:
     return qs.select_related(
         "idea", "idea__team", "idea__team__tier", "idea__reporter", "idea__owner",
-        "from_team", "from_team__tier", "to_team", "to_team__tier",
+        "from_team", "from_team__tier", "to_team", "to_team__tier", "other_team",
         "raised_by", "acknowledged_by", "resolved_by",
     )
 
@@ -246,6 +247,63 @@ def decisions_on_my_items(user, *, days: int = 30) -> QuerySet[Escalation]:
         Q(idea__reporter_id=user.pk) | Q(idea__owner_id=user.pk),
         state__in=DECIDED, resolved_at__gte=since)
     return with_row_data(qs).order_by("-resolved_at", "-id")
+
+
+def conflict_views(root: Escalation, other_team) -> list[dict]:
+    """The teams' views of a cross-team conflict (kept on the chain's first step), one query:
+    [{"team": Team, "view": ConflictView | None}] for the origin team, then the other team."""
+    from .models import ConflictView
+
+    if root is None or other_team is None:
+        return []
+    views = {v.team_id: v for v in ConflictView.objects.filter(escalation=root)
+             .select_related("author")}
+    return [{"team": team, "view": views.get(team.pk)} for team in (root.from_team, other_team)]
+
+
+def naming_my_teams(user) -> QuerySet[Escalation]:
+    """Active cross-team escalations that name one of the user's teams as the other team."""
+    qs = escalations_visible_to(user).filter(other_team_id__in=list(user_team_ids(user)),
+                                             state__in=ACTIVE)
+    return with_row_data(qs).order_by("due_resolve_at", "id")
+
+
+def top_tier_decisions(*, start, end) -> dict:
+    """The executive scorecard's decision figures: escalations *received* at the top tier
+    (raised to a top-tier team in [start, end)), how many of them were decided, the median hours
+    from raised to decided, and the share of the decided that were returned vs resolved.
+    One aggregate query (PostgreSQL's percentile; SQLite falls back to Python).
+
+    Organisation-wide counts with no titles: nothing private can leak, so no ``user``."""
+    top = Subquery(Tier.objects.order_by("-level").values("level")[:1])
+    qs = Escalation.objects.filter(to_team__tier__level=top, raised_at__gte=start,
+                                   raised_at__lt=end).order_by()
+    decided_q = Q(state__in=DECIDED)
+    counts = {
+        "received": Count("id"),
+        "decided": Count("id", filter=decided_q),
+        "resolved": Count("id", filter=Q(state=workflow.RESOLVED)),
+        "returned": Count("id", filter=Q(state=workflow.RETURNED)),
+        "open": Count("id", filter=Q(state__in=ACTIVE)),
+    }
+    if connection.vendor == "postgresql":
+        row = qs.aggregate(median=Median(_seconds_between("resolved_at", "raised_at"),
+                                         filter=decided_q), **counts)
+    else:  # pragma: no cover - SQLite only
+        from statistics import median
+
+        row = qs.aggregate(**counts)
+        spans = [(r - s).total_seconds() for s, r in
+                 qs.filter(decided_q).values_list("raised_at", "resolved_at")]
+        row["median"] = median(spans) if spans else None
+    decided = row["decided"]
+    return {
+        "received": row["received"], "decided": decided, "resolved": row["resolved"],
+        "returned": row["returned"], "open": row["open"],
+        "median_hours_to_decide": _hours(row["median"]),
+        "share_resolved": round(row["resolved"] / decided, 4) if decided else None,
+        "share_returned": round(row["returned"] / decided, 4) if decided else None,
+    }
 
 
 def team_active_counts(team_id: int) -> int:

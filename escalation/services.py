@@ -24,9 +24,9 @@ from org.selectors import team_leads
 from org.services import notify
 
 from . import workflow
-from .models import MAX_SPEND, Escalation
-from .permissions import can_acknowledge, can_decide, can_raise
-from .routing import Route, effective_spend, plan_route
+from .models import MAX_SPEND, ConflictView, Escalation
+from .permissions import can_acknowledge, can_decide, can_raise, view_sides
+from .routing import Route, check_other_team, effective_spend, plan_route
 
 ASK_MAX = 5000
 DECISION_MAX = 5000
@@ -76,6 +76,40 @@ def _clean_ask(ask: str) -> str:
                        message="Say what help you need: the ask is required.")
 
 
+def _clean_structured(route: Route, options: str, recommendation: str) -> tuple[str, str]:
+    """At the top tier the escalation is structured: the options considered and a
+    recommendation are required (both reported at once). Below it they are optional."""
+    options, recommendation = (options or "").strip(), (recommendation or "").strip()
+    errors: dict[str, list[str]] = {}
+    for name, value, label in (("options", options, "the options you considered"),
+                               ("recommendation", recommendation, "your recommendation")):
+        if len(value) > ASK_MAX:
+            errors[name] = [f"Keep it under {ASK_MAX} characters."]
+        elif route.top_tier and not value:
+            errors[name] = [f"{route.to_team.name} is the top tier: escalations reaching it "
+                            f"are structured — give {label}."]
+    if errors:
+        first = next(iter(errors))
+        raise DomainError(
+            "Escalations to the top tier need the options considered and a recommendation."
+            if route.top_tier else errors[first][0],
+            field=first, code="structured", extra={"errors": errors})
+    return options, recommendation
+
+
+def _other_team(origin: Team, reason: str, other_team_id) -> Team | None:
+    """The other team of a cross-team conflict (required for that reason, ignored otherwise)."""
+    if reason != Escalation.Reason.CROSS_TEAM:
+        return None
+    other = None
+    if other_team_id not in (None, ""):
+        other = Team.objects.select_related("tier").filter(
+            pk=other_team_id if str(other_team_id).isdigit() else None).first()
+        if other is None:
+            raise DomainError("No such team.", field="other_team")
+    return check_other_team(origin, other)
+
+
 def _lock_idea(idea_id: int) -> Idea:
     try:
         return (Idea.objects.select_for_update(of=("self",))
@@ -91,7 +125,8 @@ def _lock_escalation(escalation_id: int) -> tuple[Idea, Escalation]:
         raise DomainError("No such escalation.", code="not_found")
     idea = _lock_idea(idea_id)
     escalation = (Escalation.objects.select_for_update(of=("self",))
-                  .select_related("from_team", "from_team__tier", "to_team", "to_team__tier")
+                  .select_related("from_team", "from_team__tier", "to_team", "to_team__tier",
+                                  "other_team")
                   .get(pk=escalation_id))
     return idea, escalation
 
@@ -160,6 +195,9 @@ def _down_the_chain(idea: Idea, chain: list[Escalation]) -> set[int]:
     ids = {idea.reporter_id, idea.owner_id}
     for step in chain:
         ids |= set(team_leads(step.from_team_id).values_list("pk", flat=True))
+    # a cross-team conflict is decided for both teams: the other team's leads hear it too
+    for other_id in {step.other_team_id for step in chain if step.other_team_id}:
+        ids |= set(team_leads(other_id).values_list("pk", flat=True))
     return {i for i in ids if i}
 
 
@@ -170,27 +208,36 @@ def _notify_target(escalation: Escalation, idea: Idea, actor: User, *, further: 
     notify(recipients=team_leads(escalation.to_team_id), actor=actor, verb="escalation",
            text=text, url=escalation_url(escalation), target=escalation,
            event_key=f"escalation:{escalation.pk}:raised")
+    if escalation.other_team_id and not further:
+        notify(recipients=team_leads(escalation.other_team_id), actor=actor, verb="escalation",
+               text=f"{origin} raised a cross-team conflict with {escalation.other_team.name} "
+                    f"to {escalation.to_team.name}: {idea.title[:100]} — add your team's view.",
+               url=escalation_url(escalation), target=escalation,
+               event_key=f"escalation:{escalation.pk}:named")
 
 
 # ---------------------------------------------------------------- preview and raise
 
 
 def escalation_preview(*, idea_id: int, actor: User, reason: str,
-                       requested_spend=None) -> Route:
-    """Where an escalation of this item would go now, with its SLA due times. Creates nothing."""
+                       requested_spend=None, other_team_id=None) -> Route:
+    """Where an escalation of this item would go now, with its SLA due times. Creates nothing.
+    A cross-team preview needs the other team (it decides the target)."""
     idea = Idea.objects.select_related("team", "team__tier").filter(pk=idea_id).first()
     if idea is None:
         raise DomainError("No such item.", code="not_found")
     if not can_raise(actor, idea):
         raise Forbidden(f"Only members of {idea.team.name} can escalate its items.")
     spend = clean_spend(requested_spend, field="requested_spend")
+    other = _other_team(idea.team, reason or "", other_team_id)
     return plan_route(origin=idea.team, idea=idea, reason=reason or "", spend=effective_spend(
-        spend, idea))
+        spend, idea), other_team=other)
 
 
 def escalation_further_preview(*, escalation_id: int, actor: User, reason: str = "",
                                requested_spend=None) -> Route:
-    escalation = (Escalation.objects.select_related("idea", "to_team", "to_team__tier")
+    escalation = (Escalation.objects.select_related("idea", "to_team", "to_team__tier",
+                                                    "other_team")
                   .filter(pk=escalation_id).first())
     if escalation is None:
         raise DomainError("No such escalation.", code="not_found")
@@ -198,9 +245,10 @@ def escalation_further_preview(*, escalation_id: int, actor: User, reason: str =
     spend = clean_spend(requested_spend, field="requested_spend")
     if spend is None:
         spend = escalation.requested_spend
-    return plan_route(origin=escalation.to_team, idea=escalation.idea,
-                      reason=reason or escalation.reason,
-                      spend=effective_spend(spend, escalation.idea))
+    reason = reason or escalation.reason
+    return plan_route(origin=escalation.to_team, idea=escalation.idea, reason=reason,
+                      spend=effective_spend(spend, escalation.idea),
+                      other_team=escalation.other_team if reason == "cross_team" else None)
 
 
 def _create(**fields) -> Escalation:
@@ -215,11 +263,16 @@ def _create(**fields) -> Escalation:
 
 @transaction.atomic
 def escalation_raise(*, idea_id: int, actor: User, reason: str, ask: str,
-                     requested_spend=None, expected_to_team_id: int | None = None) -> Escalation:
+                     requested_spend=None, expected_to_team_id: int | None = None,
+                     options: str = "", recommendation: str = "",
+                     other_team_id: int | None = None) -> Escalation:
     """Sends an item's problem to the team the routing picks, with the SLA clock running.
 
-    Locks the idea row: of many people escalating the same item at once exactly one succeeds;
-    the others get a Conflict naming the open escalation."""
+    Reaching the top tier requires ``options`` and ``recommendation``; the ``cross_team``
+    reason requires ``other_team_id`` (the conflict goes to the two teams' lowest common
+    ancestor, and the other team may see the item). Locks the idea row: of many people
+    escalating the same item at once exactly one succeeds; the others get a Conflict naming
+    the open escalation."""
     idea = _lock_idea(idea_id)
     if not can_raise(actor, idea):
         raise Forbidden(f"Only members of {idea.team.name} can escalate its items.")
@@ -236,16 +289,19 @@ def escalation_raise(*, idea_id: int, actor: User, reason: str, ask: str,
     reason = _clean_reason(reason)
     ask = _clean_ask(ask)
     spend = clean_spend(requested_spend, field="requested_spend")
+    other = _other_team(idea.team, reason, other_team_id)
     now = timezone.now()
     route = plan_route(origin=idea.team, idea=idea, reason=reason,
-                       spend=effective_spend(spend, idea), now=now)
+                       spend=effective_spend(spend, idea), now=now, other_team=other)
+    options, recommendation = _clean_structured(route, options, recommendation)
     _check_expected(route, expected_to_team_id)
     escalation = _create(
         idea=idea, from_team=idea.team, to_team=route.to_team, reason=reason, ask=ask,
         requested_spend=spend, route_note=route.note[:300], raised_by=actor, raised_at=now,
-        due_ack_at=route.due_ack_at, due_resolve_at=route.due_resolve_at)
+        due_ack_at=route.due_ack_at, due_resolve_at=route.due_resolve_at, options=options,
+        recommendation=recommendation, other_team=other)
     idea_set_waiting(idea_id=idea.pk, team=route.to_team, actor=actor,
-                     share_with=[idea.team, route.to_team])
+                     share_with=[t for t in (idea.team, route.to_team, other) if t])
     record_event(
         idea=idea, actor=actor, verb="escalated",
         text=f"Escalated to {route.to_team.name} (tier {route.tier.level}) — "
@@ -357,9 +413,12 @@ def escalation_return(*, escalation_id: int, actor: User, decision: str) -> Esca
 @transaction.atomic
 def escalation_escalate_further(*, escalation_id: int, actor: User, ask: str,
                                 reason: str = "", requested_spend=None,
-                                expected_to_team_id: int | None = None) -> Escalation:
+                                expected_to_team_id: int | None = None, options: str = "",
+                                recommendation: str = "") -> Escalation:
     """The team holding the escalation passes it up: this step closes as ``escalated`` and a
-    child step opens from the holder to the next team the routing picks (same SLA rules)."""
+    child step opens from the holder to the next team the routing picks (same SLA rules).
+    A cross-team conflict keeps its other team; reaching the top tier needs ``options`` and a
+    ``recommendation``."""
     idea, escalation = _lock_escalation(escalation_id)
     _check_member_acts(actor, escalation, workflow.ESCALATE)
     _check_action(escalation, workflow.ESCALATE)
@@ -370,16 +429,21 @@ def escalation_escalate_further(*, escalation_id: int, actor: User, ask: str,
         spend = escalation.requested_spend
     now = timezone.now()
     holder = escalation.to_team
+    other = escalation.other_team if reason == Escalation.Reason.CROSS_TEAM else None
     route = plan_route(origin=holder, idea=idea, reason=reason,
-                       spend=effective_spend(spend, idea), now=now)
+                       spend=effective_spend(spend, idea), now=now, other_team=other)
+    options, recommendation = _clean_structured(route, options, recommendation)
     _check_expected(route, expected_to_team_id)
     _close(escalation, actor, workflow.ESCALATED, now)
     escalation.save()  # frees the one-active-per-idea slot for the child
     child = _create(
         idea=idea, parent=escalation, from_team=holder, to_team=route.to_team, reason=reason,
         ask=ask, requested_spend=spend, route_note=route.note[:300], raised_by=actor,
-        raised_at=now, due_ack_at=route.due_ack_at, due_resolve_at=route.due_resolve_at)
+        raised_at=now, due_ack_at=route.due_ack_at, due_resolve_at=route.due_resolve_at,
+        options=options, recommendation=recommendation, other_team=other)
     chain_teams = {t.pk: t for step in _chain_of(child) for t in (step.from_team, step.to_team)}
+    if other is not None:
+        chain_teams[other.pk] = other
     idea_set_waiting(idea_id=idea.pk, team=route.to_team, actor=actor,
                      share_with=list(chain_teams.values()))
     record_event(
@@ -389,6 +453,57 @@ def escalation_escalate_further(*, escalation_id: int, actor: User, ask: str,
         data={"escalation": child.pk, "parent": escalation.pk, "to_team": route.to_team.pk})
     _notify_target(child, idea, actor, further=True)
     return child
+
+
+# ---------------------------------------------------------------- cross-team views
+
+
+VIEW_MAX = 5000
+
+
+@transaction.atomic
+def escalation_view_set(*, escalation_id: int, actor: User, text: str,
+                        team_id: int | None = None) -> ConflictView:
+    """One team's view of a cross-team conflict (the origin team's or the other team's), added
+    or replaced by a member of that team while the escalation is active. Kept on the chain's
+    first step so it follows the conflict up the tiers. ``team_id`` picks the side when the
+    actor belongs to both teams. Locks the escalation: a view cannot slip in after the
+    decision."""
+    idea, escalation = _lock_escalation(escalation_id)
+    if not escalation.other_team_id:
+        raise DomainError("Only cross-team escalations collect the teams' views.",
+                          code="not_cross_team")
+    root = _chain_of(escalation)[0]
+    sides = view_sides(actor, root, escalation)
+    if not sides:
+        raise Forbidden(f"Only members of {root.from_team.name} or "
+                        f"{escalation.other_team.name} give their team's view.")
+    if team_id not in (None, ""):
+        team = next((t for t in sides if str(t.pk) == str(team_id)), None)
+        if team is None:
+            raise DomainError("You can give the view of your own team in this conflict only.",
+                              field="team")
+    elif len(sides) > 1:
+        raise DomainError("You belong to both teams: choose which team's view this is.",
+                          field="team")
+    else:
+        team = sides[0]
+    if not escalation.is_active:
+        raise Conflict("This escalation is already decided: the views are closed.",
+                       extra={"state": escalation.state})
+    text = _clean_text(text, field="text", limit=VIEW_MAX,
+                       message=f"Write {team.name}'s view of the conflict.")
+    view, created = ConflictView.objects.update_or_create(
+        escalation=root, team=team, defaults={"text": text, "author": actor})
+    record_event(idea=idea, actor=actor, verb="conflict_view",
+                 text=f"{team.name} {'gave' if created else 'updated'} its view of the "
+                      f"cross-team conflict: {text[:300]}",
+                 data={"escalation": escalation.pk, "team": team.pk})
+    notify(recipients=team_leads(escalation.to_team_id), actor=actor, verb="escalation",
+           text=f"{team.name} gave its view on the conflict about {idea.title[:120]}",
+           url=escalation_url(escalation), target=escalation,
+           event_key=f"escalation:{escalation.pk}:view:{team.pk}:{view.updated_at:%Y%m%d%H%M%S%f}")
+    return view
 
 
 # ---------------------------------------------------------------- hooks

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/resolve/", views.resolve, name="resolve"),
     path("<int:pk>/return/", views.return_, name="return"),
     path("<int:pk>/escalate/", views.escalate_further, name="escalate"),
+    path("<int:pk>/views/", views.conflict_view, name="conflict-view"),
     path("<int:pk>/escalate/preview/", views.further_preview, name="further-preview"),
 ]

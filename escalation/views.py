@@ -15,15 +15,27 @@ from org.errors import DomainError
 from org.selectors import user_led_team_ids, user_team_ids
 
 from . import selectors, services, workflow
-from .forms import ACTION_FORMS, EscalateForm, InboxFilterForm
-from .permissions import access_escalation, can_raise, may_see_overview
+from .forms import ACTION_FORMS, ConflictViewForm, EscalateForm, InboxFilterForm
+from .permissions import access_escalation, can_raise, may_see_overview, view_sides
 
 PAGE_SIZE = 50
 
 
 def _apply_error(form, exc: DomainError) -> None:
+    """The service's refusal on the form: every field it names (structured escalations report
+    the options and the recommendation at once), else the one field, else the whole form."""
+    errors = exc.extra.get("errors") if isinstance(exc.extra.get("errors"), dict) else None
+    if errors:
+        for name, messages_ in errors.items():
+            for message in messages_:
+                form.add_error(name if name in form.fields else None, message)
+        return
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+def _team_pk(team) -> int | None:
+    return team.pk if team is not None else None
 
 
 def _idea_for(request) -> int:
@@ -41,7 +53,8 @@ def _preview(request, idea, data) -> dict:
     try:
         route = services.escalation_preview(
             idea_id=idea.pk, actor=request.user, reason=data.get("reason") or "",
-            requested_spend=data.get("requested_spend") or None)
+            requested_spend=data.get("requested_spend") or None,
+            other_team_id=data.get("other_team"))
     except DomainError as exc:
         return {"route": None, "error": exc.message}
     return {"route": route, "error": ""}
@@ -93,7 +106,9 @@ def escalation_new(request: HttpRequest) -> HttpResponse:
                 escalation = services.escalation_raise(
                     idea_id=idea.pk, actor=request.user, reason=data["reason"], ask=data["ask"],
                     requested_spend=data["requested_spend"],
-                    expected_to_team_id=data["expected_to_team"])
+                    expected_to_team_id=data["expected_to_team"], options=data["options"],
+                    recommendation=data["recommendation"],
+                    other_team_id=_team_pk(data["other_team"]))
             except DomainError as exc:
                 _apply_error(form, exc)
                 status = exc.status_code
@@ -104,9 +119,11 @@ def escalation_new(request: HttpRequest) -> HttpResponse:
                 return redirect("escalation:detail", pk=escalation.pk)
         else:
             status = 200
+    cleaned = getattr(form, "cleaned_data", {})
     preview = _preview(request, idea, {
         "reason": request.POST.get("reason", ""),
-        "requested_spend": getattr(form, "cleaned_data", {}).get("requested_spend")})
+        "requested_spend": cleaned.get("requested_spend"),
+        "other_team": _team_pk(cleaned.get("other_team"))})
     if preview["route"]:
         data = form.data.copy()
         data["expected_to_team"] = preview["route"].to_team.pk
@@ -131,9 +148,10 @@ def escalation_preview(request: HttpRequest) -> HttpResponse:
     if spend_errors:
         preview = {"route": None, "error": spend_errors[0]}
     else:
-        preview = _preview(request, idea, {"reason": request.GET.get("reason", ""),
-                                           "requested_spend": form.cleaned_data.get(
-                                               "requested_spend")})
+        preview = _preview(request, idea, {
+            "reason": request.GET.get("reason", ""),
+            "requested_spend": form.cleaned_data.get("requested_spend"),
+            "other_team": _team_pk(form.cleaned_data.get("other_team"))})
     return render(request, "escalation/new.html#preview",
                   {"idea": idea, "preview": preview, "oob_id": "id_expected_to_team"})
 
@@ -167,7 +185,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     rows = _decorate(request.user, list(page.object_list))
     context = {"form": form, "page": page, "rows": rows,
                "has_teams": bool(user_team_ids(request.user)),
-               "may_overview": may_see_overview(request.user)}
+               "may_overview": may_see_overview(request.user),
+               "naming": list(selectors.naming_my_teams(request.user)[:20])}
     if request.htmx and request.htmx.target == "inbox-list":
         return render(request, "escalation/inbox.html#list", context)
     return render(request, "escalation/inbox.html", context)
@@ -189,7 +208,24 @@ def _detail_context(request, escalation, *, forms=None, further_preview=None) ->
     if further_preview is None and workflow.ESCALATE in escalation.actions:
         further_preview = _further_preview(request, escalation, {})
     return {"esc": escalation, "idea": escalation.idea, "action_forms": action_forms,
-            "further_preview": further_preview}
+            "further_preview": further_preview, **_conflict_context(request, escalation, forms)}
+
+
+def _conflict_context(request, escalation, forms) -> dict:
+    """Both teams' views of a cross-team conflict, and the form for the side(s) I speak for."""
+    if not escalation.other_team_id:
+        return {}
+    root = escalation.chain[0] if escalation.chain else escalation
+    views = selectors.conflict_views(root, escalation.other_team)
+    sides = view_sides(request.user, root, escalation) if escalation.is_active else []
+    view_forms = []
+    for side in sides:
+        current = next((v["view"] for v in views if v["team"].pk == side.pk), None)
+        form = forms.get(f"view-{side.pk}") or ConflictViewForm(
+            auto_id=f"id_view_{side.pk}_%s",
+            initial={"team": side.pk, "text": current.text if current else ""})
+        view_forms.append({"team": side, "form": form, "existing": current})
+    return {"views": views, "view_forms": view_forms}
 
 
 def _further_preview(request, escalation, data) -> dict:
@@ -277,7 +313,8 @@ def _decision_view(request, pk: int, action: str) -> HttpResponse:
                 done = services.escalation_escalate_further(
                     escalation_id=escalation.pk, actor=request.user, ask=data["ask"],
                     reason=data["reason"], requested_spend=data["requested_spend"],
-                    expected_to_team_id=data["expected_to_team"])
+                    expected_to_team_id=data["expected_to_team"], options=data["options"],
+                    recommendation=data["recommendation"])
                 text = f"Escalated further to {done.to_team.name}."
         except DomainError as exc:
             _apply_error(form, exc)
@@ -311,6 +348,32 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def escalate_further(request: HttpRequest, pk: int) -> HttpResponse:
     return _decision_view(request, pk, workflow.ESCALATE)
+
+
+@require_POST
+def conflict_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team's view of a cross-team conflict (added or replaced)."""
+    escalation = _load(request, pk)
+    form = ConflictViewForm(request.POST, auto_id=f"id_view_{request.POST.get('team', '')}_%s")
+    status = 400
+    if form.is_valid():
+        try:
+            view = services.escalation_view_set(
+                escalation_id=escalation.pk, actor=request.user, text=form.cleaned_data["text"],
+                team_id=form.cleaned_data["team"])
+        except DomainError as exc:
+            _apply_error(form, exc)
+            status = exc.status_code
+        else:
+            messages.success(request, f"{view.team.name}'s view is recorded; "
+                                      f"{escalation.to_team.name} sees both teams' views.")
+            return redirect("escalation:detail", pk=escalation.pk)
+    context = _detail_context(request, escalation,
+                              forms={f"view-{request.POST.get('team', '')}": form})
+    if not context.get("view_forms"):  # refused outright: not a party, or decided already
+        context["error"] = next(iter(form.errors.get("__all__", [])), "") or next(
+            (e for errs in form.errors.values() for e in errs), "")
+    return render(request, "escalation/detail.html", context, status=status)
 
 
 # ---------------------------------------------------------------- executive overview

@@ -100,7 +100,7 @@ def seed(context: dict) -> None:
 
     members: dict[int, list[int]] = {t.pk: [] for t in teams}
     for team_id, user_id in (Membership.objects.filter(team__in=teams, user__is_active=True)
-                                   .order_by("team_id", "-role", "user_id")
+                                   .order_by("team_id", "role", "user_id")
                                    .values_list("team_id", "user_id")):
         members[team_id].append(user_id)
 

@@ -88,3 +88,26 @@ class HuddleNotesForm(forms.Form):
                             widget=forms.Textarea(attrs={"rows": 5}))
     guests = forms.CharField(required=False, max_length=500,
                              help_text="People from outside the team, comma-separated.")
+
+
+class QuickTimeForm(forms.Form):
+    """Improvement time from a board card. It only parses: what may be logged (more than
+    nothing, at most 24 hours a person a day, no future days…) is decided by
+    ideas.system_services.time_entry_create."""
+
+    hours = forms.DecimalField(
+        label="Hours",
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal",
+                                        "autocomplete": "off"}),
+        error_messages={"required": "How many hours?",
+                        "invalid": "Hours must be a number, e.g. 1.5."})
+    date = forms.DateField(
+        label="Day", required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"invalid": "Give the day as YYYY-MM-DD."})
+    note = forms.CharField(label="Note (optional)", required=False, strip=True,
+                           widget=forms.TextInput(attrs={"maxlength": "300"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("date", timezone.localdate())

@@ -21,3 +21,8 @@ def escalate_url_pattern() -> str:
     except NoReverseMatch:
         base = "/escalations/new/"
     return base + "?idea={}"
+
+
+def time_url_pattern(team_slug: str) -> str:
+    """'/boards/<team>/time/{}/' — the quick improvement-time entry from a card."""
+    return reverse("huddles:time-log", args=[team_slug, _MARK]).replace(str(_MARK), "{}")

@@ -14,15 +14,15 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ideas import workflow
-from ideas.models import Idea
+from ideas.models import Idea, TeamCapacity, TimeEntry
 from ideas.permissions import can_transition
 from ideas.registry import card_badges
-from ideas.selectors import ideas_visible_to, with_card_data
+from ideas.selectors import capacity_by_week, ideas_visible_to, with_card_data
 from org.models import Membership, Team, User
 from org.permissions import is_admin
 from org.selectors import team_descendant_ids, user_team_ids
 
-from .links import escalate_url_pattern, idea_url_pattern
+from .links import escalate_url_pattern, idea_url_pattern, time_url_pattern
 from .models import BoardSettings, DisplayLink, Huddle, SqdcDay
 from .permissions import can_escalate_from_board
 
@@ -110,6 +110,7 @@ class Card:
     discussed: bool = False
     url: str = ""
     escalate_url: str = ""
+    time_url: str = ""  # the quick improvement-time entry, for viewers who may log time
     from_team: str = ""  # on the "escalated to us" lane: the team that asks
 
     @property
@@ -207,7 +208,11 @@ def build_board(team: Team, *, viewer: User | None, filters: BoardFilters | None
     ideas = list(board_ideas(team, viewer=viewer, done_since=done_since))
     badges = card_badges(ideas) if ideas else {}
     may_escalate = viewer is not None and can_escalate_from_board(viewer, team)
+    # Cards on the board are ones the viewer sees, so ideas.permissions.can_log_time reduces
+    # to "belongs to a team" here (no query per card).
+    may_log = viewer is not None and bool(user_team_ids(viewer))
     idea_url, escalate_url = idea_url_pattern(), escalate_url_pattern()
+    time_url = time_url_pattern(team.slug)
     buckets: dict[str, list[Card]] = {key: [] for key, _, _ in COLUMNS}
     buckets["escalated"] = []
     totals = dict.fromkeys(buckets, 0)
@@ -231,6 +236,8 @@ def build_board(team: Team, *, viewer: User | None, filters: BoardFilters | None
         )
         if card.can_escalate:
             card.escalate_url = escalate_url.format(idea.pk)
+        if may_log and not masked:
+            card.time_url = time_url.format(idea.pk)
         if card.can_move:
             card.targets = [(s, workflow.LABELS[s]) for s in workflow.allowed_targets(idea.status)]
         buckets[key].append(card)
@@ -246,11 +253,67 @@ def build_board(team: Team, *, viewer: User | None, filters: BoardFilters | None
                  today=today, filters=filters, card_count=len(ideas))
 
 
+@dataclass(frozen=True)
+class CapacityWeekRow:
+    week: date
+    protected: object  # Decimal hours
+    used: object
+    percent: int | None
+    counted: bool  # False for weeks before the team set its capacity
+    under_half: bool
+    current: bool
+
+    @property
+    def meter_value(self) -> int:
+        return min(100, self.percent or 0)
+
+
+@dataclass(frozen=True)
+class BoardCapacity:
+    """Protected vs used improvement time of a board's team, this week and the weeks before."""
+
+    is_set: bool
+    protected: object  # hours a week
+    unit: str
+    amount: object
+    weeks: list[CapacityWeekRow]
+
+    @property
+    def this_week(self) -> CapacityWeekRow:
+        return self.weeks[-1]
+
+    @property
+    def under_half_weeks(self) -> int:
+        """Complete weeks under half, in a row, up to last week."""
+        n = 0
+        for w in reversed(self.weeks[:-1]):
+            if not w.under_half:
+                break
+            n += 1
+        return n
+
+
+def board_capacity(team: Team | int, today: date) -> BoardCapacity:
+    """From ideas' capacity selector (a constant number of queries): the last
+    ``CAPACITY_WEEKS`` weeks, oldest first, this week last. "Under half" is the ideas rule
+    (less than half the protected time used in a week that counts)."""
+    team_id = getattr(team, "pk", team)
+    view = capacity_by_week([team_id], CAPACITY_WEEKS, today=today)[team_id]
+    current = today - timedelta(days=today.weekday())
+    weeks = [CapacityWeekRow(week=w.week, protected=w.protected, used=w.used,
+                             percent=w.percent, counted=w.counted, under_half=w.sacrificed,
+                             current=w.week == current) for w in view.weeks]
+    cap = view.capacity
+    return BoardCapacity(is_set=cap is not None, protected=view.protected,
+                         unit=cap.unit if cap else "", amount=cap.amount if cap else None,
+                         weeks=weeks)
+
+
 def team_members(team: Team) -> list[Membership]:
     """The team's active people (leads first), for attendance and the owner filter."""
     return list(
         Membership.objects.filter(team=team, user__is_active=True)
-        .select_related("user").order_by("-role", "user__display_name", "user__username")
+        .select_related("user").order_by("role", "user__display_name", "user__username")
     )
 
 
@@ -266,13 +329,14 @@ class BoardState:
     team_active: bool
     ideas: str
     board_changed: object  # when the settings row last changed (as the database gives it)
+    time: str = ""  # improvement time logged for the team in the weeks shown, its capacity
     link_id: int | None = None
     link_active: bool = True
     user_password: str | None = None  # for the session check of the fast wall poll
 
     def etag(self, *, viewer: str, today: date, extra: str = "") -> str:
         raw = "|".join([str(self.team_id), self.ideas or "-", str(self.board_changed),
-                        today.isoformat(), viewer, extra])
+                        self.time or "-", today.isoformat(), viewer, extra])
         return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
 
 
@@ -280,9 +344,11 @@ class BoardState:
 # PostgreSQL and the SQLite of `make run`): building it with the ORM costs ten times as long as
 # running it. The fingerprint is: count | newest change | newest activity | flagged count | sum
 # of versions over every idea of the team or waiting on it, so any move, edit, escalation,
-# comment or flag changes it; board settings' ``changed_at`` covers letters and huddles. What it
-# cannot see (a badge another app adds, a person renamed) shows with the next change or the next
-# day, as the date is part of every version.
+# comment or flag changes it; board settings' ``changed_at`` covers letters and huddles; the
+# improvement time logged for the team since the first week shown (count | sum | newest id),
+# its capacity row and its member count cover "protected vs used". What it cannot see (a badge
+# another app adds, a person renamed) shows with the next change or the next day, as the date
+# is part of every version.
 _FINGERPRINT = """
     (SELECT CAST(COUNT(*) AS VARCHAR(20)) || '|' ||
             COALESCE(CAST(MAX(i.updated_at) AS VARCHAR(40)), '') || '|' ||
@@ -290,13 +356,30 @@ _FINGERPRINT = """
             CAST(COUNT(i.aging_flagged_at) AS VARCHAR(20)) || '|' ||
             CAST(COALESCE(SUM(i.version), 0) AS VARCHAR(20))
        FROM {idea} i WHERE i.team_id = {team_id} OR i.waiting_on_team_id = {team_id}),
-    (SELECT CAST(s.changed_at AS VARCHAR(40)) FROM {settings} s WHERE s.team_id = {team_id})
+    (SELECT CAST(s.changed_at AS VARCHAR(40)) FROM {settings} s WHERE s.team_id = {team_id}),
+    (SELECT CAST(COUNT(*) AS VARCHAR(20)) || '|' ||
+            CAST(COALESCE(SUM(e.hours), 0) AS VARCHAR(20)) || '|' ||
+            CAST(COALESCE(MAX(e.id), 0) AS VARCHAR(20))
+       FROM {entry} e WHERE e.team_id = {team_id} AND e.date >= %s) || '|' ||
+    COALESCE((SELECT CAST(c.updated_at AS VARCHAR(40)) || '|' || CAST(c.amount AS VARCHAR(20))
+                FROM {capacity} c WHERE c.team_id = {team_id}), '-') || '|' ||
+    (SELECT CAST(COUNT(*) AS VARCHAR(20)) FROM {membership} m WHERE m.team_id = {team_id})
 """
+
+CAPACITY_WEEKS = 4  # protected vs used on a board: this week and the three before it
+
+
+def capacity_since(today: date) -> date:
+    """The Monday of the first week the board's capacity strip shows."""
+    return today - timedelta(days=today.weekday(), weeks=CAPACITY_WEEKS - 1)
 
 
 def _fingerprint_sql(team_id: str) -> str:
+    """The fingerprint columns; takes one parameter, the first day of the capacity weeks."""
     return _FINGERPRINT.format(idea=Idea._meta.db_table, settings=BoardSettings._meta.db_table,
-                               team_id=team_id)
+                               entry=TimeEntry._meta.db_table,
+                               capacity=TeamCapacity._meta.db_table,
+                               membership=Membership._meta.db_table, team_id=team_id)
 
 
 def _fetch_one(sql: str, params: list):
@@ -305,10 +388,12 @@ def _fetch_one(sql: str, params: list):
         return cursor.fetchone()
 
 
-def board_state_for_team(slug: str, *, user_id=None) -> BoardState | None:
+def board_state_for_team(slug: str, *, user_id=None,
+                         today: date | None = None) -> BoardState | None:
     """The board version of a team by slug, with the user's password hash when a user id is
     given (so a wall poll can check a session without loading the user): one query."""
-    user_sql, params = "NULL", []
+    since = capacity_since(today or timezone.localdate())
+    user_sql, params = "NULL", [since]
     if user_id is not None and str(user_id).isdigit():
         user_sql = (f"(SELECT u.password FROM {User._meta.db_table} u "
                     f"WHERE u.id = %s AND u.is_active)")
@@ -320,11 +405,14 @@ def board_state_for_team(slug: str, *, user_id=None) -> BoardState | None:
     if row is None:
         return None
     return BoardState(team_id=row[0], team_slug=row[1], team_active=bool(row[2]),
-                      ideas=row[3] or "empty", board_changed=row[4], user_password=row[5])
+                      ideas=row[3] or "empty", board_changed=row[4], time=row[5] or "",
+                      user_password=row[6])
 
 
-def board_state_for_link(token_hash: str, *, now: datetime | None = None) -> BoardState | None:
+def board_state_for_link(token_hash: str, *, now: datetime | None = None,
+                         today: date | None = None) -> BoardState | None:
     """The display link (active or not), its team and the board version: one query."""
+    since = capacity_since(today or timezone.localdate())
     now = connection.ops.adapt_datetimefield_value(now or timezone.now())
     row = _fetch_one(
         "SELECT l.id, l.team_id, t.slug, t.active, "
@@ -332,12 +420,12 @@ def board_state_for_link(token_hash: str, *, now: datetime | None = None) -> Boa
         f"THEN 1 ELSE 0 END, {_fingerprint_sql('l.team_id')} "
         f"FROM {DisplayLink._meta.db_table} l JOIN {Team._meta.db_table} t ON t.id = l.team_id "
         "WHERE l.token_hash = %s",
-        [now, token_hash])
+        [now, since, token_hash])
     if row is None:
         return None
     return BoardState(team_id=row[1], team_slug=row[2], team_active=bool(row[3]),
-                      ideas=row[5] or "empty", board_changed=row[6], link_id=row[0],
-                      link_active=bool(row[4]))
+                      ideas=row[5] or "empty", board_changed=row[6], time=row[7] or "",
+                      link_id=row[0], link_active=bool(row[4]))
 
 
 # --------------------------------------------------------------------------- display links

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.boards, name="boards"),
     path("<slug:team_slug>/", views.board, name="board"),
     path("<slug:team_slug>/move/", views.move, name="move"),
+    path("<slug:team_slug>/time/<int:idea_id>/", views.time_log, name="time-log"),
     path("<slug:team_slug>/tier/", views.tier, name="tier"),
     path("<slug:team_slug>/wall/", views.wall, name="wall"),
     path("<slug:team_slug>/settings/", views.board_settings, name="settings"),

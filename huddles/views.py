@@ -13,27 +13,36 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ideas import system_services as time_services
 from ideas import workflow
 from ideas.models import Idea
-from ideas.permissions import can_transition
+from ideas.permissions import can_log_time, can_transition
 from ideas.registry import board_panels
 from ideas.selectors import ideas_visible_to
 from org.errors import DomainError
 from org.models import Team, User
-from org.permissions import is_admin
+from org.permissions import is_admin, is_executive
 from org.selectors import team_ancestors, user_team_ids
 
 from . import services
-from .forms import BoardSettingsForm, DisplayLinkForm, HuddleNotesForm, MoveForm, SqdcForm
+from .forms import (
+    BoardSettingsForm,
+    DisplayLinkForm,
+    HuddleNotesForm,
+    MoveForm,
+    QuickTimeForm,
+    SqdcForm,
+)
 from .models import Huddle, SqdcDay
 from .permissions import (
     can_edit_ended_huddle,
@@ -47,6 +56,7 @@ from .permissions import (
 )
 from .selectors import (
     BoardFilters,
+    board_capacity,
     board_settings_of,
     board_state_for_link,
     board_state_for_team,
@@ -64,7 +74,7 @@ from .selectors import (
     tier_overview,
 )
 
-WALL_CARDS_PER_COLUMN = 7  # what fits a 1080-line TV column with two-line titles
+WALL_CARDS_PER_COLUMN = 6  # what fits a column of a 1080-line TV
 FRAGMENT_HEADER = "X-Tierline-Fragment"  # huddles.js swaps 4xx answers that carry it
 
 
@@ -162,14 +172,27 @@ def _board_context(request: HttpRequest, team: Team, filters: BoardFilters, toda
         "can_manage": can_manage_board(user, team),
         "huddle_open": bool(huddle and huddle.is_open),
         "has_children": team.children.filter(active=True).exists(),
+        "capacity": board_capacity(team, today),
+        "capacity_url": _capacity_url(user, team),
         **huddle_ctx,
         **_letters_context(team, board.settings, user, today),
     }
 
 
+def _capacity_url(user, team: Team) -> str:
+    """The team's capacity page (ideas), for the people it lets in."""
+    if not (team.pk in user_team_ids(user) or can_manage_board(user, team)
+            or is_executive(user)):
+        return ""
+    try:
+        return reverse("systemic:capacity", args=[team.slug])
+    except NoReverseMatch:
+        return ""
+
+
 def _board_fragment(request, team, filters, *, notice=None, status=200) -> HttpResponse:
     today = timezone.localdate()
-    state = board_state_for_team(team.slug)
+    state = board_state_for_team(team.slug, today=today)
     etag = _board_etag(state, request.user, today, filters)
     context = _board_context(request, team, filters, today, etag, notice)
     response = render(request, "huddles/board.html#board", context, status=status)
@@ -219,7 +242,7 @@ def board(request: HttpRequest, team_slug: str) -> HttpResponse:
     filters = BoardFilters.from_query(request.GET)
     today = timezone.localdate()
     fragment = bool(request.htmx and request.htmx.target == "board")
-    state = board_state_for_team(team.slug)
+    state = board_state_for_team(team.slug, today=today)
     etag = _board_etag(state, request.user, today, filters)
     if fragment and _etag_matches(request, etag):
         return _not_modified(etag)
@@ -282,6 +305,63 @@ def _move_form(request, team, filters, idea, to, form, status=200) -> HttpRespon
     return render(request, "huddles/move.html", context, status=status)
 
 
+@require_http_methods(["GET", "POST"])
+def time_log(request: HttpRequest, team_slug: str, idea_id: int) -> HttpResponse:
+    """Quick improvement-time entry from a card (hours, day, note), in the board's dialog.
+
+    The ideas service decides what may be logged; its refusals come back as form errors.
+    The time counts against this board's team when the person belongs to it (else the
+    service picks their own team). Answered with the re-rendered board, whose protected vs
+    used strip shows the new hours."""
+    team = _team(request, team_slug)
+    filters = BoardFilters.from_query(request.GET)
+    idea = (ideas_visible_to(request.user)
+            .filter(Q(team_id=team.pk) | Q(waiting_on_team_id=team.pk), pk=idea_id)
+            .select_related("team").first())
+    if idea is None:
+        raise Http404("No such item on this board.")
+    if not can_log_time(request.user, idea):
+        raise PermissionDenied("Join a team before logging improvement time.")
+    mine = team.pk in user_team_ids(request.user)
+    if request.method == "GET":
+        return _time_form(request, team, filters, idea, QuickTimeForm(), mine=mine)
+    form = QuickTimeForm(request.POST)
+    status = 400
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            entry = time_services.time_entry_create(
+                idea_id=idea.pk, actor=request.user, hours=d["hours"], day=d["date"],
+                note=d["note"], team=team if mine else None)
+        except DomainError as exc:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, exc.message)
+            status = exc.status_code
+        else:
+            day = "today" if entry.date == timezone.localdate() else f"{entry.date:%a %d %b}"
+            return _after_change(
+                request, team, filters,
+                text=(f"Logged {time_services.hours_text(entry.hours)} h on “{idea.title}” "
+                      f"{day} — counts for {entry.team.name}."))
+    return _time_form(request, team, filters, idea, form, mine=mine, status=status)
+
+
+def _time_form(request, team, filters, idea, form, *, mine: bool, status=200) -> HttpResponse:
+    query = urlencode(filters.as_query())
+    action = reverse("huddles:time-log", args=[team.slug, idea.pk]) + (f"?{query}" if query
+                                                                        else "")
+    context = {"team": team, "idea": idea, "form": form, "action": action, "counts_for":
+               team if mine else None, "board_url": _board_url(team, filters),
+               "today": timezone.localdate()}
+    if request.htmx:
+        response = render(request, "huddles/time_log.html#form", context, status=status)
+        response["HX-Retarget"] = "#dialog-body"
+        response["HX-Reswap"] = "innerHTML"
+        response[FRAGMENT_HEADER] = "1"
+        return response
+    return render(request, "huddles/time_log.html", context, status=status)
+
+
 @require_GET
 def tier(request: HttpRequest, team_slug: str) -> HttpResponse:
     """For the teams above: each child team's board in numbers, red letters today, and the
@@ -321,7 +401,7 @@ def _wall_fast_not_modified(request, team_slug: str, today: date) -> HttpRespons
     user_id = request.session.get(SESSION_KEY)
     if not user_id:
         return None
-    state = board_state_for_team(team_slug, user_id=user_id)
+    state = board_state_for_team(team_slug, user_id=user_id, today=today)
     if state is None or not state.team_active or not state.user_password:
         return None
     expected = User(password=state.user_password).get_session_auth_hash()
@@ -344,7 +424,7 @@ def wall(request: HttpRequest, team_slug: str) -> HttpResponse:
     key = request.GET.get("key")
     if key is not None:
         token_hash = services.display_key_hash(key)
-        state = board_state_for_link(token_hash) if token_hash else None
+        state = board_state_for_link(token_hash, today=today) if token_hash else None
         if state is None:
             return _wall_refused(request, "This display link is not valid.")
         if state.team_slug != team_slug:
@@ -367,7 +447,7 @@ def wall(request: HttpRequest, team_slug: str) -> HttpResponse:
             return _wall_refused(request, "Log in again to see this board.")
         return redirect_to_login(request.get_full_path())
     team = _team(request, team_slug)
-    state = board_state_for_team(team.slug)
+    state = board_state_for_team(team.slug, today=today)
     etag = state.etag(viewer=f"u{request.user.pk}", today=today, extra="wall")
     if poll and _etag_matches(request, etag):
         return _not_modified(etag)
@@ -386,6 +466,7 @@ def _render_wall(request, team: Team, viewer, etag: str, today: date, key) -> Ht
         "display_link": key is not None,
         "letters": letters_for(board.settings, sqdc_for_day([team.pk], today).get(team.pk, {})),
         "huddle": huddle_today(team, today), "huddle_time": team.tier.huddle_time,
+        "capacity": board_capacity(team, today),
     }
     template = "huddles/wall.html#wall-board" if request.htmx else "huddles/wall.html"
     response = render(request, template, context)

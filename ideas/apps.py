@@ -19,3 +19,26 @@ class IdeasConfig(AppConfig):
         register_home_panel(reported_panel)
         register_home_panel(owned_panel)
         register_home_panel(attention_panel)
+
+        from .registry import register_card_badge_provider, register_idea_panel
+        from .system_views import systemic_panel, time_panel
+
+        register_card_badge_provider(level_badges)
+        register_idea_panel(time_panel)
+        register_idea_panel(systemic_panel)
+
+
+def level_badges(ideas) -> dict:
+    """A badge for cross-team and system changes (what a system change changes in its title).
+    Reads the rows already loaded: no query."""
+    out = {}
+    for idea in ideas:
+        if idea.level == "team":
+            continue
+        label = idea.get_level_display()
+        title = f"{label} change"
+        if idea.change_kind:
+            title += f": {idea.get_change_kind_display().lower()}"
+        css = "chip-brand level-badge level-" + idea.level
+        out[idea.pk] = [{"label": label, "title": title, "css": css}]
+    return out

@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from org.models import Membership, Team, User
 
-from .models import Comment, Idea, IdeaEvent, Label
+from .models import (
+    Comment,
+    Idea,
+    IdeaEvent,
+    Label,
+    SystemicIssue,
+    SystemicLink,
+    TeamCapacity,
+    TimeEntry,
+)
 
 SEED = 3003
 PER_TEAM = {1: 26, 2: 20, 3: 12, 4: 6}
@@ -293,8 +302,12 @@ def _already_seeded() -> bool:
 
 
 def seed(context: dict) -> None:
-    if _already_seeded():
-        return
+    if not _already_seeded():
+        _seed_items(context)
+    seed_system_work(context)
+
+
+def _seed_items(context: dict) -> None:
     rng = random.Random(SEED)
     now = timezone.now()
     teams: dict[str, Team] = context["teams"]
@@ -453,3 +466,134 @@ def _restore(model, rows, stamps) -> None:
         row.created_at = stamp
     model.objects.bulk_update(rows, ["created_at"], batch_size=500)
 
+
+
+# ---------------------------------------------------------------- system work
+
+SYSTEM_SEED = 9009
+# The team that lets its improvement time be eaten by delivery: < half its capacity for weeks.
+SACRIFICING_TEAM = "line-2-day"
+CHANGE_KINDS = [k for k in Idea.ChangeKind.values if k != "other"]
+SYSTEMIC_ISSUES = [
+    # (title, statement, category, owner team slug, title words the linked problems share)
+    ("Line stops waiting for brackets at the line side",
+     "Every assembly line stops several times a week waiting for brackets and small parts. "
+     "Each team fixes its own bin; the replenishment loop between the warehouse and the lines "
+     "is nobody's, so the stoppage keeps coming back.",
+     "delivery", "assembly-supervisors", "Line stops waiting for brackets"),
+    ("Compressed air leaks across the cells",
+     "Leaking fittings and manifolds in every cell; no plant-wide leak survey, so each line "
+     "finds and fixes its own leaks and the air bill does not fall.",
+     "cost", "maintenance", "Compressed air leaks"),
+]
+
+
+def _system_seeded() -> bool:
+    return SystemicIssue.objects.filter(title=SYSTEMIC_ISSUES[0][0]).exists()
+
+
+def seed_system_work(context: dict) -> None:
+    """Levels and kinds of change on items, protected capacity for every team, eight weeks of
+    improvement time (one team sacrificing it), and two systemic issues with problems linked
+    across teams. Idempotent: skipped once the first systemic issue exists."""
+    if _system_seeded():
+        return
+    rng = random.Random(SYSTEM_SEED)
+    teams: dict[str, Team] = context["teams"]
+    today = timezone.localdate()
+    ideas = list(Idea.objects.filter(team__in=teams.values()).select_related("team__tier")
+                 .order_by("pk"))
+
+    # Levels: most work is team-level; the higher the tier, the more cross-team and system.
+    changed = []
+    for idea in ideas:
+        level = idea.team.tier.level
+        roll = rng.random()
+        if roll < 0.04 + 0.08 * level:
+            idea.level, idea.change_kind = Idea.Level.SYSTEM, rng.choice(CHANGE_KINDS)
+        elif roll < 0.14 + 0.12 * level:
+            idea.level = Idea.Level.CROSS_TEAM
+            idea.change_kind = rng.choice(CHANGE_KINDS) if rng.random() < .4 else ""
+        else:
+            continue
+        changed.append(idea)
+    Idea.objects.bulk_update(changed, ["level", "change_kind"], batch_size=500)
+
+    # Protected capacity, set ten weeks ago.
+    members: dict[int, list] = {}
+    for m in (Membership.objects.filter(team__in=teams.values(), user__is_active=True)
+              .select_related("user").order_by("user__username")):
+        members.setdefault(m.team_id, []).append(m.user)
+    since = timezone.now() - timedelta(weeks=10)
+    capacities = []
+    for slug in sorted(teams):
+        team = teams[slug]
+        if team.tier.level == 1:
+            capacities.append(TeamCapacity(team=team, unit="hours",
+                                           amount=Decimal(rng.choice([6, 8, 10])),
+                                           updated_by=context["admin"]))
+        else:
+            capacities.append(TeamCapacity(team=team, unit="percent",
+                                           amount=Decimal(rng.choice([5, 10])),
+                                           updated_by=context["admin"]))
+    TeamCapacity.objects.bulk_create(capacities, ignore_conflicts=True)
+    TeamCapacity.objects.filter(team__in=teams.values()).update(created_at=since)
+
+    # Eight weeks of improvement time against each team's own items.
+    from .system_selectors import last_weeks, protected_hours
+
+    caps = {c.team_id: c for c in TeamCapacity.objects.filter(team__in=teams.values())}
+    by_team: dict[int, list[Idea]] = {}
+    for idea in ideas:
+        if idea.status in ("new", "in_progress", "done") and not idea.is_private:
+            by_team.setdefault(idea.team_id, []).append(idea)
+    entries, per_day = [], {}
+    for slug in sorted(teams):
+        team = teams[slug]
+        people = members.get(team.pk) or []
+        items = by_team.get(team.pk) or []
+        if not people or not items:
+            continue
+        protected = protected_hours(caps[team.pk], len(people))
+        for monday in last_weeks(8, today=today):
+            share = rng.uniform(.55, 1.15)
+            if slug == SACRIFICING_TEAM and monday >= today - timedelta(weeks=5):
+                share = rng.uniform(.1, .35)
+            target = (protected * Decimal(str(round(share, 2)))).quantize(Decimal("0.25"))
+            logged = Decimal("0")
+            for _attempt in range(200):
+                if target - logged < Decimal("0.25"):
+                    break
+                day = min(monday + timedelta(days=rng.randint(0, 4)), today)
+                user = rng.choice(people)
+                hours = min(Decimal(rng.choice(["0.5", "1", "1.5", "2"])), target - logged)
+                if per_day.get((user.pk, day), 0) + hours > 8:
+                    continue
+                per_day[(user.pk, day)] = per_day.get((user.pk, day), 0) + hours
+                entries.append(TimeEntry(user=user, idea=rng.choice(items), team=team,
+                                         date=day, hours=hours,
+                                         note=rng.choice(["", "", "Trial at the huddle",
+                                                          "Measured before and after",
+                                                          "Standard work draft"])))
+                logged += hours
+    TimeEntry.objects.bulk_create(entries, batch_size=1000)
+
+    # Two systemic issues, each gathering the same problem from several teams.
+    for title, statement, category, owner_slug, words in SYSTEMIC_ISSUES:
+        owner = teams[owner_slug]
+        lead = (Membership.objects.filter(team=owner, role=Membership.Role.LEAD)
+                .select_related("user").order_by("user__username").first())
+        creator = lead.user if lead else context["admin"]
+        issue = SystemicIssue.objects.create(title=title, statement=statement,
+                                             category=category, owner_team=owner,
+                                             created_by=creator)
+        problems = list(Idea.objects.filter(title__startswith=words, kind=Idea.Kind.PROBLEM,
+                                            is_private=False).order_by("created_at", "pk"))
+        # The newest two stay unlinked: the issue page suggests them.
+        SystemicLink.objects.bulk_create([SystemicLink(issue=issue, idea=p, linked_by=creator)
+                                          for p in problems[:-2]])
+
+    # The sacrificing team's leads (and the leads above) hear about it once.
+    from .system_services import check_improvement_capacity
+
+    check_improvement_capacity(today=today)

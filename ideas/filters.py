@@ -52,6 +52,10 @@ class IdeaFilterForm(forms.Form):
                                  required=False)
     priority = forms.ChoiceField(choices=[("", "Any priority"), *Idea.Priority.choices],
                                  required=False)
+    level = forms.ChoiceField(choices=[("", "Any level"), *Idea.Level.choices], required=False)
+    change_kind = forms.ChoiceField(label="Changes",
+                                    choices=[("", "Any system change"), *Idea.ChangeKind.choices],
+                                    required=False)
     owner = PersonField(required=False, max_length=20)
     reporter = PersonField(required=False, max_length=20)
     label = forms.CharField(required=False, max_length=40)

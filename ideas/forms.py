@@ -88,6 +88,10 @@ class IdeaForm(forms.ModelForm):
         self.fields["category"].choices = Idea.Category.choices
         self.fields["kind"].choices = Idea.Kind.choices
         self.fields["change_kind"].required = False
+        self.fields["level"].help_text = ("Team: within this team. Cross-team: changes how teams "
+                                          "work together. System: changes the conditions work "
+                                          "happens in.")
+        self.fields["change_kind"].label = "What it changes (system changes)"
         # Tucked away under "more details": an untouched field keeps the model's default.
         for name in ("priority", "level", "kind"):
             self.fields[name].required = False
@@ -132,6 +136,9 @@ class IdeaForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("level") == Idea.Level.SYSTEM and not data.get("change_kind"):
+            self.add_error("change_kind", "Say what this system change changes (dependencies, "
+                                          "architecture, deployment safety, …).")
         for extension in self.extensions:
             if hasattr(extension, "clean"):
                 extension.clean(self)

@@ -13,12 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from org.jobs import Note, lead_ids_by_team, notify_many
-from org.models import Team
+from org.models import Team, User
 
 from .models import Idea
 
@@ -95,29 +96,46 @@ def flag_aging_items(*, now: datetime | None = None, batch_size: int = BATCH_SIZ
     return run.as_dict()
 
 
+def _update_returning(qs, values: dict, returning: list[str]) -> list[tuple] | None:
+    """``qs.update(**values)`` that hands back ``returning`` columns of the rows it changed —
+    one statement on PostgreSQL (UPDATE … RETURNING). None elsewhere: the caller reads them."""
+    if connection.vendor != "postgresql":
+        return None
+    query = qs.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    sql, params = query.get_compiler(qs.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {', '.join(returning)}", params)
+        return cursor.fetchall()
+
+
 @transaction.atomic
 def _flag_batch(batch, *, stale: Q, now: datetime, leads: dict[int, list[int]],
                 by_days: dict[int, list[int]]) -> tuple[int, int]:
     """One batch: one UPDATE, then the nudges for exactly the rows it flagged (they carry this
     run's timestamp), in the same transaction."""
-    flagged = batch.filter(stale, waiting_on_team__isnull=True,
-                           aging_flagged_at__isnull=True).update(aging_flagged_at=now)
-    if not flagged:
+    to_flag = batch.filter(stale, waiting_on_team__isnull=True, aging_flagged_at__isnull=True)
+    columns = ["id", "title", "team_id", "owner_id"]
+    rows = _update_returning(to_flag, {"aging_flagged_at": now}, columns)
+    if rows is None:
+        to_flag.update(aging_flagged_at=now)
+        rows = list(batch.filter(aging_flagged_at=now).values_list(*columns))
+    if not rows:
         return 0, 0
+    owners = {owner for *_, owner in rows if owner}
+    active_owners = set(User.objects.filter(pk__in=owners, is_active=True)
+                        .values_list("pk", flat=True)) if owners else set()
     days_of_team = {t: d for d, teams in by_days.items() for t in teams}
     stamp = now.isoformat()
     notes = []
-    rows = batch.filter(aging_flagged_at=now).values_list(
-        "pk", "title", "team_id", "owner_id", "owner__is_active")
-    for pk, title, team_id, owner_id, owner_active in rows:
-        days = days_of_team.get(team_id)
-        text = f"No activity for over {days} days: {title[:200]}"
-        recipients = [owner_id] if owner_id and owner_active else leads.get(team_id, [])
+    for pk, title, team_id, owner_id in rows:
+        text = f"No activity for over {days_of_team.get(team_id)} days: {title[:200]}"
+        recipients = [owner_id] if owner_id in active_owners else leads.get(team_id, [])
         for user_id in recipients:
             notes.append(Note(recipient_id=user_id, verb="aging", text=text,
                               url=f"/ideas/{pk}/", target=(Idea, pk),
                               event_key=f"idea:{pk}:aging:{stamp}"))
-    return flagged, notify_many(notes)
+    return len(rows), notify_many(notes)
 
 
 def clear_aging_flags(*, now: datetime | None = None, by_days: dict[int, list[int]] | None = None,

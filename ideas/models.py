@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from org.models import Team
@@ -276,6 +277,8 @@ class TeamCapacity(models.Model):
         max_digits=4, decimal_places=1, default=Decimal("37.5"),
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("80"))],
         help_text="Working hours of one member a week (to turn a percentage into hours).")
+    # Weeks before the capacity was set are not held against the team.
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")

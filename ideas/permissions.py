@@ -67,3 +67,50 @@ def access_idea(user, idea_id: int, queryset=None) -> Idea:
         return qs.get(pk=idea_id)
     except (Idea.DoesNotExist, ValueError, TypeError):
         raise Http404("No such item.")
+
+
+# ---------------------------------------------------------------- system work
+
+
+def can_log_time(user, idea: Idea) -> bool:
+    """Anyone in a team who can see an item may log improvement time on it (the helpers of an
+    escalated item too); the time counts against their own team's protected capacity."""
+    return bool(user_team_ids(user)) and can_view(user, idea)
+
+
+def can_delete_time_entry(user, entry) -> bool:
+    """The person who logged it, the leads of the team it counts against, admins."""
+    return is_admin(user) or entry.user_id == user.pk or is_lead(user, entry.team_id)
+
+
+def can_set_capacity(user, team) -> bool:
+    """A team's leads set its protected improvement capacity (admins too)."""
+    return is_admin(user) or is_lead(user, team)
+
+
+def can_create_systemic_issue(user) -> bool:
+    """Team leads, executives and admins open systemic issues."""
+    from org.permissions import is_executive
+    from org.selectors import user_led_team_ids
+
+    return is_admin(user) or bool(user_led_team_ids(user)) or is_executive(user)
+
+
+def can_own_systemic_issue(user, team) -> bool:
+    """An issue is owned by a team its creator leads; executives and admins assign any team."""
+    from org.permissions import is_executive
+
+    return is_admin(user) or is_executive(user) or is_lead(user, team)
+
+
+def can_edit_systemic_issue(user, issue) -> bool:
+    """The owner team's leads, executives and admins edit an issue and unlink problems."""
+    return can_own_systemic_issue(user, issue.owner_team_id)
+
+
+def can_link_problem(user, issue, idea: Idea) -> bool:
+    """A lead links a problem they can see: leads of the owning team link from any team (the
+    point is to gather what recurs elsewhere), leads of the problem's team link their own."""
+    if not can_view(user, idea):
+        return False
+    return can_edit_systemic_issue(user, issue) or is_lead(user, idea.team_id)

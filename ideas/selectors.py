@@ -111,7 +111,7 @@ def filter_ideas(user, qs: QuerySet[Idea], f: dict) -> QuerySet[Idea]:
         if "closed" in statuses:
             statuses |= {Idea.Status.DONE, Idea.Status.DECLINED, Idea.Status.PARKED}
         qs = qs.filter(status__in=statuses - {"open", "closed"})
-    for field in ("kind", "category", "priority"):
+    for field in ("kind", "category", "priority", "level", "change_kind"):
         if f.get(field):
             qs = qs.filter(**{field: f[field]})
     for field in ("owner", "reporter"):
@@ -257,3 +257,10 @@ def access_idea_in(user, idea_id, queryset=None) -> Idea:
     from .permissions import access_idea
 
     return access_idea(user, idea_id, queryset=queryset)
+
+
+def capacity_by_week(team_ids, weeks: int = 4, **kwargs):
+    """Protected vs used improvement hours per team per week (see ideas.system_selectors)."""
+    from .system_selectors import capacity_by_week as build
+
+    return build(team_ids, weeks, **kwargs)

@@ -1,5 +1,24 @@
-"""System-work pages mounted at the site root (see config/urls.py)."""
+"""System-work pages mounted at the site root (see config/urls.py): /systemic-issues/…,
+improvement time on items, and protected capacity per team (/capacity/…)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import system_views as views
+
+app_name = "systemic"
+
+urlpatterns = [
+    path("systemic-issues/", views.issue_list, name="list"),
+    path("systemic-issues/new/", views.issue_new, name="new"),
+    path("systemic-issues/suggest/", views.issue_suggest, name="suggest"),
+    path("systemic-issues/<int:pk>/", views.issue_detail, name="detail"),
+    path("systemic-issues/<int:pk>/edit/", views.issue_edit, name="edit"),
+    path("systemic-issues/<int:pk>/link/", views.issue_link, name="link"),
+    path("systemic-issues/<int:pk>/unlink/<int:idea_id>/", views.issue_unlink, name="unlink"),
+    path("systemic-issues/<int:pk>/track/", views.issue_track, name="track"),
+    path("ideas/<int:pk>/time/", views.time_log, name="time-log"),
+    path("ideas/<int:pk>/systemic-issue/", views.idea_link_issue, name="idea-link"),
+    path("time-entries/<int:entry_id>/delete/", views.time_delete, name="time-delete"),
+    path("capacity/", views.capacity_overview, name="capacity-overview"),
+    path("capacity/<slug:slug>/", views.capacity_team, name="capacity"),
+]

@@ -14,6 +14,7 @@ SECTIONS = [
     ("Strategy", "strategy:index", None),
     ("Scorecards", "scorecards:index", None),
     ("Learning", "ideas:learning", None),
+    ("Systemic issues", "systemic:list", None),
     ("Teams", "org:teams", None),
 ]
 

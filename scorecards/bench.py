@@ -6,8 +6,8 @@ database and drops it afterwards).
    item in Python, saves each stale one and notifies through ``org.services.notify`` — then
    undone, so the real job starts from the same state.
 3. The aging job over the million: keyset batches, one UPDATE each, bulk nudges.
-4. The nightly snapshot over the same data, then the organisation scorecard page and API:
-   median (p50) of 20 requests each.
+4. The nightly snapshot over the same data, then the organisation scorecard page and API,
+   the tier page and the executive home: median (p50) of 20 requests each.
 """
 
 import os
@@ -127,4 +127,7 @@ def run() -> list[tuple[str, str, str]]:
     tier = _p50(client, "/scorecards/tiers/1/")
     rows.append(("tier 1 scorecard page p50", f"{tier:.0f} ms",
                  f"{Team.objects.filter(tier__level=1).count()} team rows"))
+    home = _p50(client, "/")
+    rows.append(("executive home (My work) p50", f"{home:.0f} ms",
+                 "live figures over the items the executive may see"))
     return rows

@@ -128,9 +128,26 @@ def _columns(model) -> list[str]:
     return [f.column for f in model._meta.concrete_fields]
 
 
+def _defaults(model) -> dict:
+    """Values for the columns a row leaves out (fields other apps may add later): the field's
+    default, or NULL / an empty string."""
+    out = {}
+    for f in model._meta.concrete_fields:
+        if f.has_default():
+            value = f.get_default()
+            out[f.column] = value.isoformat() if hasattr(value, "isoformat") else value
+        elif f.null:
+            out[f.column] = None
+        else:
+            out[f.column] = ""
+    return out
+
+
 def _write(model, rows) -> None:
     """Inserts dict rows (column -> value) in chunks: COPY on PostgreSQL, bulk_create else."""
     columns = _columns(model)
+    defaults = _defaults(model)
+    rows = ({**defaults, **row} for row in rows)
     if connection.vendor == "postgresql":
         raw = connection.cursor().cursor
         buffer, writer, pending = io.StringIO(), None, 0

@@ -7,16 +7,23 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from org.errors import DomainError
 
-from . import services
+from . import services, system_services
 from .models import (
     KPI,
     AnnualGoal,
+    CentreOfExcellence,
     Constraint,
     Deployment,
     DeploymentComment,
+    Experiment,
     KPIReading,
     Objective,
+    PlanningWindow,
     Priority,
+    Review,
+    ReviewCadence,
+    Standard,
+    StrategyChange,
 )
 
 
@@ -62,12 +69,29 @@ class _ServiceCheckedForm(forms.ModelForm):
         raise NotImplementedError
 
 
-class PriorityAdminForm(_ServiceCheckedForm):
+class _CauseMixin(forms.Form):
+    """The cause of a change: required outside a planning window (the change-window rule)."""
+
+    cause = forms.CharField(required=False, max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 2}),
+                            help_text="Required outside a planning window: why the change "
+                                      "cannot wait. Kept in the history; counts as churn.")
+
+    def check_cause(self, data) -> None:
+        from .system_services import CAUSE_REQUIRED, change_needs_cause
+
+        if self.has_changed() and change_needs_cause() and not (data.get("cause") or "").strip():
+            raise DomainError(CAUSE_REQUIRED, field="cause")
+
+
+class PriorityAdminForm(_CauseMixin, _ServiceCheckedForm):
     class Meta:
         model = Priority
-        fields = ["goal", "title", "why_now", "owner_team", "start", "end"]
+        fields = ["goal", "title", "why_now", "owner_team", "start", "end", "success_criteria",
+                  "allocated_hours", "allocated_budget"]
 
     def check(self, data):
+        self.check_cause(data)
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise DomainError("The priority ends before it starts.", field="end")
         team = data.get("owner_team")
@@ -84,6 +108,7 @@ class PriorityAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        fields["cause"] = form.cleaned_data.get("cause", "")
         if change:
             services.priority_update(priority_id=obj.pk, actor=request.user, **fields)
         else:
@@ -124,12 +149,13 @@ class KPIAdmin(admin.ModelAdmin):
             obj.pk = services.kpi_create(actor=request.user, **fields).pk
 
 
-class ConstraintAdminForm(_ServiceCheckedForm):
+class ConstraintAdminForm(_CauseMixin, _ServiceCheckedForm):
     class Meta:
         model = Constraint
         fields = ["statement", "detail", "team", "start", "end"]
 
     def check(self, data):
+        self.check_cause(data)
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise DomainError("The constraint ends before it starts.", field="end")
         team = data.get("team")
@@ -146,6 +172,7 @@ class ConstraintAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        fields["cause"] = form.cleaned_data.get("cause", "")
         if change:
             services.constraint_update(constraint_id=obj.pk, actor=request.user, **fields)
         else:
@@ -178,3 +205,89 @@ class DeploymentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# ---------------------------------------------------------------- system work
+
+
+class WindowAdminForm(forms.ModelForm):
+    class Meta:
+        model = PlanningWindow
+        fields = ["name", "start", "end"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        from .system_services import _check_window
+
+        probe = PlanningWindow(pk=self.instance.pk, **{k: data.get(k) for k in self.Meta.fields})
+        try:
+            _check_window(probe)
+        except DomainError as exc:
+            raise forms.ValidationError({exc.field or "__all__": exc.message}) from exc
+        return data
+
+
+@admin.register(PlanningWindow)
+class PlanningWindowAdmin(admin.ModelAdmin):
+    """Admins set the planning windows (the change-window rule starts with the first one)."""
+
+    form = WindowAdminForm
+    list_display = ["name", "start", "end", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        if change:
+            system_services.window_update(window_id=obj.pk, actor=request.user, **fields)
+        else:
+            obj.pk = system_services.window_create(actor=request.user, **fields).pk
+
+
+@admin.register(CentreOfExcellence)
+class CentreOfExcellenceAdmin(admin.ModelAdmin):
+    """Designates the team that owns the standards library."""
+
+    list_display = ["team", "designated_at"]
+
+
+@admin.register(ReviewCadence)
+class ReviewCadenceAdmin(admin.ModelAdmin):
+    list_display = ["team", "tier", "every", "since"]
+    list_filter = ["every"]
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Records written by their services (pages and API): read here, never edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StrategyChange)
+class StrategyChangeAdmin(_ReadOnly):
+    list_display = ["at", "subject", "action", "priority", "constraint", "outside_window",
+                    "actor"]
+    list_filter = ["outside_window", "subject"]
+
+
+@admin.register(Review)
+class ReviewAdmin(_ReadOnly):
+    list_display = ["held_on", "team", "tier", "held_by"]
+    list_filter = ["team__tier"]
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(_ReadOnly):
+    list_display = ["idea", "start", "end", "decision"]
+    list_filter = ["decision"]
+
+
+@admin.register(Standard)
+class StandardAdmin(_ReadOnly):
+    """Standards belong to the CoE: edited on the standards pages by its members only."""
+
+    list_display = ["title", "owner_team", "current_version", "review_date"]

@@ -169,8 +169,14 @@ def _lead_of(team: Team) -> User | None:
 
 
 def seed(context: dict) -> None:
-    if Objective.objects.filter(title=OBJECTIVES[0][0]).exists():
-        return
+    if not Objective.objects.filter(title=OBJECTIVES[0][0]).exists():
+        _seed_deployment(context)
+    from .system_demo import seed_system
+
+    seed_system(context)
+
+
+def _seed_deployment(context: dict) -> None:
     rng = random.Random(SEED)
     teams: dict[str, Team] = context["teams"]
     admin: User = context["admin"]

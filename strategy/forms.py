@@ -34,6 +34,24 @@ class TeamsChoiceField(forms.ModelMultipleChoiceField):
         return f"{team.name} (tier {team.tier.level})"
 
 
+def cause_field() -> forms.CharField:
+    """The cause of a change to a priority or a constraint: required outside a planning window
+    (the service says so); its help text tells the editor where they stand today."""
+    from .system_services import change_needs_cause, window_on
+
+    window = window_on()
+    if window:
+        help_text = (f"The planning window “{window.name}” is open until "
+                     f"{window.end:%-d %b %Y}: changes are free.")
+    elif change_needs_cause():
+        help_text = ("Outside a planning window: say why this cannot wait. The owner and "
+                     "deployed teams are told, and the change counts as churn.")
+    else:
+        help_text = "Optional: kept in the change history."
+    return forms.CharField(label="Cause of the change", required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}), help_text=help_text)
+
+
 class ObjectiveForm(forms.Form):
     title = forms.CharField(max_length=200, widget=forms.TextInput(
         attrs={"placeholder": "e.g. Become the most reliable supplier in our market"}))
@@ -82,12 +100,23 @@ class PriorityForm(forms.Form):
                   "this priority for their idea sees it.")
     owner_team = TeamChoiceField(queryset=active_teams(), label="Owner team",
                                  empty_label="Choose the owning team", error_messages=TEAM_ERRORS)
-    start = forms.DateField(widget=DATE)
+    start = forms.DateField(widget=DATE, help_text="The priority's time window.")
     end = forms.DateField(widget=DATE)
+    success_criteria = forms.CharField(
+        label="Success criteria", required=False, max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What must be true when it is achieved; KPI targets are set on its KPIs.")
+    allocated_hours = forms.DecimalField(
+        label="People-hours allocated", required=False, min_value=0, max_digits=10,
+        decimal_places=1, error_messages=NUMBER_ERRORS)
+    allocated_budget = forms.DecimalField(
+        label="Budget allocated", required=False, min_value=0, max_digits=12, decimal_places=2,
+        error_messages=NUMBER_ERRORS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_team"].queryset = active_teams()
+        self.fields["cause"] = cause_field()
         if not self.is_bound:
             year = timezone.localdate().year
             self.initial.setdefault("start", timezone.localdate())
@@ -164,6 +193,7 @@ class ConstraintForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = active_teams()
+        self.fields["cause"] = cause_field()
         if not self.is_bound:
             self.initial.setdefault("start", timezone.localdate())
 

@@ -79,6 +79,18 @@ class Priority(models.Model):
     # Set when the priority is closed; it then counts as active only up to this day.
     closed_on = models.DateField(null=True, blank=True)
     closing_note = models.TextField(blank=True, max_length=2000)
+    # What must be true when the priority is achieved (text; KPI targets are the KPIs below).
+    success_criteria = models.TextField(
+        "success criteria", blank=True, max_length=3000,
+        help_text="What must be true when this priority is achieved. KPI targets are set on "
+                  "its KPIs.")
+    # Resources allocated; the time window is the priority's own start–end.
+    allocated_hours = models.DecimalField(
+        "people-hours allocated", max_digits=10, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10_000_000)])
+    allocated_budget = models.DecimalField(
+        "budget allocated", max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1_000_000_000)])
     ideas = models.ManyToManyField(
         "ideas.Idea", through="PriorityLink", related_name="priorities", blank=True)
     created_by = models.ForeignKey(
@@ -284,3 +296,7 @@ class DeploymentComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.deployment_id}"
+
+
+# System work and the executive layer (experiments, reviews, planning windows, standards).
+from .system_models import *  # noqa: E402,F401,F403

@@ -197,7 +197,32 @@ def _unknown(fields: dict, allowed: set[str]) -> None:
 
 # ---------------------------------------------------------------- priorities
 
-PRIORITY_FIELDS = {"goal", "title", "why_now", "owner_team", "start", "end"}
+PRIORITY_FIELDS = {"goal", "title", "why_now", "owner_team", "start", "end",
+                   "success_criteria", "allocated_hours", "allocated_budget"}
+
+
+def _window(cause: str) -> tuple[bool, str]:
+    from .system_services import check_window
+
+    return check_window(cause)
+
+
+def _record(**kwargs) -> None:
+    from .system_services import record_change
+
+    record_change(**kwargs)
+
+
+RESOURCE_LABELS = {"allocated_hours": "The people-hours", "allocated_budget": "The budget"}
+
+
+def _resource(value, *, field: str, label: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    number = _number(value, field=field, label=label)
+    if number < 0:
+        raise DomainError(f"{label} cannot be negative.", field=field)
+    return number.quantize(Decimal("0.1") if field == "allocated_hours" else Decimal("0.01"))
 
 
 def _check_priority(priority: Priority) -> None:
@@ -206,31 +231,48 @@ def _check_priority(priority: Priority) -> None:
     if priority.start and priority.end and priority.end < priority.start:
         raise DomainError("The priority ends before it starts: choose an end date on or after "
                           "the start date.", field="end", code="ends_before_start")
+    priority.success_criteria = (priority.success_criteria or "").strip()
+    priority.allocated_hours = _resource(priority.allocated_hours, field="allocated_hours",
+                                         label="The people-hours")
+    priority.allocated_budget = _resource(priority.allocated_budget, field="allocated_budget",
+                                          label="The budget")
     _full_clean(priority, exclude=["created_by", "owner_team", "goal"])
 
 
 @transaction.atomic
 def priority_create(*, actor: User, goal: AnnualGoal | int, title: str, why_now: str,
-                    owner_team: Team | int, start: date, end: date) -> Priority:
-    """Adds an improvement priority under an annual goal, owned by a team."""
+                    owner_team: Team | int, start: date, end: date, success_criteria: str = "",
+                    allocated_hours=None, allocated_budget=None, cause: str = "") -> Priority:
+    """Adds an improvement priority under an annual goal, owned by a team. Outside a planning
+    window it needs a cause (see strategy.system_services.check_window)."""
     _require_manager(actor)
+    outside, cause = _window(cause)
     goal_obj = AnnualGoal.objects.filter(pk=getattr(goal, "pk", goal)).first()
     if goal_obj is None:
         raise DomainError("Choose the annual goal this priority serves.", field="goal")
     team = _active_team(owner_team, field="owner_team", what="owner team")
     priority = Priority(goal=goal_obj, title=title, why_now=why_now, owner_team=team,
-                        start=start, end=end, created_by=actor)
+                        start=start, end=end, created_by=actor,
+                        success_criteria=success_criteria or "",
+                        allocated_hours=allocated_hours, allocated_budget=allocated_budget)
     _check_priority(priority)
+    priority._change_reason = cause[:100] or None  # full cause: StrategyChange
     priority.save()
+    _record(actor=actor, action="created", priority=priority, outside=outside, cause=cause)
     return priority
 
 
 @transaction.atomic
-def priority_update(*, priority_id: int, actor: User, **fields) -> Priority:
-    """Edits a priority. Locks the row so two executives editing at once are serialised."""
+def priority_update(*, priority_id: int, actor: User, cause: str = "", **fields) -> Priority:
+    """Edits a priority. Locks the row so two executives editing at once are serialised.
+    Outside a planning window a real change needs a cause; it is kept in the history, tells
+    the owner and deployed teams, and counts as churn. Saving unchanged values changes nothing."""
     _require_manager(actor)
     priority = _lock(Priority, priority_id, "priority")
     _unknown(fields, PRIORITY_FIELDS)
+    for key in ("allocated_hours", "allocated_budget"):
+        if key in fields:
+            fields[key] = _resource(fields[key], field=key, label=RESOURCE_LABELS[key])
     if "owner_team" in fields and getattr(fields["owner_team"], "pk", fields["owner_team"]) \
             != priority.owner_team_id:
         fields["owner_team"] = _active_team(fields["owner_team"], field="owner_team",
@@ -240,36 +282,59 @@ def priority_update(*, priority_id: int, actor: User, **fields) -> Priority:
         if goal is None:
             raise DomainError("Choose the annual goal this priority serves.", field="goal")
         fields["goal"] = goal
+    changed = []
     for key, value in fields.items():
+        attr = f"{key}_id" if key in ("goal", "owner_team") else key
+        new = getattr(value, "pk", value)
+        if isinstance(new, str):
+            new = new.strip()
+        if getattr(priority, attr) != new:
+            changed.append(key)
         setattr(priority, key, value)
+    if not changed:
+        return priority
+    outside, cause = _window(cause)
     _check_priority(priority)
+    priority._change_reason = cause[:100] or None  # full cause: StrategyChange
     priority.save()
+    _record(actor=actor, action="changed", priority=priority, fields=changed, outside=outside,
+            cause=cause)
     return priority
 
 
 @transaction.atomic
-def priority_close(*, priority_id: int, actor: User, note: str = "") -> Priority:
-    """Closes a priority: it stops taking new links and counts as active up to today."""
+def priority_close(*, priority_id: int, actor: User, note: str = "",
+                   cause: str = "") -> Priority:
+    """Closes a priority: it stops taking new links and counts as active up to today. Outside
+    a planning window the closing note serves as the cause when no cause is given."""
     _require_manager(actor)
     priority = _lock(Priority, priority_id, "priority")
     if priority.status == Priority.Status.CLOSED:
         raise Conflict("This priority is already closed.")
+    outside, cause = _window(cause or note)
     priority.status = Priority.Status.CLOSED
     priority.closed_on = _today()
     priority.closing_note = (note or "").strip()[:2000]
+    priority._change_reason = cause[:100] or None  # full cause: StrategyChange
     priority.save()
+    _record(actor=actor, action="closed", priority=priority, fields=["status"], outside=outside,
+            cause=cause)
     return priority
 
 
 @transaction.atomic
-def priority_reopen(*, priority_id: int, actor: User) -> Priority:
+def priority_reopen(*, priority_id: int, actor: User, cause: str = "") -> Priority:
     _require_manager(actor)
     priority = _lock(Priority, priority_id, "priority")
     if priority.status == Priority.Status.ACTIVE:
         raise Conflict("This priority is already active.")
+    outside, cause = _window(cause)
     priority.status = Priority.Status.ACTIVE
     priority.closed_on = None
+    priority._change_reason = cause[:100] or None  # full cause: StrategyChange
     priority.save()
+    _record(actor=actor, action="reopened", priority=priority, fields=["status"],
+            outside=outside, cause=cause)
     return priority
 
 
@@ -463,14 +528,18 @@ def _check_constraint(constraint: Constraint) -> None:
 
 @transaction.atomic
 def constraint_create(*, actor: User, statement: str, start: date, team: Team | int | None = None,
-                      end: date | None = None, detail: str = "") -> Constraint:
-    """Sets a boundary for the whole organisation (no team) or a team and its subtree."""
+                      end: date | None = None, detail: str = "", cause: str = "") -> Constraint:
+    """Sets a boundary for the whole organisation (no team) or a team and its subtree.
+    Outside a planning window it needs a cause."""
     _require_manager(actor)
+    outside, cause = _window(cause)
     scope = _active_team(team, field="team", what="team") if team is not None else None
     constraint = Constraint(statement=statement, detail=detail or "", team=scope, start=start,
                             end=end, set_by=actor)
     _check_constraint(constraint)
+    constraint._change_reason = cause[:100] or None  # full cause: StrategyChange
     constraint.save()
+    _record(actor=actor, action="created", constraint=constraint, outside=outside, cause=cause)
     if scope is not None:
         notify(recipients=team_leads(scope), verb="constraint_set", actor=actor,
                text=f"New constraint for {scope.name}: {constraint.statement}",
@@ -480,7 +549,8 @@ def constraint_create(*, actor: User, statement: str, start: date, team: Team | 
 
 
 @transaction.atomic
-def constraint_update(*, constraint_id: int, actor: User, **fields) -> Constraint:
+def constraint_update(*, constraint_id: int, actor: User, cause: str = "",
+                      **fields) -> Constraint:
     _require_manager(actor)
     constraint = _lock(Constraint, constraint_id, "constraint")
     _unknown(fields, CONSTRAINT_FIELDS)
@@ -490,16 +560,29 @@ def constraint_update(*, constraint_id: int, actor: User, **fields) -> Constrain
             fields["team"] = _active_team(team, field="team", what="team")
         elif team is not None:
             fields["team"] = Team.objects.get(pk=getattr(team, "pk", team))
+    changed = []
     for key, value in fields.items():
+        attr = "team_id" if key == "team" else key
+        new = getattr(value, "pk", value)
+        if isinstance(new, str):
+            new = new.strip()
+        if getattr(constraint, attr) != new:
+            changed.append(key)
         setattr(constraint, key, value)
+    if not changed:
+        return constraint
+    outside, cause = _window(cause)
     _check_constraint(constraint)
+    constraint._change_reason = cause[:100] or None  # full cause: StrategyChange
     constraint.save()
+    _record(actor=actor, action="changed", constraint=constraint, fields=changed,
+            outside=outside, cause=cause)
     return constraint
 
 
 @transaction.atomic
-def constraint_lift(*, constraint_id: int, actor: User) -> Constraint:
-    """Ends a constraint today (it still applied today)."""
+def constraint_lift(*, constraint_id: int, actor: User, cause: str = "") -> Constraint:
+    """Ends a constraint today (it still applied today). Outside a window it needs a cause."""
     _require_manager(actor)
     constraint = _lock(Constraint, constraint_id, "constraint")
     today = _today()
@@ -508,8 +591,12 @@ def constraint_lift(*, constraint_id: int, actor: User) -> Constraint:
     if constraint.start > today:
         raise DomainError("This constraint has not started yet: change its dates instead.",
                           field="start")
+    outside, cause = _window(cause)
     constraint.end = today
+    constraint._change_reason = cause[:100] or None  # full cause: StrategyChange
     constraint.save()
+    _record(actor=actor, action="lifted", constraint=constraint, fields=["end"],
+            outside=outside, cause=cause)
     return constraint
 
 

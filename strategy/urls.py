@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import system_views, views
 
 app_name = "strategy"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("kpis/<int:pk>/edit/", views.kpi_edit, name="kpi-edit"),
     path("kpis/<int:pk>/readings/", views.reading_record, name="reading-new"),
     path("readings/<int:pk>/delete/", views.reading_delete, name="reading-delete"),
+    path("changes/", system_views.changes, name="changes"),
     path("constraints/", views.constraints, name="constraints"),
     path("constraints/new/", views.constraint_create, name="constraint-new"),
     path("constraints/<int:pk>/edit/", views.constraint_edit, name="constraint-edit"),

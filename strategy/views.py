@@ -42,6 +42,7 @@ from .permissions import (
     can_manage_strategy,
     can_record_reading,
 )
+from .system_selectors import priority_resources
 
 STATUS_FILTERS = {"active": Priority.Status.ACTIVE, "closed": Priority.Status.CLOSED, "all": None}
 
@@ -195,6 +196,8 @@ def _priority_context(request, priority: Priority, **forms) -> dict:
         "close_form": CloseForm() if manager else None,
         "history": list(priority.history.select_related("history_user")
                         .order_by("-history_date")[:8]) if manager else [],
+        "changes": list(priority.changes.select_related("actor").order_by("-at", "-pk")[:10]),
+        "resources": priority_resources([priority])[priority.pk],
         "today": today,
     }
 
@@ -226,7 +229,9 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
     priority = access_priority(request.user, pk)
     initial = {"goal": priority.goal_id, "title": priority.title, "why_now": priority.why_now,
                "owner_team": priority.owner_team_id, "start": priority.start,
-               "end": priority.end}
+               "end": priority.end, "success_criteria": priority.success_criteria,
+               "allocated_hours": priority.allocated_hours,
+               "allocated_budget": priority.allocated_budget}
     form = PriorityForm(request.POST or None, initial=initial)
     if not priority.owner_team.active:
         # Keep the current (now inactive) owner choosable: the service refuses only a change.
@@ -260,7 +265,8 @@ def priority_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def priority_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     priority = access_priority(request.user, pk)
-    _run(request, lambda: services.priority_reopen(priority_id=priority.pk, actor=request.user),
+    _run(request, lambda: services.priority_reopen(priority_id=priority.pk, actor=request.user,
+                                                   cause=request.POST.get("cause", "")),
          "Priority reopened.")
     return redirect("strategy:priority", pk=priority.pk)
 
@@ -564,7 +570,8 @@ def constraint_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def constraint_lift(request: HttpRequest, pk: int) -> HttpResponse:
     constraint = get_object_or_404(Constraint, pk=pk)
     _run(request, lambda: services.constraint_lift(constraint_id=constraint.pk,
-                                                   actor=request.user),
+                                                   actor=request.user,
+                                                   cause=request.POST.get("cause", "")),
          "Constraint lifted: it ends today.")
     return redirect("strategy:constraints")
 

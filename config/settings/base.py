@@ -224,6 +224,7 @@ SPECTACULAR_SETTINGS = {
         "IdeaStatusEnum": "ideas.models.Idea.Status",
         "IdeaCategoryEnum": "ideas.models.Idea.Category",
         "IdeaPriorityEnum": "ideas.models.Idea.Priority",
+        "SystemicIssueStatusEnum": "ideas.models.SystemicIssue.Status",
     },
 }
 
@@ -273,6 +274,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scorecards.tasks.snapshot_scorecards",
         "schedule": crontab(hour=0, minute=20),  # nightly, for the day that just ended
         "options": {"expires": 6 * 3600},
+    },
+    "check-improvement-capacity": {
+        "task": "ideas.tasks.check_improvement_capacity",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=10),  # weekly, for last week
+        "options": {"expires": 24 * 3600},
     },
     "send-digests": {
         "task": "org.tasks.send_digests",

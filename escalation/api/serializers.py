@@ -43,6 +43,7 @@ class EscalationSerializer(serializers.ModelSerializer):
     idea = EscalationIdeaSerializer(read_only=True)
     from_team = EscalationTeamSerializer(read_only=True)
     to_team = EscalationTeamSerializer(read_only=True)
+    other_team = EscalationTeamSerializer(read_only=True, allow_null=True)
     raised_by = UserBriefSerializer(read_only=True)
     acknowledged_by = UserBriefSerializer(read_only=True, allow_null=True)
     resolved_by = UserBriefSerializer(read_only=True, allow_null=True)
@@ -52,8 +53,8 @@ class EscalationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Escalation
         fields = [
-            "id", "idea", "from_team", "to_team", "parent", "reason", "ask", "requested_spend",
-            "route_note", "state", "raised_by", "raised_at", "acknowledged_by",
+            "id", "idea", "from_team", "to_team", "other_team", "parent", "reason", "ask",
+            "options", "recommendation", "requested_spend", "route_note", "state", "raised_by", "raised_at", "acknowledged_by",
             "acknowledged_at", "resolved_by", "resolved_at", "decision", "approved_spend",
             "due_ack_at", "due_resolve_at", "stalled_at", "sla", "is_overdue",
         ]
@@ -64,11 +65,33 @@ class EscalationSerializer(serializers.ModelSerializer):
                 "due": sla["due"].isoformat() if sla["due"] else None}
 
 
+class ConflictViewSerializer(serializers.Serializer):
+    team = EscalationTeamSerializer()
+    text = serializers.CharField(allow_null=True)
+    author = serializers.CharField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
 class EscalationDetailSerializer(EscalationSerializer):
     chain = serializers.SerializerMethodField()
+    views = serializers.SerializerMethodField()
 
     class Meta(EscalationSerializer.Meta):
-        fields = EscalationSerializer.Meta.fields + ["chain"]
+        fields = EscalationSerializer.Meta.fields + ["chain", "views"]
+
+    def get_views(self, obj) -> list[dict]:
+        """Cross-team conflicts: the origin team's and the other team's views (null text when a
+        team has not given one yet). Empty for other escalations."""
+        out = []
+        for side in getattr(obj, "views", []):
+            view = side["view"]
+            out.append({
+                "team": EscalationTeamSerializer(side["team"]).data,
+                "text": view.text if view else None,
+                "author": view.author.name if view else None,
+                "updated_at": view.updated_at.isoformat() if view else None,
+            })
+        return out
 
     def get_chain(self, obj) -> list[dict]:
         return [
@@ -91,8 +114,22 @@ class EscalateInputSerializer(serializers.Serializer):
                                      allow_blank=True)
     ask = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     requested_spend = spend_field()
+    other_team = serializers.IntegerField(
+        required=False, allow_null=True,
+        help_text="Required with the cross_team reason: the other team in the conflict.")
+    options = serializers.CharField(required=False, allow_blank=True, max_length=5000,
+                                    help_text="Options considered; required at the top tier.")
+    recommendation = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000,
+        help_text="The escalating team's recommendation; required at the top tier.")
     preview = serializers.BooleanField(required=False, default=False)
     expected_to_team = serializers.IntegerField(required=False, allow_null=True)
+
+
+class ConflictViewInputSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    team = serializers.IntegerField(required=False, allow_null=True,
+                                    help_text="Which team's view, when you belong to both.")
 
 
 class DecisionInputSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from org.selectors import user_team_ids
 from .. import selectors, services, workflow
 from ..models import Escalation
 from .serializers import (
+    ConflictViewInputSerializer,
     DecisionInputSerializer,
     EscalateInputSerializer,
     EscalationDetailSerializer,
@@ -33,6 +34,8 @@ class EscalationFilter(django_filters.FilterSet):
     team = django_filters.NumberFilter(method="filter_team",
                                        label="Team at either end (from or to)")
     to_team = django_filters.NumberFilter(field_name="to_team_id")
+    other_team = django_filters.NumberFilter(field_name="other_team_id",
+                                             label="Cross-team: the other team named")
     from_team = django_filters.NumberFilter(field_name="from_team_id")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     mine = django_filters.BooleanFilter(method="filter_mine",
@@ -42,13 +45,14 @@ class EscalationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Escalation
-        fields = ["state", "team", "to_team", "from_team", "overdue", "mine", "reason", "idea"]
+        fields = ["state", "team", "to_team", "from_team", "other_team", "overdue", "mine",
+                  "reason", "idea"]
 
     def filter_state(self, qs, name, value):
         return selectors.filter_escalations(qs, state=value)
 
     def filter_team(self, qs, name, value):
-        return qs.filter(Q(to_team_id=value) | Q(from_team_id=value))
+        return qs.filter(Q(to_team_id=value) | Q(from_team_id=value) | Q(other_team_id=value))
 
     def filter_overdue(self, qs, name, value):
         if value is None:
@@ -63,7 +67,8 @@ class EscalationFilter(django_filters.FilterSet):
 
 class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
     """Escalations about the items you may see. Filters: state (a state, ``active`` or
-    ``closed``), team, to_team, from_team, overdue, mine (sent to my teams), reason, idea."""
+    ``closed``), team (at either end or named in a conflict), to_team, from_team, other_team,
+    overdue, mine (sent to my teams), reason, idea."""
 
     filterset_class = EscalationFilter
     ordering_fields = ["raised_at", "due_ack_at", "due_resolve_at", "resolved_at"]
@@ -76,14 +81,24 @@ class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
         return EscalationDetailSerializer if self.action == "retrieve" else EscalationSerializer
 
     def retrieve(self, request: Request, pk=None) -> Response:
-        escalation = self.get_object()
-        escalation.chain = selectors.chains_for([escalation]).get(escalation.pk, [escalation])
-        return Response(EscalationDetailSerializer(escalation).data)
+        return self._fresh(self.get_object().pk)
 
     def _fresh(self, pk, code=status.HTTP_200_OK) -> Response:
-        escalation = self.get_queryset().get(pk=pk)
-        escalation.chain = selectors.chains_for([escalation]).get(escalation.pk, [escalation])
-        return Response(EscalationDetailSerializer(escalation).data, status=code)
+        return Response(EscalationDetailSerializer(_detailed(self.get_queryset(), pk)).data,
+                        status=code)
+
+    @extend_schema(request=ConflictViewInputSerializer, responses=EscalationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def views(self, request: Request, pk=None) -> Response:
+        """Cross-team conflicts: add or replace your team's view (members of the two teams,
+        while the escalation is active)."""
+        escalation = self.get_object()
+        data = ConflictViewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.escalation_view_set(escalation_id=escalation.pk, actor=request.user,
+                                     text=data.validated_data.get("text", ""),
+                                     team_id=data.validated_data.get("team"))
+        return self._fresh(escalation.pk)
 
     @extend_schema(request=None, responses=EscalationDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -130,7 +145,8 @@ class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
         child = services.escalation_escalate_further(
             escalation_id=escalation.pk, actor=request.user, ask=d.get("ask", ""),
             reason=d.get("reason", ""), requested_spend=d.get("requested_spend"),
-            expected_to_team_id=d.get("expected_to_team"))
+            expected_to_team_id=d.get("expected_to_team"), options=d.get("options", ""),
+            recommendation=d.get("recommendation", ""))
         return self._fresh(child.pk, status.HTTP_201_CREATED)
 
 
@@ -148,12 +164,20 @@ class IdeaEscalateView(APIView):
         if d["preview"]:
             route = services.escalation_preview(
                 idea_id=idea.pk, actor=request.user, reason=d.get("reason", ""),
-                requested_spend=d.get("requested_spend"))
+                requested_spend=d.get("requested_spend"), other_team_id=d.get("other_team"))
             return Response({"preview": True, "route": route.as_dict()})
         escalation = services.escalation_raise(
             idea_id=idea.pk, actor=request.user, reason=d.get("reason", ""),
             ask=d.get("ask", ""), requested_spend=d.get("requested_spend"),
-            expected_to_team_id=d.get("expected_to_team"))
-        fresh = selectors.with_row_data(Escalation.objects.all()).get(pk=escalation.pk)
-        fresh.chain = [fresh]
+            expected_to_team_id=d.get("expected_to_team"), options=d.get("options", ""),
+            recommendation=d.get("recommendation", ""), other_team_id=d.get("other_team"))
+        fresh = _detailed(Escalation.objects.all(), escalation.pk)
         return Response(EscalationDetailSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+def _detailed(queryset, pk) -> Escalation:
+    """One escalation with its chain and (cross-team) both teams' views, for the detail shape."""
+    escalation = selectors.with_row_data(queryset).get(pk=pk)
+    escalation.chain = selectors.chains_for([escalation]).get(escalation.pk, [escalation])
+    escalation.views = selectors.conflict_views(escalation.chain[0], escalation.other_team)
+    return escalation

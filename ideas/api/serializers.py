@@ -137,6 +137,14 @@ class IdeaInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1,
                                        help_text="The version you edited; a stale one is 409.")
 
+    def validate(self, attrs):
+        # A system change says what it changes; a partial edit may rely on the stored one.
+        missing = not attrs.get("change_kind") and ("change_kind" in attrs or not self.partial)
+        if attrs.get("level") == Idea.Level.SYSTEM and missing:
+            raise serializers.ValidationError(
+                {"change_kind": ["Say what this system change changes."]})
+        return attrs
+
 
 class TransitionInputSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Idea.Status.choices)

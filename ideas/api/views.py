@@ -28,7 +28,9 @@ FILTER_PARAMS = [
         ("q", "Full-text search"), ("team", "Team id"), ("mine", "true: my teams only"),
         ("status", "new, in_progress, done, declined, parked, open or closed (repeat or comma)"),
         ("kind", "problem or idea"), ("category", "safety, quality, delivery, cost, people"),
-        ("priority", "low, normal, high"), ("owner", "User id, me or none"),
+        ("priority", "low, normal, high"), ("level", "team, cross_team, system"),
+        ("change_kind", "dependencies, architecture, deployment_safety, decision_boundaries, "
+                        "policy_delay, feedback_quality, learning_loops, other"), ("owner", "User id, me or none"),
         ("reporter", "User id, me or none"), ("label", "Label name"),
         ("aging", "true: aging-flagged only"), ("escalated", "true: has an escalation"),
         ("attention", "true: new or aging"),

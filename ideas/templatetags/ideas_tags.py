@@ -35,3 +35,16 @@ def filesize(size: int) -> str:
     if size < 1048576:
         return f"{size / 1024:.0f} KB"
     return f"{size / 1048576:.1f} MB"
+
+
+@register.filter
+def hours(value) -> str:
+    """Hours as people write them: 1.50 → 1.5, 10.0 → 10."""
+    from decimal import Decimal, InvalidOperation
+
+    if value in (None, ""):
+        return ""
+    try:
+        return f"{Decimal(str(value)).normalize():f}"
+    except (InvalidOperation, ValueError):
+        return str(value)

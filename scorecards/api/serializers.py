@@ -5,7 +5,7 @@ from rest_framework import serializers
 from ..periods import KINDS
 
 
-class PeriodInputSerializer(serializers.Serializer):
+class ScorecardPeriodInputSerializer(serializers.Serializer):
     period = serializers.ChoiceField(choices=KINDS, required=False, default="month")
     # ``from`` is a keyword: the field is named in the query string through ``source``.
     to = serializers.DateField(required=False, allow_null=True, default=None)
@@ -16,30 +16,30 @@ class PeriodInputSerializer(serializers.Serializer):
                                                     default=None)
 
 
-class TargetSerializer(serializers.Serializer):
+class ScorecardTargetSerializer(serializers.Serializer):
     direction = serializers.CharField(allow_null=True, help_text="up or down: which way is "
                                                                  "better; null: no target")
     green = serializers.FloatField(allow_null=True)
     amber = serializers.FloatField(allow_null=True)
 
 
-class MetricSerializer(serializers.Serializer):
+class ScorecardMetricSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     unit = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
     status = serializers.CharField(help_text="ok (green), warn (amber), bad (red) or none")
-    target = TargetSerializer()
+    target = ScorecardTargetSerializer()
     items_url = serializers.CharField(allow_null=True,
                                       help_text="The page listing the items behind the figure.")
 
 
-class TrendPointSerializer(serializers.Serializer):
+class ScorecardTrendPointSerializer(serializers.Serializer):
     date = serializers.DateField()
     value = serializers.FloatField(allow_null=True)
 
 
-class RowSerializer(serializers.Serializer):
+class ScorecardRowSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="tier or team")
     id = serializers.IntegerField(help_text="The tier's level or the team's id.")
     name = serializers.CharField()
@@ -47,7 +47,7 @@ class RowSerializer(serializers.Serializer):
     status = serializers.DictField(child=serializers.CharField())
 
 
-class ScopeSerializer(serializers.Serializer):
+class ScorecardScopeSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="org, tier or team")
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -55,14 +55,14 @@ class ScopeSerializer(serializers.Serializer):
 
 
 class ScorecardSerializer(serializers.Serializer):
-    scope = ScopeSerializer()
+    scope = ScorecardScopeSerializer()
     period = serializers.DictField()
     source = serializers.CharField(help_text="snapshot: read from the nightly snapshot; "
                                              "live: computed on request.")
-    metrics = MetricSerializer(many=True)
+    metrics = ScorecardMetricSerializer(many=True)
     values = serializers.DictField(help_text="Every figure of the scope, with the parts "
                                              "behind the rates (members, scheduled huddles…).")
-    rows = RowSerializer(many=True, help_text="Tiers (organisation) or teams (tier, team).")
-    trend = serializers.DictField(child=TrendPointSerializer(many=True),
+    rows = ScorecardRowSerializer(many=True, help_text="Tiers (organisation) or teams (tier, team).")
+    trend = serializers.DictField(child=ScorecardTrendPointSerializer(many=True),
                                   help_text="Per metric, the figure of the same window on each "
                                             "snapshot day (at most 60 points).")

@@ -15,7 +15,7 @@ from .. import selectors
 from ..definitions import BY_KEY, TABLE_COLUMNS
 from ..periods import Period, parse_period
 from ..permissions import access_team, check_organisation
-from .serializers import PeriodInputSerializer, ScorecardSerializer
+from .serializers import ScorecardPeriodInputSerializer, ScorecardSerializer
 
 PARAMS = [
     OpenApiParameter("period", str, description="week, month (30 days), quarter (91 days) or "
@@ -26,7 +26,7 @@ PARAMS = [
 
 
 def _period(request: Request) -> Period:
-    data = PeriodInputSerializer(data=request.query_params)
+    data = ScorecardPeriodInputSerializer(data=request.query_params)
     if not data.is_valid():
         raise ValidationError(data.errors)
     v = data.validated_data

@@ -21,3 +21,14 @@ document.addEventListener("htmx:afterSwap", () => {
     if (first) first.focus();
   }
 });
+
+// Forms marked data-swap-errors (quick time entry) show a refused entry (400 / 403) in place:
+// the server answers with the panel carrying the message.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const status = event.detail.xhr.status;
+  const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if ([400, 403].includes(status) && source && source.closest("[data-swap-errors]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -96,12 +96,24 @@ class PrioritySerializer(serializers.ModelSerializer):
     deployments = DeploymentBriefSerializer(many=True, read_only=True)
     figures = serializers.SerializerMethodField()
     alignment = serializers.SerializerMethodField()
+    resources = serializers.SerializerMethodField()
 
     class Meta:
         model = Priority
         fields = ["id", "goal", "goal_title", "objective", "title", "why_now", "owner_team",
-                  "start", "end", "status", "closed_on", "closing_note", "kpis", "deployments",
+                  "start", "end", "status", "closed_on", "closing_note", "success_criteria",
+                  "allocated_hours", "allocated_budget", "resources", "kpis", "deployments",
                   "figures", "alignment"]
+
+    def get_resources(self, priority) -> dict | None:
+        r = self.context.get("resources", {}).get(priority.pk)
+        if r is None:
+            return None
+        return {"allocated_hours": r["allocated_hours"] and str(r["allocated_hours"]),
+                "used_hours": str(r["used_hours"]),
+                "allocated_budget": r["allocated_budget"] and str(r["allocated_budget"]),
+                "used_budget": str(r["used_budget"]),
+                "hours_share": r["hours_share"], "budget_share": r["budget_share"]}
 
     def get_figures(self, priority) -> dict:
         f = self.context["figures"][priority.pk]
@@ -120,13 +132,26 @@ class PriorityInputSerializer(serializers.Serializer):
     owner_team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
     start = serializers.DateField()
     end = serializers.DateField()
+    success_criteria = serializers.CharField(max_length=3000, required=False, allow_blank=True)
+    allocated_hours = serializers.DecimalField(max_digits=10, decimal_places=1, min_value=0,
+                                               required=False, allow_null=True)
+    allocated_budget = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0,
+                                                required=False, allow_null=True)
+    cause = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True,
+        help_text="Required outside a planning window: why the change cannot wait.")
 
 
 class CloseInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    cause = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class LinkInputSerializer(serializers.Serializer):
+class CauseInputSerializer(serializers.Serializer):
+    cause = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class PriorityLinkInputSerializer(serializers.Serializer):
     idea = serializers.IntegerField(min_value=1)
 
 
@@ -234,6 +259,9 @@ class ConstraintInputSerializer(serializers.Serializer):
                                               required=False)
     start = serializers.DateField()
     end = serializers.DateField(allow_null=True, required=False)
+    cause = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True,
+        help_text="Required outside a planning window: why the change cannot wait.")
 
 
 # ---------------------------------------------------------------- deployments

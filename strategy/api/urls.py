@@ -1,5 +1,12 @@
 from django.urls import path
 
+from .system import (
+    ExperimentViewSet,
+    PlanningWindowViewSet,
+    ProposalViewSet,
+    ReviewViewSet,
+    StandardViewSet,
+)
 from .views import (
     AnnualGoalViewSet,
     ConstraintViewSet,
@@ -19,6 +26,11 @@ def register(router) -> None:
     router.register("kpis", KPIViewSet, basename="kpi")
     router.register("constraints", ConstraintViewSet, basename="constraint")
     router.register("deployments", DeploymentViewSet, basename="deployment")
+    router.register("experiments", ExperimentViewSet, basename="experiment")
+    router.register("reviews", ReviewViewSet, basename="review")
+    router.register("planning-windows", PlanningWindowViewSet, basename="planning-window")
+    router.register("standards", StandardViewSet, basename="standard")
+    router.register("standard-proposals", ProposalViewSet, basename="standard-proposal")
 
 
 extra_urlpatterns = [

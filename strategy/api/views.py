@@ -30,8 +30,10 @@ from ..models import (
     PriorityLink,
 )
 from ..permissions import can_manage_strategy, can_record_reading
+from ..system_selectors import priority_resources
 from .serializers import (
     AnswerInputSerializer,
+    CauseInputSerializer,
     CloseInputSerializer,
     CommentInputSerializer,
     CommentSerializer,
@@ -47,10 +49,10 @@ from .serializers import (
     KPIInputSerializer,
     KPISerializer,
     LinkedIdeaSerializer,
-    LinkInputSerializer,
     ObjectiveInputSerializer,
     ObjectiveSerializer,
     PriorityInputSerializer,
+    PriorityLinkInputSerializer,
     PrioritySerializer,
     ReadingInputSerializer,
     ReadingSerializer,
@@ -169,6 +171,7 @@ class PriorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             "figures": selectors.priority_figures([p.pk for p in priorities],
                                                   user=self.request.user),
             "alignment": selectors.priority_alignment(priorities, user=self.request.user),
+            "resources": priority_resources(priorities),
         }
         if many:
             return PrioritySerializer(priorities, many=True, context=context).data
@@ -212,25 +215,26 @@ class PriorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                 **_validated(CloseInputSerializer, request.data))
         return self._fresh(pk)
 
-    @extend_schema(request=None, responses=PrioritySerializer)
+    @extend_schema(request=CauseInputSerializer, responses=PrioritySerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk=None) -> Response:
-        services.priority_reopen(priority_id=self.get_object().pk, actor=request.user)
+        services.priority_reopen(priority_id=self.get_object().pk, actor=request.user,
+                                 **_validated(CauseInputSerializer, request.data))
         return self._fresh(pk)
 
-    @extend_schema(request=LinkInputSerializer, responses=PrioritySerializer)
+    @extend_schema(request=PriorityLinkInputSerializer, responses=PrioritySerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def link(self, request: Request, pk=None) -> Response:
         """Links an idea to this priority (executives, owner-team leads, the idea's editors)."""
-        data = _validated(LinkInputSerializer, request.data)
+        data = _validated(PriorityLinkInputSerializer, request.data)
         services.priority_link_idea(priority_id=self.get_object().pk, idea_id=data["idea"],
                                     actor=request.user)
         return self._fresh(pk)
 
-    @extend_schema(request=LinkInputSerializer, responses=PrioritySerializer)
+    @extend_schema(request=PriorityLinkInputSerializer, responses=PrioritySerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def unlink(self, request: Request, pk=None) -> Response:
-        data = _validated(LinkInputSerializer, request.data)
+        data = _validated(PriorityLinkInputSerializer, request.data)
         services.priority_unlink_idea(priority_id=self.get_object().pk, idea_id=data["idea"],
                                       actor=request.user)
         return self._fresh(pk)
@@ -365,11 +369,12 @@ class ConstraintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             **_validated(ConstraintInputSerializer, request.data, partial=True))
         return Response(self._out(constraint.pk))
 
-    @extend_schema(request=None, responses=ConstraintSerializer)
+    @extend_schema(request=CauseInputSerializer, responses=ConstraintSerializer)
     @action(detail=True, methods=["post"])
     def lift(self, request: Request, pk=None) -> Response:
         constraint = get_constraint(pk)
-        services.constraint_lift(constraint_id=constraint.pk, actor=request.user)
+        services.constraint_lift(constraint_id=constraint.pk, actor=request.user,
+                                 **_validated(CauseInputSerializer, request.data))
         return Response(self._out(constraint.pk))
 
 

@@ -12,6 +12,10 @@ from escalation.models import Escalation, RoutingRule
 from ideas import services as idea_services
 from tests.factories import IdeaFactory
 
+# What an escalation reaching the top tier must carry besides the reason and the ask.
+STRUCTURED = {"options": "A: lease a second truck. B: move the shift start. C: do nothing.",
+              "recommendation": "A: it removes the wait at shift start."}
+
 
 @pytest.fixture
 def make_idea(org):

@@ -79,3 +79,54 @@ def test_escalate_acknowledge_resolve_and_decision_back_on_the_item(org, new_pag
     expect(card).not_to_contain_text("Waiting on")
     fresh = Idea.objects.get(pk=idea.pk)
     assert fresh.waiting_on_team_id is None and fresh.status == "new"
+
+
+def test_cross_team_conflict_structured_at_the_top_and_both_views(org, new_page):
+    """A member names the other team of a conflict: the preview routes it to the two teams'
+    lowest common ancestor and asks for the structure only when that is the top tier; the
+    other team adds its view and the holder sees both."""
+    idea = idea_services.idea_create(actor=org.member, team=org.line1, category="quality",
+                                     title="Torque guns leave with the other line")
+
+    member = new_page()
+    browser_login(member, "member")
+    member.goto(f"/escalations/new/?idea={idea.pk}")
+    structured = member.get_by_test_id("structured-fields")
+    other_field = member.get_by_test_id("other-team-field")
+    expect(other_field).to_be_hidden()
+    member.locator("input[name=reason][value=cross_team]").check()
+    expect(other_field).to_be_visible()
+    expect(member.get_by_test_id("route-error")).to_contain_text("Name the other team")
+    # a conflict with Maintenance goes to the top tier: the structured fields appear
+    member.select_option("#id_other_team", label="Maintenance")
+    expect(member.get_by_test_id("route-team")).to_have_text("Executive")
+    expect(structured).to_be_visible()
+    # with Line 2 it stays with the Supervisors: no structure asked
+    member.select_option("#id_other_team", label="Line 2")
+    expect(member.get_by_test_id("route-team")).to_have_text("Supervisors")
+    expect(structured).to_be_hidden()
+    member.fill("#id_ask", "We need a rule for the shared torque guns.")
+    member.get_by_test_id("confirm-escalation").click()
+    expect(member.get_by_test_id("esc-other-team")).to_contain_text("Line 2")
+    esc = Escalation.objects.get(idea=idea)
+    assert (esc.to_team, esc.other_team) == (org.sup, org.line2)
+    member.get_by_test_id("view-form-line1").locator("textarea").fill("We start two short.")
+    member.get_by_test_id("view-form-line1").get_by_test_id("save-view").click()
+    expect(member.locator("[data-testid=conflict-view][data-team=line1]")).to_contain_text(
+        "We start two short.")
+
+    other = new_page()
+    browser_login(other, "other")
+    other.goto("/escalations/")
+    other.get_by_test_id("naming-my-teams").get_by_role("link").first.click()
+    form = other.get_by_test_id("view-form-line2")
+    form.locator("textarea").fill("Ours are away for calibration half the month.")
+    form.get_by_test_id("save-view").click()
+
+    holder = new_page()
+    browser_login(holder, "supervisor")
+    holder.goto(f"/escalations/{esc.pk}/")
+    views = holder.get_by_test_id("conflict-views")
+    expect(views.locator("[data-team=line1]")).to_contain_text("We start two short.")
+    expect(views.locator("[data-team=line2]")).to_contain_text("Ours are away for calibration")
+    expect(holder.get_by_test_id("view-form-line1")).to_have_count(0)

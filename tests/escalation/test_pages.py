@@ -13,7 +13,7 @@ from django.utils import timezone
 from escalation import services
 from escalation.models import Escalation
 from org.models import Membership
-from tests.escalation.conftest import build_escalations
+from tests.escalation.conftest import STRUCTURED, build_escalations
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -224,7 +224,7 @@ class TestOverview:
         late = raise_(make_idea(title="Late one", team=org.line2, actor=org.other),
                       actor=org.other)
         stuck = raise_(make_idea(title="Stuck one", team=org.plant, actor=org.manager),
-                       actor=org.manager)
+                       actor=org.manager, **STRUCTURED)
         now = timezone.now()
         Escalation.objects.filter(pk=late.pk).update(due_ack_at=now - timedelta(hours=2))
         Escalation.objects.filter(pk=stuck.pk).update(stalled_at=now)
@@ -323,7 +323,8 @@ class TestPanels:
         from org.errors import DomainError
         from org.services import team_deactivate
 
-        RoutingRule.objects.create(order=1, kind="cross_team", to_team=org.maint)
-        raise_(make_idea(), reason="cross_team")
+        RoutingRule.objects.create(order=1, kind="category", category="quality",
+                                   to_team=org.maint)
+        raise_(make_idea(category="quality"))
         with pytest.raises(DomainError, match="1 open escalation sent to it"):
             team_deactivate(team=org.maint)

@@ -93,3 +93,26 @@ def test_anonymous_gets_nothing(org, api, client, make_idea):
     for url in ("/escalations/", "/escalations/overview/", f"/escalations/{esc.pk}/"):
         r = client.get(url)
         assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+# Cross-team conflict (private item, Line 1 vs Line 2, held by Supervisors): who may give a
+# team's view — the two teams' members only; the holder reads; outsiders do not even see it.
+CONFLICT_VIEW = {"member": 200, "lead": 200, "other": 200, "target_member": 403,
+                 "target_lead": 403, "manager": 404, "executive": 404, "admin": 403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_conflict_view_matrix(org, api, client_as, people, make_idea, role):
+    from escalation.models import ConflictView
+
+    esc = services.escalation_raise(idea_id=make_idea(is_private=True).pk, actor=org.member,
+                                    reason="cross_team", ask="Shared guns",
+                                    other_team_id=org.line2.pk)
+    user = people[role]
+    r = api.as_user(user).post(f"/api/v1/escalations/{esc.pk}/views/", {"text": "Our side"},
+                               format="json")
+    assert r.status_code == CONFLICT_VIEW[role], (role, r.json())
+    assert ConflictView.objects.exists() is (CONFLICT_VIEW[role] == 200)
+    ConflictView.objects.all().delete()
+    page = client_as(user).post(f"/escalations/{esc.pk}/views/", {"text": "Our side"})
+    assert page.status_code == (302 if CONFLICT_VIEW[role] == 200 else CONFLICT_VIEW[role])

@@ -13,6 +13,7 @@ from ideas.models import Idea, IdeaEvent
 from ideas.selectors import ideas_visible_to
 from org.errors import Conflict, DomainError, Forbidden
 from org.models import Membership, Notification
+from tests.escalation.conftest import STRUCTURED
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -277,7 +278,7 @@ class TestChain:
             child = services.escalation_escalate_further(
                 escalation_id=first.pk, actor=org.supervisor, ask="Over to plant")
             grandchild = services.escalation_escalate_further(
-                escalation_id=child.pk, actor=org.manager, ask="Board decision")
+                escalation_id=child.pk, actor=org.manager, ask="Board decision", **STRUCTURED)
             services.escalation_resolve(escalation_id=grandchild.pk, actor=org.executive,
                                         decision="Approved", approved_spend="300000")
         assert grandchild.to_team == org.exec
@@ -298,7 +299,8 @@ class TestChain:
                 services.escalation_escalate_further(escalation_id=esc.pk, actor=who, ask="x")
 
     def test_top_tier_holder_cannot_escalate_further(self, org, make_idea, raise_):
-        esc = raise_(make_idea(team=org.plant, actor=org.manager), actor=org.manager)
+        esc = raise_(make_idea(team=org.plant, actor=org.manager), actor=org.manager,
+                     **STRUCTURED)
         assert esc.to_team == org.exec
         with pytest.raises(DomainError, match="top tier"):
             services.escalation_escalate_further(escalation_id=esc.pk, actor=org.executive,

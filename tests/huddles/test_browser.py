@@ -146,3 +146,62 @@ def test_keyboard_move_and_stale_card(org, new_page):
     expect(dialog).to_be_hidden()
     expect(lead.get_by_test_id("column-done")).to_contain_text("Label printer jams")
     assert Idea.objects.get(pk=idea.pk).learning == "Clean the print head weekly"
+
+
+def test_lead_logs_improvement_time_from_the_board(org, new_page):
+    """From a card: the quick entry in the board's dialog; a refused amount is explained in the
+    dialog; a good one closes it and the protected vs used strip shows the new hours — and the
+    wall screen of the team follows at its next refresh."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ideas import system_services
+    from ideas.models import TeamCapacity, TimeEntry
+
+    idea = IdeaFactory(team=org.line1, reporter=org.member, title="Label printer jams")
+    BoardSettings.objects.create(team=org.line1, refresh_seconds=REFRESH)
+    system_services.capacity_set(team=org.line1, actor=org.lead, unit="hours", amount=4)
+    TeamCapacity.objects.filter(team=org.line1).update(
+        created_at=timezone.now() - timedelta(weeks=6))
+    link, key = services.display_link_create(team=org.line1, actor=org.lead, label="Hall TV")
+    wall = new_page(width=1920, height=1080)
+    wall.goto(f"/boards/line1/wall/?{urlencode({'key': key})}")
+    expect(wall.get_by_test_id("wall-capacity")).to_contain_text("0 of 4 h")
+
+    lead = new_page(width=1440, height=1000)
+    browser_login(lead, "lead")
+    lead.goto("/boards/line1/")
+    this_week = lead.get_by_test_id("capacity-week").last
+    expect(this_week).to_contain_text("This week")
+    expect(this_week).to_contain_text("0 of 4 h")
+    expect(this_week).to_contain_text("Under half so far")
+
+    lead.locator(f"#card-{idea.pk}").get_by_test_id("log-time").click()
+    dialog = lead.locator("#board-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Label printer jams")
+    hours = dialog.locator("input[name=hours]")
+    expect(hours).to_be_focused()
+    expect(dialog.locator("input[name=date]")).to_have_value(
+        timezone.localdate().isoformat())
+    hours.fill("25")
+    lead.get_by_test_id("time-save").click()
+    expect(lead.get_by_test_id("hours-errors")).to_contain_text("at most 24")
+    expect(dialog).to_be_visible()
+    assert not TimeEntry.objects.exists()
+
+    dialog.locator("input[name=hours]").fill("2.5")
+    dialog.locator("input[name=note]").fill("Cleaned the print head")
+    lead.get_by_test_id("time-save").click()
+    expect(dialog).to_be_hidden()
+    expect(lead.get_by_test_id("board-notice")).to_contain_text("Logged 2.5 h")
+    this_week = lead.get_by_test_id("capacity-week").last
+    expect(this_week).to_contain_text("2.5 of 4 h")
+    expect(this_week).not_to_contain_text("Under half")
+    entry = TimeEntry.objects.get()
+    assert (entry.user, entry.idea_id, entry.team, str(entry.hours), entry.note) == (
+        org.lead, idea.pk, org.line1, "2.50", "Cleaned the print head")
+
+    expect(wall.get_by_test_id("wall-capacity")).to_contain_text(
+        "2.5 of 4 h", timeout=ONE_REFRESH_MS)

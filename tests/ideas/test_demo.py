@@ -42,3 +42,45 @@ def test_seed_is_rich_idempotent_and_fast():
     demo.seed(org_demo.seed())
     assert (Idea.objects.count(), Comment.objects.count(), IdeaEvent.objects.count()) == counts
 
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_adds_system_work():
+    from datetime import timedelta
+
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from ideas.models import SystemicIssue, SystemicLink, TeamCapacity, TimeEntry
+    from ideas.system_selectors import capacity_by_week
+    from org.models import Notification
+
+    context = org_demo.seed()
+    demo.seed(context)
+    assert set(Idea.objects.values_list("level", flat=True)) == set(Idea.Level.values)
+    assert not Idea.objects.filter(level="system", change_kind="").exists()
+    assert TeamCapacity.objects.count() == len(context["teams"])
+    assert TimeEntry.objects.count() > 100
+    # No one logs more than 24 hours a day.
+    per_day = TimeEntry.objects.values("user", "date").annotate(h=Sum("hours"))
+    assert max(row["h"] for row in per_day) <= 24
+    views = capacity_by_week([t.pk for t in context["teams"].values()], 3,
+                             include_current=False)
+    sacrificing = {context["teams"][slug].pk for slug in context["teams"]
+                   if views[context["teams"][slug].pk].sacrificed_streak >= 3}
+    assert sacrificing == {context["teams"][demo.SACRIFICING_TEAM].pk}
+    assert Notification.objects.filter(verb="capacity_sacrificed").exists()
+    issues = list(SystemicIssue.objects.all())
+    assert len(issues) == 2
+    for issue in issues:
+        teams = set(SystemicLink.objects.filter(issue=issue).values_list("idea__team",
+                                                                         flat=True))
+        assert len(teams) >= 2
+    # Idempotent.
+    counts = (TimeEntry.objects.count(), SystemicLink.objects.count(),
+              Notification.objects.count())
+    demo.seed(org_demo.seed())
+    assert (TimeEntry.objects.count(), SystemicLink.objects.count(),
+            Notification.objects.count()) == counts
+    assert timezone.localdate() - TimeEntry.objects.order_by("date").first().date < timedelta(
+        weeks=9)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 JOBS = {
     "flag_aging_items": "ideas.tasks.flag_aging_items",
+    "check_improvement_capacity": "ideas.tasks.check_improvement_capacity",
     "flag_stalled_escalations": "escalation.tasks.flag_stalled_escalations",
     "snapshot_scorecards": "scorecards.tasks.snapshot_scorecards",
     "send_digests": "org.tasks.send_digests",

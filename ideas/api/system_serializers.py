@@ -1,0 +1,149 @@
+"""System-work API serializers: input (validate) apart from output (show)."""
+
+from rest_framework import serializers
+
+from org.api.serializers import UserBriefSerializer
+from org.models import Team
+
+from ..models import Idea, SystemicIssue, TimeEntry
+from .serializers import IdeaTeamSerializer
+
+
+class IdeaBriefSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Idea
+        fields = ["id", "title", "url"]
+
+    def get_url(self, obj) -> str:
+        return f"/ideas/{obj.pk}/"
+
+
+class TimeEntrySerializer(serializers.ModelSerializer):
+    user = UserBriefSerializer(read_only=True)
+    team = IdeaTeamSerializer(read_only=True)
+    idea = IdeaBriefSerializer(read_only=True)
+
+    class Meta:
+        model = TimeEntry
+        fields = ["id", "idea", "user", "team", "date", "hours", "note", "created_at"]
+
+
+class TimeEntryInputSerializer(serializers.Serializer):
+    idea = serializers.IntegerField(min_value=1)
+    # Limits are the service's (clear messages for zero, negative and > 24 hours a day).
+    hours = serializers.DecimalField(max_digits=6, decimal_places=2)
+    date = serializers.DateField(required=False, help_text="Defaults to today.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    team = serializers.IntegerField(required=False, min_value=1,
+                                    help_text="The team the time counts for (one of yours); "
+                                              "defaults to the item's team if you are in it.")
+
+
+class TrendPointSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    count = serializers.IntegerField()
+
+
+class SystemicIssueSerializer(serializers.ModelSerializer):
+    owner_team = IdeaTeamSerializer(read_only=True)
+    created_by = UserBriefSerializer(read_only=True)
+    problem_count = serializers.IntegerField(read_only=True)
+    team_count = serializers.IntegerField(read_only=True, help_text=(
+        "Teams among the linked problems you may see."))
+    trend = serializers.CharField(read_only=True, help_text="falling, rising or steady")
+    series = TrendPointSerializer(many=True, read_only=True,
+                                  help_text="Linked problems per month, last 12 months.")
+    tracking_idea = serializers.PrimaryKeyRelatedField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SystemicIssue
+        fields = ["id", "url", "title", "statement", "category", "status", "owner_team",
+                  "created_by", "created_at", "updated_at", "tracking_idea", "problem_count",
+                  "team_count", "trend", "series"]
+
+    def get_url(self, obj) -> str:
+        return f"/systemic-issues/{obj.pk}/"
+
+
+class LinkedProblemSerializer(serializers.Serializer):
+    """A linked problem; for an item you may not see only ``private: true`` and when it was
+    linked — no id, title or team."""
+
+    id = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField()
+    team = IdeaTeamSerializer(allow_null=True)
+    status = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField(allow_null=True)
+    linked_at = serializers.DateTimeField()
+    private = serializers.BooleanField()
+
+    def to_representation(self, p):
+        if p.hidden:
+            return {"id": None, "title": "Private item", "team": None, "status": None,
+                    "created_at": None, "linked_at": p.link.linked_at, "private": True}
+        idea = p.idea
+        return {"id": idea.pk, "title": idea.title,
+                "team": IdeaTeamSerializer(idea.team).data, "status": idea.status,
+                "created_at": idea.created_at, "linked_at": p.link.linked_at,
+                "private": idea.is_private}
+
+
+class SystemicIssueDetailSerializer(SystemicIssueSerializer):
+    problems = serializers.SerializerMethodField()
+
+    class Meta(SystemicIssueSerializer.Meta):
+        fields = SystemicIssueSerializer.Meta.fields + ["problems"]
+
+    def get_problems(self, obj) -> list[dict]:
+        return LinkedProblemSerializer(getattr(obj, "problem_rows", []), many=True).data
+
+
+class SystemicIssueInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    statement = serializers.CharField(max_length=10000)
+    category = serializers.ChoiceField(choices=Idea.Category.choices)
+    owner_team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.filter(active=True))
+    status = serializers.ChoiceField(choices=SystemicIssue.Status.choices, required=False)
+    problems = serializers.ListField(child=serializers.IntegerField(min_value=1),
+                                     required=False, max_length=100,
+                                     help_text="Item ids to link (create only).")
+
+
+class LinkInputSerializer(serializers.Serializer):
+    ideas = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1,
+                                  max_length=100)
+
+
+class UnlinkInputSerializer(serializers.Serializer):
+    idea = serializers.IntegerField(min_value=1)
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    team = IdeaTeamSerializer(read_only=True)
+    similarity = serializers.FloatField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Idea
+        fields = ["id", "url", "title", "team", "category", "status", "created_at",
+                  "is_private", "similarity"]
+
+    def get_url(self, obj) -> str:
+        return f"/ideas/{obj.pk}/"
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    teams = serializers.IntegerField(help_text="Teams among the similar problems.")
+    recurring = serializers.BooleanField(help_text="Similar problems recur in one team within "
+                                                   "90 days.")
+    systemic = serializers.BooleanField(help_text="Two or more teams, or recurring.")
+    items = SuggestionSerializer(many=True)
+
+
+class SuggestQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=200)
+    category = serializers.ChoiceField(choices=Idea.Category.choices, required=False,
+                                       allow_blank=True)

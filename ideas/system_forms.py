@@ -1,0 +1,106 @@
+"""Forms of the system-work pages. They parse input; ideas.system_services decides."""
+
+from django import forms
+from django.utils import timezone
+
+from org.models import Team
+from org.permissions import is_admin, is_executive
+from org.selectors import user_led_team_ids, user_team_ids
+
+from .models import Idea, SystemicIssue, TeamCapacity
+
+
+class TimeEntryForm(forms.Form):
+    hours = forms.DecimalField(
+        label="Hours", max_digits=5, decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "max": "24",
+                                        "inputmode": "decimal"}),
+        error_messages={"required": "How many hours?",
+                        "invalid": "Hours must be a number, e.g. 1.5."})
+    date = forms.DateField(label="Day", widget=forms.DateInput(format="%Y-%m-%d",
+                                                               attrs={"type": "date"}),
+                           error_messages={"invalid": "Enter a date."})
+    note = forms.CharField(label="Note (optional)", required=False, max_length=300)
+    team = forms.ModelChoiceField(label="Counts for", queryset=Team.objects.none(),
+                                  required=False, empty_label=None)
+
+    def __init__(self, *args, user, idea: Idea | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("date", timezone.localdate())
+        teams = Team.objects.filter(pk__in=list(user_team_ids(user))).order_by("tier__level",
+                                                                               "name")
+        self.fields["team"].queryset = teams
+        if idea is not None and idea.team_id in user_team_ids(user):
+            self.initial.setdefault("team", idea.team_id)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class CapacityForm(forms.Form):
+    unit = forms.ChoiceField(label="Protect", choices=TeamCapacity.Unit.choices,
+                             widget=forms.RadioSelect)
+    amount = forms.DecimalField(
+        label="Amount", max_digits=6, decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0"}),
+        error_messages={"required": "How much capacity is protected?"})
+    member_hours_per_week = forms.DecimalField(
+        label="Working hours of one member a week", max_digits=4, decimal_places=1,
+        required=False, help_text="Turns a percentage into hours.")
+
+
+class SystemicIssueForm(forms.Form):
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={
+        "autocomplete": "off", "placeholder": "e.g. Brackets run short at the line side"}),
+        error_messages={"required": "Give the systemic issue a short title."})
+    statement = forms.CharField(
+        label="Statement", max_length=10000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What recurs, where, since when, and what it costs.",
+        error_messages={"required": "State the issue: what recurs, where, and what it costs."})
+    category = forms.ChoiceField(choices=Idea.Category.choices, widget=forms.RadioSelect,
+                                 error_messages={"required": "Choose a category."})
+    owner_team = forms.ModelChoiceField(
+        label="Owner team", queryset=Team.objects.none(),
+        error_messages={"required": "Choose the team that owns the issue.",
+                        "invalid_choice": "Choose a team you lead."})
+    status = forms.ChoiceField(choices=SystemicIssue.Status.choices, required=False)
+    problems = forms.TypedMultipleChoiceField(coerce=int, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.filter(active=True).select_related("tier").order_by(
+            "-tier__level", "name")
+        if not (is_admin(user) or is_executive(user)):
+            teams = teams.filter(pk__in=list(user_led_team_ids(user)))
+        self.fields["owner_team"].queryset = teams
+        if not editing:
+            del self.fields["status"]
+        # Any ids: the service checks each one is visible and linkable.
+        raw = self.data.getlist("problems") if hasattr(self.data, "getlist") else []
+        self.fields["problems"].choices = [(v, v) for v in raw if str(v).isdigit()]
+
+
+class SystemicFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    status = forms.ChoiceField(choices=[("", "Any status"), *SystemicIssue.Status.choices],
+                               required=False)
+    category = forms.ChoiceField(choices=[("", "Any category"), *Idea.Category.choices],
+                                 required=False)
+    owner_team = forms.ModelChoiceField(queryset=Team.objects.filter(active=True),
+                                        required=False, empty_label="Any owner team")
+
+
+class LinkForm(forms.Form):
+    ideas = forms.CharField(required=False)
+
+    def clean_ideas(self):
+        values = self.data.getlist("ideas") if hasattr(self.data, "getlist") else []
+        ids = []
+        for value in values:
+            for part in str(value).replace(",", " ").split():
+                part = part.lstrip("#")
+                if not part.isdigit():
+                    raise forms.ValidationError("Give item numbers, e.g. 12 or #12.")
+                ids.append(int(part))
+        if not ids:
+            raise forms.ValidationError("Choose at least one problem to link.")
+        return ids

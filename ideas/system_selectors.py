@@ -1,0 +1,428 @@
+"""Reads of system work: protected vs used improvement capacity, time entries, systemic issues
+(their linked problems without leaking private ones, their persistence month by month) and the
+suggestions of recurring problems. Every list here runs a constant number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from org.models import Team
+from org.permissions import is_admin
+
+from .models import Idea, SystemicIssue, SystemicLink, TeamCapacity, TimeEntry
+from .permissions import can_view
+from .selectors import ideas_visible_to
+
+ZERO = Decimal("0")
+
+# ---------------------------------------------------------------- capacity
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week ``day`` falls in."""
+    return day - timedelta(days=day.weekday())
+
+
+def last_weeks(weeks: int, *, today: date | None = None, include_current: bool = True
+               ) -> list[date]:
+    """Mondays of the last ``weeks`` weeks, oldest first (the current week last, if included)."""
+    today = today or timezone.localdate()
+    end = week_start(today)
+    if not include_current:
+        end -= timedelta(weeks=1)
+    return [end - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+
+
+def protected_hours(capacity: TeamCapacity | None, member_count: int) -> Decimal:
+    """A team's protected improvement hours a week: the hours set, or its share of the members'
+    working time."""
+    if capacity is None:
+        return ZERO
+    if capacity.unit == TeamCapacity.Unit.PERCENT:
+        hours = capacity.amount / 100 * capacity.member_hours_per_week * member_count
+        return hours.quantize(Decimal("0.1"))
+    return capacity.amount
+
+
+@dataclass
+class CapacityWeek:
+    week: date
+    protected: Decimal
+    used: Decimal
+    counted: bool  # False for weeks before the capacity was set
+
+    @property
+    def share(self) -> float | None:
+        """Used as a share of protected (None when nothing is protected)."""
+        if not self.protected:
+            return None
+        return float(self.used / self.protected)
+
+    @property
+    def percent(self) -> int | None:
+        share = self.share
+        return None if share is None else round(share * 100)
+
+    @property
+    def sacrificed(self) -> bool:
+        """Less than half the protected time used in a week that counts."""
+        return self.counted and bool(self.protected) and self.used * 2 < self.protected
+
+
+@dataclass
+class TeamCapacityView:
+    team_id: int
+    capacity: TeamCapacity | None
+    members: int
+    protected: Decimal
+    weeks: list[CapacityWeek] = field(default_factory=list)
+
+    @property
+    def used_total(self) -> Decimal:
+        return sum((w.used for w in self.weeks), ZERO)
+
+    @property
+    def protected_total(self) -> Decimal:
+        return sum((w.protected for w in self.weeks if w.counted), ZERO)
+
+    @property
+    def sacrificed_streak(self) -> int:
+        """Consecutive sacrificed weeks ending with the last one shown."""
+        n = 0
+        for w in reversed(self.weeks):
+            if not w.sacrificed:
+                break
+            n += 1
+        return n
+
+
+def capacity_by_week(team_ids, weeks: int = 4, *, today: date | None = None,
+                     include_current: bool = True) -> dict[int, TeamCapacityView]:
+    """Protected vs used improvement hours per team per week for the last ``weeks`` weeks
+    (oldest first). Two queries whatever the number of teams: the capacities with their member
+    counts, and one aggregate of the time logged by (team, week)."""
+    team_ids = list(team_ids)
+    mondays = last_weeks(weeks, today=today, include_current=include_current)
+    if not team_ids:
+        return {}
+    first, last = mondays[0], mondays[-1] + timedelta(days=6)
+    teams = (Team.objects.filter(pk__in=team_ids)
+             .annotate(member_count=Count("memberships", distinct=True))
+             .values_list("pk", "member_count"))
+    members = dict(teams)
+    capacities = {c.team_id: c for c in TeamCapacity.objects.filter(team_id__in=team_ids)}
+    used_rows = (TimeEntry.objects.filter(team_id__in=team_ids, date__gte=first, date__lte=last)
+                 .annotate(week=TruncWeek("date")).values("team_id", "week")
+                 .annotate(hours=Sum("hours")).order_by())
+    used: dict[tuple[int, date], Decimal] = {}
+    for row in used_rows:
+        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        used[(row["team_id"], week)] = row["hours"] or ZERO
+    out = {}
+    for team_id in team_ids:
+        if team_id not in members:
+            continue
+        cap = capacities.get(team_id)
+        protected = protected_hours(cap, members[team_id])
+        since = week_start(timezone.localdate(cap.created_at)) if cap else None
+        view = TeamCapacityView(team_id=team_id, capacity=cap, members=members[team_id],
+                                protected=protected)
+        for monday in mondays:
+            counted = cap is not None and monday >= since
+            view.weeks.append(CapacityWeek(
+                week=monday, protected=protected if counted else ZERO,
+                used=used.get((team_id, monday), ZERO), counted=counted))
+        out[team_id] = view
+    return out
+
+
+def capacity_by_tier(weeks: int = 4, *, today: date | None = None) -> list[dict]:
+    """The org-wide picture for executives: per tier, protected vs used over the last complete
+    ``weeks`` weeks and how many teams sacrifice their improvement time. Three queries."""
+    teams = list(Team.objects.filter(active=True).select_related("tier")
+                 .order_by("-tier__level", "name"))
+    views = capacity_by_week([t.pk for t in teams], weeks, today=today, include_current=False)
+    tiers: dict[int, dict] = {}
+    for team in teams:
+        view = views.get(team.pk)
+        row = tiers.setdefault(team.tier.level, {
+            "tier": team.tier, "teams": 0, "with_capacity": 0, "protected": ZERO, "used": ZERO,
+            "sacrificing": 0})
+        row["teams"] += 1
+        if view and view.capacity is not None:
+            row["with_capacity"] += 1
+            row["protected"] += view.protected_total
+            row["used"] += sum((w.used for w in view.weeks if w.counted), ZERO)
+            if view.sacrificed_streak >= 3:
+                row["sacrificing"] += 1
+    for row in tiers.values():
+        row["percent"] = round(row["used"] / row["protected"] * 100) if row["protected"] else None
+    return [tiers[level] for level in sorted(tiers, reverse=True)]
+
+
+# ---------------------------------------------------------------- time entries
+
+
+def time_entries_visible_to(user) -> QuerySet[TimeEntry]:
+    """Entries on items the user may see (an entry says who worked on what)."""
+    qs = TimeEntry.objects.select_related("user", "team", "idea")
+    if is_admin(user):
+        return qs
+    return qs.filter(idea__in=ideas_visible_to(user))
+
+
+def idea_time(idea: Idea, *, limit: int = 10) -> dict:
+    """The time logged on one item: the total, who, and the latest entries (two queries)."""
+    entries = TimeEntry.objects.filter(idea=idea).select_related("user", "team")
+    total = entries.aggregate(h=Sum("hours"), n=Count("pk"))
+    return {"total": total["h"] or ZERO, "count": total["n"], "entries": list(entries[:limit])}
+
+
+# ---------------------------------------------------------------- systemic issues
+
+
+def systemic_issues_visible_to(user) -> QuerySet[SystemicIssue]:
+    """Systemic issues are org-wide facts: every signed-in person sees them. What is private is
+    the items linked to them (see ``linked_problems``)."""
+    if not getattr(user, "is_authenticated", False):
+        return SystemicIssue.objects.none()
+    return SystemicIssue.objects.all()
+
+
+def _visible_link_filter(user) -> Q:
+    """Links whose item the user may see, as a filter on SystemicLink."""
+    if is_admin(user):
+        return Q()
+    return Q(idea__in=ideas_visible_to(user))
+
+
+def systemic_issue_list(user, f: dict | None = None) -> QuerySet[SystemicIssue]:
+    """The list page and API: each issue with its number of linked problems (all of them: a
+    count carries no title) and the number of teams among the problems the user may see (a
+    private item's team stays unsaid). One query."""
+    f = f or {}
+    visible_links = SystemicLink.objects.filter(_visible_link_filter(user))
+    teams = (visible_links.filter(issue_id=OuterRef("pk")).order_by()
+             .values("issue_id").annotate(n=Count("idea__team_id", distinct=True)).values("n"))
+    qs = (systemic_issues_visible_to(user).select_related("owner_team", "created_by",
+                                                          "tracking_idea")
+          .annotate(problem_count=Count("links", distinct=True),
+                    team_count=Coalesce(Subquery(teams, output_field=IntegerField()), Value(0))))
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    if f.get("category"):
+        qs = qs.filter(category=f["category"])
+    if f.get("owner_team"):
+        qs = qs.filter(owner_team=f["owner_team"])
+    if f.get("q"):
+        qs = qs.filter(Q(title__icontains=f["q"]) | Q(statement__icontains=f["q"]))
+    return qs.order_by("status", "-updated_at", "-id")
+
+
+def access_systemic_issue(user, issue_id) -> SystemicIssue:
+    from django.http import Http404
+
+    try:
+        return systemic_issue_list(user).get(pk=issue_id)
+    except (SystemicIssue.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such systemic issue.")
+
+
+@dataclass
+class LinkedProblem:
+    """A row of an issue's problems. For an item the viewer may not see, only that a private
+    item is linked (and when it was logged, for the trend): no title, team, id or link."""
+
+    link: SystemicLink
+    idea: Idea | None  # None when hidden
+
+    @property
+    def hidden(self) -> bool:
+        return self.idea is None
+
+
+def linked_problems(user, issue: SystemicIssue) -> list[LinkedProblem]:
+    """The issue's problems, newest first, private ones masked (two queries)."""
+    links = list(SystemicLink.objects.filter(issue=issue)
+                 .select_related("idea", "idea__team", "idea__team__tier", "idea__owner",
+                                 "linked_by")
+                 .prefetch_related("idea__shared_with_teams")
+                 .order_by("-idea__created_at", "-id"))
+    return [LinkedProblem(link=link, idea=link.idea if can_view(user, link.idea) else None)
+            for link in links]
+
+
+def months_back(n: int, *, today: date | None = None) -> list[date]:
+    """First days of the last ``n`` months, oldest first (the current month last)."""
+    today = today or timezone.localdate()
+    out, y, m = [], today.year, today.month
+    for _ in range(n):
+        out.append(date(y, m, 1))
+        m -= 1
+        if m == 0:
+            y, m = y - 1, 12
+    return list(reversed(out))
+
+
+def persistence(issue_ids, months: int = 12, *, today: date | None = None
+                ) -> dict[int, list[dict]]:
+    """Linked problems per month (by when each problem was logged) for each issue: the
+    persistence of the constraint behind it. One aggregate query for any number of issues."""
+    issue_ids = list(issue_ids)
+    buckets = months_back(months, today=today)
+    counts: dict[tuple[int, date], int] = {}
+    if issue_ids:
+        rows = (SystemicLink.objects.filter(issue_id__in=issue_ids,
+                                            idea__created_at__date__gte=buckets[0])
+                .annotate(month=TruncMonth("idea__created_at")).values("issue_id", "month")
+                .annotate(n=Count("pk")).order_by())
+        for row in rows:
+            month = row["month"]
+            month = timezone.localtime(month).date() if hasattr(month, "tzinfo") else month
+            counts[(row["issue_id"], month.replace(day=1))] = row["n"]
+    return {i: [{"month": b, "count": counts.get((i, b), 0)} for b in buckets]
+            for i in issue_ids}
+
+
+def trend_of(series: list[dict], window: int = 3) -> str:
+    """"falling", "rising" or "steady": the last ``window`` months against the ``window``
+    before them. Falling is the goal: the constraint recurs less."""
+    counts = [p["count"] for p in series]
+    recent, before = sum(counts[-window:]), sum(counts[-2 * window:-window])
+    if recent < before:
+        return "falling"
+    if recent > before:
+        return "rising"
+    return "steady"
+
+
+def with_persistence(issues: list[SystemicIssue], months: int = 12) -> list[SystemicIssue]:
+    """Sets ``.series``, ``.trend`` and ``.peak`` on each issue (one query)."""
+    series = persistence([i.pk for i in issues], months)
+    for issue in issues:
+        issue.series = series.get(issue.pk, [])
+        issue.trend = trend_of(issue.series)
+        issue.peak = max((p["count"] for p in issue.series), default=0)
+    return issues
+
+
+def top_systemic_issues(user, limit: int = 5, months: int = 12) -> list[SystemicIssue]:
+    """The unresolved issues with the most problems in the last quarter, with their trend (for
+    the executive home): two queries."""
+    since = timezone.now() - timedelta(days=91)
+    qs = (systemic_issue_list(user).exclude(status=SystemicIssue.Status.RESOLVED)
+          .annotate(recent=Count("links", filter=Q(links__idea__created_at__gte=since),
+                                 distinct=True))
+          .order_by("-recent", "-problem_count", "-id")[:limit])
+    return with_persistence(list(qs), months)
+
+
+# ---------------------------------------------------------------- suggestions
+
+RECUR_DAYS = 90
+SUGGESTION_LIMIT = 20
+
+
+def uses_trigrams() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@dataclass
+class Suggestions:
+    """Candidate problems for a systemic issue, and whether they make a recurring pattern:
+    similar problems in two or more teams, or in one team more than once within 90 days."""
+
+    items: list[Idea]
+    teams: int
+    recurring: bool
+
+    @property
+    def systemic(self) -> bool:
+        return self.teams >= 2 or self.recurring
+
+
+def _recurs(stamps: list, days: int = RECUR_DAYS) -> bool:
+    stamps = sorted(stamps)
+    return any(b - a <= timedelta(days=days) for a, b in zip(stamps, stamps[1:], strict=False))
+
+
+def suggestions(user, *, text: str, category: str = "", issue: SystemicIssue | None = None,
+                limit: int = SUGGESTION_LIMIT, now=None) -> Suggestions:
+    """Open or recent problems (logged in the last 90 days) of the same category whose titles
+    are similar to ``text``, that the user may see and that are not yet linked to ``issue``.
+
+    One query over the pg_trgm GIN index on the title (``title % text``, migration 0005),
+    ordered by similarity; SQLite falls back to ``icontains`` on the longer words. Whether the
+    matches (with the problems already linked) recur across teams or within 90 days is worked
+    out from the same rows."""
+    text = " ".join((text or "").split())[:200]
+    if not text:
+        return Suggestions(items=[], teams=0, recurring=False)
+    now = now or timezone.now()
+    qs = ideas_visible_to(user).filter(kind=Idea.Kind.PROBLEM).filter(
+        Q(status__in=Idea.OPEN_STATUSES) | Q(created_at__gte=now - timedelta(days=RECUR_DAYS)))
+    if category:
+        qs = qs.filter(category=category)
+    if uses_trigrams():
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        qs = (qs.filter(title__trigram_similar=text)
+              .annotate(similarity=TrigramSimilarity("title", text)))
+        order = ("-similarity", "-created_at", "-id")
+    else:
+        words = [w for w in text.split() if len(w) >= 4] or text.split()
+        match = Q()
+        for word in words[:8]:
+            match |= Q(title__icontains=word)
+        qs = qs.filter(match).annotate(similarity=Value(0.0, output_field=FloatField()))
+        order = ("-created_at", "-id")
+    if issue is not None:
+        qs = qs.annotate(linked=Exists(SystemicLink.objects.filter(issue=issue,
+                                                                   idea_id=OuterRef("pk"))))
+    rows = list(qs.select_related("team", "team__tier", "reporter").order_by(*order)
+                [:limit * 2])
+    items = [r for r in rows if not getattr(r, "linked", False)][:limit]
+    teams = {r.team_id for r in rows}
+    by_team = defaultdict(list)
+    for r in rows:
+        by_team[r.team_id].append(r.created_at)
+    recurring = any(_recurs(stamps) for stamps in by_team.values())
+    return Suggestions(items=items, teams=len(teams), recurring=recurring)
+
+
+def issues_linked_to(user, idea: Idea) -> list[SystemicIssue]:
+    """The systemic issues an item belongs to (for its page)."""
+    return list(systemic_issues_visible_to(user).filter(links__idea=idea)
+                .select_related("owner_team").order_by("title"))
+
+
+def link_choices_for(user, idea: Idea) -> list[SystemicIssue]:
+    """Unresolved issues the user may link this item to, for the item page."""
+    from .permissions import can_link_problem
+
+    qs = (systemic_issues_visible_to(user).exclude(status=SystemicIssue.Status.RESOLVED)
+          .exclude(links__idea=idea).select_related("owner_team").order_by("title"))
+    return [issue for issue in qs if can_link_problem(user, issue, idea)]
+
+
+def issue_detail(user, issue_id) -> SystemicIssue:
+    issue = access_systemic_issue(user, issue_id)
+    return with_persistence([issue])[0]
+

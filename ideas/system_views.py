@@ -1,0 +1,368 @@
+"""System-work pages: systemic issues (list, new, detail with trend and suggestions), quick
+improvement-time entry on the item page, and protected capacity per team."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from org.errors import DomainError
+from org.models import Team
+from org.permissions import is_admin, is_executive
+from org.selectors import user_team_ids
+
+from . import system_selectors as sel
+from . import system_services as svc
+from .models import TimeEntry
+from .permissions import (
+    access_idea,
+    can_create_systemic_issue,
+    can_delete_time_entry,
+    can_edit_systemic_issue,
+    can_log_time,
+    can_set_capacity,
+)
+from .system_forms import (
+    CapacityForm,
+    LinkForm,
+    SystemicFilterForm,
+    SystemicIssueForm,
+    TimeEntryForm,
+)
+from .system_svg import bars_svg, sparkline_svg
+
+
+def _form_error(form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+# ---------------------------------------------------------------- systemic issues
+
+
+@require_GET
+def issue_list(request: HttpRequest) -> HttpResponse:
+    form = SystemicFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = Paginator(sel.systemic_issue_list(request.user, filters), 25).get_page(
+        request.GET.get("page"))
+    issues = sel.with_persistence(list(page.object_list))
+    for issue in issues:
+        issue.sparkline = sparkline_svg(issue.series)
+    context = {"form": form, "page": page, "issues": issues,
+               "may_create": can_create_systemic_issue(request.user)}
+    template = "ideas/systemic_list.html#results" if request.htmx else "ideas/systemic_list.html"
+    return render(request, template, context)
+
+
+def _suggestion_context(request, *, text: str, category: str, issue=None) -> dict:
+    found = sel.suggestions(request.user, text=text, category=category, issue=issue)
+    return {"suggestions": found, "suggest_text": text}
+
+
+@require_http_methods(["GET", "POST"])
+def issue_new(request: HttpRequest) -> HttpResponse:
+    if not can_create_systemic_issue(request.user):
+        messages.error(request, "Team leads, executives and admins open systemic issues.")
+        return redirect("systemic:list")
+    form = SystemicIssueForm(request.POST or None, user=request.user,
+                             initial={"category": request.GET.get("category", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            issue = svc.systemic_issue_create(
+                actor=request.user, title=data["title"], statement=data["statement"],
+                category=data["category"], owner_team=data["owner_team"],
+                problems=data["problems"])
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Systemic issue “{issue.title}” opened.")
+            return redirect("systemic:detail", pk=issue.pk)
+    context = {"form": form}
+    if form.is_bound:
+        context.update(_suggestion_context(request, text=form.data.get("title", ""),
+                                           category=form.data.get("category", "")))
+        context["chosen"] = {int(v) for v in form.data.getlist("problems") if v.isdigit()}
+    return render(request, "ideas/systemic_new.html", context, status=400 if form.is_bound
+                  else 200)
+
+
+@require_GET
+def issue_suggest(request: HttpRequest) -> HttpResponse:
+    """The candidates as the title is typed (htmx), or on a page of their own."""
+    if not can_create_systemic_issue(request.user):
+        raise Http404
+    context = _suggestion_context(request, text=request.GET.get("title", ""),
+                                  category=request.GET.get("category", ""))
+    context["pickable"] = True
+    if request.htmx:
+        return render(request, "ideas/systemic_new.html#suggestions", context)
+    return render(request, "ideas/systemic_suggest.html", context)
+
+
+def _detail_context(request, issue, **extra) -> dict:
+    user = request.user
+    problems = sel.linked_problems(user, issue)
+    visible = [p for p in problems if not p.hidden]
+    may_edit = can_edit_systemic_issue(user, issue)
+    may_link = can_create_systemic_issue(user)
+    context = {
+        "issue": issue,
+        "problems": problems,
+        "hidden_count": len(problems) - len(visible),
+        "teams": sorted({p.idea.team.name for p in visible}),
+        "chart": bars_svg(issue.series),
+        "may_edit": may_edit,
+        "may_link": may_link,
+        "edit_form": extra.get("edit_form") or (SystemicIssueForm(
+            user=user, editing=True, initial={
+                "title": issue.title, "statement": issue.statement, "category": issue.category,
+                "owner_team": issue.owner_team_id, "status": issue.status})
+            if may_edit else None),
+        "link_form": extra.get("link_form") or LinkForm(),
+    }
+    if may_link:
+        context.update(_suggestion_context(request, text=issue.title, category=issue.category,
+                                           issue=issue))
+    return context
+
+
+@require_GET
+def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = sel.issue_detail(request.user, pk)
+    return render(request, "ideas/systemic_detail.html", _detail_context(request, issue))
+
+
+@require_POST
+def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = sel.issue_detail(request.user, pk)
+    form = SystemicIssueForm(request.POST, user=request.user, editing=True)
+    if not can_edit_systemic_issue(request.user, issue):
+        messages.error(request, "The owner team's leads, executives and admins edit a "
+                                "systemic issue.")
+        return redirect("systemic:detail", pk=pk)
+    # The current owner team stays a valid choice for an editor who does not lead it.
+    form.fields["owner_team"].queryset = (form.fields["owner_team"].queryset
+                                          | Team.objects.filter(pk=issue.owner_team_id))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            svc.systemic_issue_update(
+                issue_id=issue.pk, actor=request.user, title=data["title"],
+                statement=data["statement"], category=data["category"],
+                status=data["status"] or issue.status, owner_team=data["owner_team"])
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("systemic:detail", pk=pk)
+    context = _detail_context(request, issue, edit_form=form)
+    context["edit_open"] = True
+    return render(request, "ideas/systemic_detail.html", context, status=400)
+
+
+@require_POST
+def issue_link(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = sel.issue_detail(request.user, pk)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            links = svc.systemic_link(issue_id=issue.pk, idea_ids=form.cleaned_data["ideas"],
+                                      actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            n = len(links)
+            messages.success(request, f"Linked {n} problem{'s' if n != 1 else ''}."
+                             if n else "Those problems were already linked.")
+    else:
+        messages.error(request, form.errors["ideas"][0])
+    return redirect("systemic:detail", pk=pk)
+
+
+@require_POST
+def idea_link_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """From the item page: link this problem to a systemic issue."""
+    idea = access_idea(request.user, pk)
+    issue_id = request.POST.get("issue", "")
+    if not issue_id.isdigit():
+        messages.error(request, "Choose a systemic issue.")
+        return redirect("ideas:detail", pk=idea.pk)
+    issue = sel.access_systemic_issue(request.user, int(issue_id))
+    try:
+        svc.systemic_link(issue_id=issue.pk, idea_ids=[idea.pk], actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Linked to the systemic issue “{issue.title}”.")
+    return redirect("ideas:detail", pk=idea.pk)
+
+
+@require_POST
+def issue_unlink(request: HttpRequest, pk: int, idea_id: int) -> HttpResponse:
+    issue = sel.issue_detail(request.user, pk)
+    try:
+        svc.systemic_unlink(issue_id=issue.pk, idea_id=idea_id, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Unlinked.")
+    return redirect("systemic:detail", pk=pk)
+
+
+@require_POST
+def issue_track(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = sel.issue_detail(request.user, pk)
+    try:
+        idea = svc.systemic_issue_track(issue_id=issue.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("systemic:detail", pk=pk)
+    messages.success(request, f"#{idea.pk} carries the work on this issue; escalate it from "
+                              "its page if it needs help from above.")
+    return redirect("ideas:detail", pk=idea.pk)
+
+
+# ---------------------------------------------------------------- improvement time
+
+
+def time_panel(request, idea) -> dict | None:
+    """The "Improvement time" panel on the item page (registered in apps.py)."""
+    user = request.user
+    form = getattr(request, "_time_form", None)
+    may_log = can_log_time(user, idea)
+    data = sel.idea_time(idea)
+    for entry in data["entries"]:
+        entry.may_delete = can_delete_time_entry(user, entry)
+    return {"template": "ideas/_time_panel.html", "context": {
+        "idea": idea, "time": data, "may_log": may_log,
+        "form": form or (TimeEntryForm(user=user, idea=idea) if may_log else None)}}
+
+
+def systemic_panel(request, idea) -> dict | None:
+    """The systemic issues an item belongs to, and linking it to one (leads)."""
+    issues = sel.issues_linked_to(request.user, idea)
+    choices = sel.link_choices_for(request.user, idea) if (
+        idea.kind == idea.Kind.PROBLEM and can_create_systemic_issue(request.user)) else []
+    if not issues and not choices:
+        return None
+    return {"template": "ideas/_systemic_panel.html",
+            "context": {"idea": idea, "issues": issues, "choices": choices}}
+
+
+@require_POST
+def time_log(request: HttpRequest, pk: int) -> HttpResponse:
+    from .selectors import idea_detail
+
+    idea = access_idea(request.user, pk)
+    form = TimeEntryForm(request.POST, user=request.user, idea=idea)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = svc.time_entry_create(idea_id=idea.pk, actor=request.user,
+                                          hours=data["hours"], day=data["date"],
+                                          note=data["note"], team=data["team"])
+        except DomainError as exc:
+            _form_error(form, exc)
+            status = exc.status_code
+        else:
+            if not request.htmx:
+                messages.success(request, f"Logged {svc.hours_text(entry.hours)} h for {entry.team.name}.")
+                return redirect(reverse("ideas:detail", args=[idea.pk]) + "#improvement-time")
+            form, status = None, 200
+    if request.htmx:
+        panel = time_panel(_with_form(request, form), idea)
+        context = {"panel": panel, "saved": status == 200}
+        return render(request, "ideas/_time_panel.html", context, status=status)
+    from .views import _detail_context
+
+    idea = idea_detail(request.user, pk)
+    messages.error(request, "The time was not logged: see the improvement time panel.")
+    return render(request, "ideas/detail.html",
+                  _detail_context(_with_form(request, form), idea), status=status)
+
+
+def _with_form(request, form):
+    request._time_form = form
+    return request
+
+
+@require_POST
+def time_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = TimeEntry.objects.filter(pk=entry_id).select_related("idea").first()
+    if entry is None:
+        raise Http404
+    idea = access_idea(request.user, entry.idea_id)
+    try:
+        svc.time_entry_delete(entry_id=entry.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Time entry removed.")
+    return redirect(reverse("ideas:detail", args=[idea.pk]) + "#improvement-time")
+
+
+# ---------------------------------------------------------------- capacity
+
+WEEKS_SHOWN = 8
+
+
+@require_GET
+def capacity_overview(request: HttpRequest) -> HttpResponse:
+    """My teams' protected vs used improvement time; executives and admins also see every
+    team and the picture by tier."""
+    user = request.user
+    everyone = is_admin(user) or is_executive(user)
+    teams = Team.objects.filter(active=True).select_related("tier").order_by("-tier__level",
+                                                                             "name")
+    if not everyone:
+        teams = teams.filter(pk__in=list(user_team_ids(user)))
+    teams = list(teams)
+    views = sel.capacity_by_week([t.pk for t in teams], 4)
+    rows = [{"team": t, "view": views.get(t.pk)} for t in teams]
+    context = {"rows": rows, "by_tier": sel.capacity_by_tier(4) if everyone else None,
+               "weeks": sel.last_weeks(4)}
+    return render(request, "ideas/capacity_overview.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def capacity_team(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_object_or_404(Team.objects.select_related("tier"), slug=slug)
+    user = request.user
+    may_set = can_set_capacity(user, team)
+    if not (may_set or team.pk in user_team_ids(user) or is_executive(user)):
+        raise Http404("No such team.")
+    view = sel.capacity_by_week([team.pk], WEEKS_SHOWN)[team.pk]
+    cap = view.capacity
+    form = CapacityForm(request.POST or None, initial={
+        "unit": cap.unit if cap else "hours", "amount": cap.amount if cap else None,
+        "member_hours_per_week": cap.member_hours_per_week if cap else "37.5"})
+    status = 200
+    if request.method == "POST":
+        if not may_set:
+            messages.error(request, "Only the team's leads set its protected capacity.")
+            return redirect("systemic:capacity", slug=slug)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                svc.capacity_set(team=team, actor=user, unit=data["unit"],
+                                 amount=data["amount"],
+                                 member_hours_per_week=data["member_hours_per_week"])
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, "Protected capacity saved.")
+                return redirect("systemic:capacity", slug=slug)
+        status = 400
+    entries = (TimeEntry.objects.filter(team=team).select_related("user", "idea")
+               .order_by("-date", "-id")[:30])
+    visible_ids = set(sel.ideas_visible_to(user).filter(
+        pk__in=[e.idea_id for e in entries]).values_list("pk", flat=True))
+    context = {"team": team, "view": view, "form": form, "may_set": may_set,
+               "entries": entries, "visible_ids": visible_ids,
+               "max_protected": max([w.protected for w in view.weeks]
+                                    + [w.used for w in view.weeks] + [1])}
+    return render(request, "ideas/capacity_team.html", context, status=status)

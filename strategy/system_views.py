@@ -1,0 +1,439 @@
+"""System-work pages: improvement reviews (/reviews/…), the standards library (/standards/…),
+experiments on an item, and planning windows with the change history (/strategy/changes/).
+Thin: forms validate, services change, selectors read."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ideas.permissions import access_idea
+from org.errors import Conflict, DomainError, Forbidden
+from org.models import Team, Tier
+from org.selectors import top_tier, user_led_team_ids
+
+from . import system_selectors as sel
+from . import system_services as svc
+from .models import Experiment, Review, ReviewCadence, Standard, StandardProposal
+from .permissions import (
+    can_edit_standards,
+    can_hold_team_review,
+    can_hold_tier_review,
+    can_manage_strategy,
+    can_manage_windows,
+    can_set_cadence,
+)
+from .system_forms import (
+    AcceptForm,
+    CadenceForm,
+    DecideForm,
+    DeclineForm,
+    EvidenceForm,
+    ExperimentForm,
+    ProposalForm,
+    ReviewForm,
+    ReviseForm,
+    StandardCardForm,
+    StandardCommentForm,
+    StandardForm,
+    WindowForm,
+)
+
+
+def _apply_error(form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _run(request, action, success: str | None = None) -> bool:
+    try:
+        action()
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message)
+    except Conflict as exc:
+        messages.warning(request, exc.message)
+        return False
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
+def _first_error(form) -> str:
+    for errors in form.errors.values():
+        return errors[0]
+    return "Check the form."
+
+
+# ---------------------------------------------------------------- experiments
+
+
+def _idea_anchor(idea_id: int) -> str:
+    return reverse("ideas:detail", args=[idea_id]) + "#evidence"
+
+
+@require_POST
+def experiment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    form = ExperimentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+    else:
+        _run(request, lambda: svc.experiment_create(idea_id=idea.pk, actor=request.user,
+                                                    **form.cleaned_data),
+             "Experiment added. Record the evidence as it comes in.")
+    return redirect(_idea_anchor(idea.pk))
+
+
+def _experiment(request, pk: int) -> Experiment:
+    exp = get_object_or_404(Experiment, pk=pk)
+    access_idea(request.user, exp.idea_id)
+    return exp
+
+
+@require_POST
+def experiment_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    exp = _experiment(request, pk)
+    form = EvidenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+    else:
+        _run(request, lambda: svc.experiment_update(
+            experiment_id=exp.pk, actor=request.user, evidence=form.cleaned_data["evidence"]),
+            "Evidence recorded.")
+    return redirect(_idea_anchor(exp.idea_id))
+
+
+@require_POST
+def experiment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    exp = _experiment(request, pk)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+    else:
+        data = form.cleaned_data
+        _run(request, lambda: svc.experiment_decide(
+            experiment_id=exp.pk, actor=request.user, decision=data["decision"],
+            evidence=data["evidence"] or None, learning=data["learning"]),
+            "Experiment decided.")
+    return redirect(_idea_anchor(exp.idea_id))
+
+
+# ---------------------------------------------------------------- reviews
+
+
+def review_index(request: HttpRequest) -> HttpResponse:
+    """The teams I lead (cadence, last review, next due, missed), the tiers whose review I take
+    part in, and the latest reviews across the organisation."""
+    today = timezone.localdate()
+    led_ids = user_led_team_ids(request.user)
+    led = list(Team.objects.filter(pk__in=led_ids, active=True).select_related("tier")
+               .order_by("-tier__level", "name"))
+    missed = sel.missed_reviews(start=today - timedelta(days=182), end=today, team_ids=led_ids)
+    for team in led:
+        team.review = missed.get(team.pk)
+    tiers = sorted({t.tier for t in led}, key=lambda t: -t.level)
+    tier_missed = sel.missed_tier_reviews(start=today - timedelta(days=182), end=today)
+    for tier in tiers:
+        tier.review = tier_missed.get(tier.level)
+    recent = list(sel.reviews_visible_to(request.user).order_by("-held_on", "-pk")[:20])
+    all_missed = sel.missed_reviews(start=today - timedelta(days=91), end=today)
+    names = dict(Team.objects.filter(pk__in=[k for k, v in all_missed.items() if v["missed"]])
+                 .values_list("pk", "name"))
+    overdue = sorted(({"team_id": k, "name": names[k], **v} for k, v in all_missed.items()
+                      if v["missed"]), key=lambda r: (-r["missed"], r["name"]))
+    return render(request, "strategy/reviews/index.html", {
+        "led": led, "tiers": tiers, "recent": recent, "overdue": overdue, "today": today,
+        "all_tiers": list(Tier.objects.order_by("-level"))})
+
+
+def _scope_page(request, scope: sel.ReviewScope, *, may_hold: bool, may_cadence: bool,
+                action: str, cadence_action: str) -> HttpResponse:
+    today = timezone.localdate()
+    start = svc.review_period_start(held_on=today, **scope.key)
+    choices = sel.focus_choices(scope, user=request.user)
+    form = None
+    if may_hold:
+        form = ReviewForm(request.POST or None, choices=choices)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                review = svc.review_create(
+                    actor=request.user, held_on=data["held_on"],
+                    assessment=data["assessment"], notes=data["notes"],
+                    focus_ideas=data["focus_ideas"], focus_issues=data["focus_issues"],
+                    focus_notes=[data["focus_note"]] if data["focus_note"] else [],
+                    team=scope.team, tier=scope.tier)
+            except Forbidden as exc:
+                raise PermissionDenied(exc.message)
+            except DomainError as exc:
+                _apply_error(form, exc)
+            else:
+                messages.success(request, "Review recorded. The focus areas lead the next "
+                                          "cycle.")
+                return redirect("system:review", pk=review.pk)
+    elif request.method == "POST":
+        raise PermissionDenied(f"Only the leads of {scope.name} hold its review.")
+    cadence = ReviewCadence.objects.filter(**scope.key).first()
+    context = {
+        "scope": scope,
+        "content": sel.review_content(scope, start=start, end=today, user=request.user),
+        "last": sel.reviews_for(scope.key, user=request.user, limit=1),
+        "reviews": sel.reviews_for(scope.key, user=request.user),
+        "form": form,
+        "cadence": cadence,
+        "cadence_form": CadenceForm(initial={"every": cadence.every if cadence else "monthly"})
+        if may_cadence else None,
+        "action": action,
+        "cadence_action": cadence_action,
+        "today": today,
+    }
+    return render(request, "strategy/reviews/scope.html", context,
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def team_review(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_object_or_404(Team.objects.select_related("tier"), slug=slug)
+    return _scope_page(request, sel.team_scope(team),
+                       may_hold=can_hold_team_review(request.user, team.pk),
+                       may_cadence=can_set_cadence(request.user, team.pk),
+                       action=reverse("system:team-review", args=[slug]),
+                       cadence_action=reverse("system:team-cadence", args=[slug]))
+
+
+@require_http_methods(["GET", "POST"])
+def tier_review(request: HttpRequest, level: int) -> HttpResponse:
+    tier = get_object_or_404(Tier, level=level)
+    may = can_hold_tier_review(request.user, tier)
+    return _scope_page(request, sel.tier_scope(tier), may_hold=may, may_cadence=may,
+                       action=reverse("system:tier-review", args=[level]),
+                       cadence_action=reverse("system:tier-cadence", args=[level]))
+
+
+@require_POST
+def team_cadence(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_object_or_404(Team, slug=slug)
+    form = CadenceForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: svc.cadence_set(actor=request.user, team=team,
+                                              every=form.cleaned_data["every"]),
+             "Review cadence saved.")
+    else:
+        messages.error(request, _first_error(form))
+    return redirect("system:team-review", slug=slug)
+
+
+@require_POST
+def tier_cadence(request: HttpRequest, level: int) -> HttpResponse:
+    tier = get_object_or_404(Tier, level=level)
+    form = CadenceForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: svc.cadence_set(actor=request.user, tier=tier,
+                                              every=form.cleaned_data["every"]),
+             "Review cadence saved.")
+    else:
+        messages.error(request, _first_error(form))
+    return redirect("system:tier-review", level=level)
+
+
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        review = sel.review_detail(pk, user=request.user)
+    except Review.DoesNotExist:
+        raise Http404("No such review.")
+    scope = sel.team_scope(review.team) if review.team_id else sel.tier_scope(review.tier)
+    return render(request, "strategy/reviews/detail.html", {
+        "review": review, "scope": scope,
+        "content": sel.review_content(scope, start=review.period_start, end=review.held_on,
+                                      user=request.user)})
+
+
+# ---------------------------------------------------------------- standards
+
+
+def standards(request: HttpRequest) -> HttpResponse:
+    return render(request, "strategy/standards/index.html", {
+        "standards": list(sel.standards_listing()),
+        "may_edit": can_edit_standards(request.user),
+        "pending": list(sel.proposals_pending()[:20]) if can_edit_standards(request.user)
+        else [],
+        "today": timezone.localdate()})
+
+
+def _require_coe(request) -> None:
+    if not can_edit_standards(request.user):
+        raise PermissionDenied(svc.NOT_COE)
+
+
+def _form_page(request, form, *, title: str, submit: str, cancel: str, status=200):
+    return render(request, "strategy/form.html", {"form": form, "title": title,
+                                                  "submit": submit, "cancel": cancel},
+                  status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def standard_new(request: HttpRequest) -> HttpResponse:
+    _require_coe(request)
+    form = StandardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            standard = svc.standard_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, f"“{standard.title}” is in the library.")
+            return redirect("system:standard", pk=standard.pk)
+    return _form_page(request, form, title="New standard", submit="Publish",
+                      cancel=reverse("system:standards"),
+                      status=400 if request.method == "POST" else 200)
+
+
+def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        standard = sel.standard_detail(pk, user=request.user)
+    except Standard.DoesNotExist:
+        raise Http404("No such standard.")
+    versions = list(standard.versions.all())
+    may_edit = can_edit_standards(request.user)
+    current = versions[0] if versions else None
+    return render(request, "strategy/standards/detail.html", {
+        "standard": standard, "current": current, "versions": versions,
+        "proposals": list(standard.proposals.all()), "comments": list(standard.comments.all()),
+        "may_edit": may_edit,
+        "accept_form": AcceptForm(initial={"body": current.body if current else ""}),
+        "decline_form": DeclineForm(), "proposal_form": ProposalForm(
+            initial={"idea": request.GET.get("idea", "")}),
+        "comment_form": StandardCommentForm(), "today": timezone.localdate()})
+
+
+@require_http_methods(["GET", "POST"])
+def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coe(request)
+    standard = get_object_or_404(Standard, pk=pk)
+    form = StandardCardForm(request.POST or None, initial={
+        "title": standard.title, "summary": standard.summary,
+        "review_date": standard.review_date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.standard_update(standard_id=pk, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("system:standard", pk=pk)
+    return _form_page(request, form, title=f"Edit “{standard.title}”", submit="Save",
+                      cancel=reverse("system:standard", args=[pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def standard_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coe(request)
+    standard = get_object_or_404(Standard, pk=pk)
+    current = standard.versions.order_by("-number").first()
+    form = ReviseForm(request.POST or None, initial={"body": current.body if current else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = svc.standard_revise(standard_id=pk, actor=request.user,
+                                          **form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, f"Version {version.number} published.")
+            return redirect("system:standard", pk=pk)
+    return _form_page(request, form, title=f"New version of “{standard.title}”",
+                      submit="Publish version", cancel=reverse("system:standard", args=[pk]))
+
+
+@require_POST
+def standard_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(Standard, pk=pk)
+    form = StandardCommentForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: svc.standard_comment(standard_id=pk, actor=request.user,
+                                                   text=form.cleaned_data["text"]),
+             "Comment added.")
+    else:
+        messages.error(request, _first_error(form))
+    return redirect(reverse("system:standard", args=[pk]) + "#comments")
+
+
+@require_POST
+def standard_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(Standard, pk=pk)
+    form = ProposalForm(request.POST)
+    if form.is_valid():
+        idea_id = form.cleaned_data["idea"]
+        try:
+            _run(request, lambda: svc.proposal_create(standard_id=pk, idea_id=idea_id,
+                                                      actor=request.user,
+                                                      text=form.cleaned_data["text"]),
+                 "Proposal sent to the Centre of Excellence.")
+        except Http404:
+            messages.error(request, f"There is no item #{idea_id} that you can see.")
+    else:
+        messages.error(request, _first_error(form))
+    return redirect(reverse("system:standard", args=[pk]) + "#proposals")
+
+
+@require_POST
+def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coe(request)
+    proposal = get_object_or_404(StandardProposal, pk=pk)
+    form = AcceptForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: svc.proposal_accept(proposal_id=pk, actor=request.user,
+                                                  **form.cleaned_data),
+             "Accepted: a new version is published.")
+    else:
+        messages.error(request, _first_error(form))
+    return redirect(reverse("system:standard", args=[proposal.standard_id]) + "#proposals")
+
+
+@require_POST
+def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coe(request)
+    proposal = get_object_or_404(StandardProposal, pk=pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: svc.proposal_decline(proposal_id=pk, actor=request.user,
+                                                   reason=form.cleaned_data["reason"]),
+             "Declined; the proposer is told why.")
+    else:
+        messages.error(request, "Give a reason for declining.")
+    return redirect(reverse("system:standard", args=[proposal.standard_id]) + "#proposals")
+
+
+# ---------------------------------------------------------------- planning windows and churn
+
+
+@require_http_methods(["GET", "POST"])
+def changes(request: HttpRequest) -> HttpResponse:
+    """Planning windows (admins add them) and every change to priorities and constraints, with
+    the causes of those made outside a window."""
+    if not (can_manage_strategy(request.user) or user_led_team_ids(request.user)):
+        raise PermissionDenied("Executives, team leads and admins see the change history.")
+    form = WindowForm(request.POST or None) if can_manage_windows(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Only administrators set planning windows.")
+        if form.is_valid():
+            try:
+                svc.window_create(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                _apply_error(form, exc)
+            else:
+                messages.success(request, "Planning window saved.")
+                return redirect("strategy:changes")
+    today = timezone.localdate()
+    return render(request, "strategy/changes.html", {
+        "windows": list(sel.windows()), "changes": sel.recent_changes(limit=50),
+        "current": svc.window_on(today), "needs_cause": svc.change_needs_cause(today),
+        "stability": sel.churn_by_cycle(cycles=4), "form": form, "today": today,
+        "top": top_tier()}, status=400 if request.method == "POST" else 200)
