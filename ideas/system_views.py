@@ -21,6 +21,7 @@ from .permissions import (
     can_create_systemic_issue,
     can_delete_time_entry,
     can_edit_systemic_issue,
+    can_link_problem,
     can_log_time,
     can_set_capacity,
 )
@@ -126,6 +127,9 @@ def _detail_context(request, issue, **extra) -> dict:
     if may_link:
         context.update(_suggestion_context(request, text=issue.title, category=issue.category,
                                            issue=issue))
+        # Offer only what this lead may link (the owner team's leads: any team's problems).
+        context["linkable"] = [i for i in context["suggestions"].items
+                               if can_link_problem(user, issue, i)]
     return context
 
 

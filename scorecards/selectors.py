@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,7 @@ from ideas.selectors import PRIORITY_ORDER, ideas_visible_to, with_card_data
 from org.models import Team, Tier
 
 from . import charts
-from .compute import ACTIVE_ESC, DECIDED_ESC, OPEN, compute, day_bounds, median_seconds
+from .compute import ACTIVE_ESC, DECIDED_ESC, OPEN, compute, day_bounds
 from .definitions import (
     BY_KEY,
     COLUMN_LABELS,
@@ -35,7 +34,7 @@ from .definitions import (
     status_for,
 )
 from .models import Snapshot, Target
-from .periods import TREND_POINTS, Period
+from .periods import TREND_POINTS, Period, default_end
 
 CSS = {"ok": "chip-ok", "warn": "chip-warn", "bad": "chip-bad", "none": ""}
 CHART_KEYS = ["submitted", "implemented", "participation", "aging_now", "escalations_stalled",
@@ -408,7 +407,9 @@ def drill_items(user, scope: DrillScope, drill: str, period: Period, *, category
         elif drill == "important":
             qs = (qs.filter(status__in=OPEN, kind=Idea.Kind.PROBLEM)
                   .alias(priority_order=PRIORITY_ORDER)
-                  .order_by("priority_order", "-estimated_money_per_year", "created_at", "id"))
+                  .order_by("priority_order",
+                            F("estimated_money_per_year").desc(nulls_last=True),
+                            "created_at", "id"))
         else:
             raise Http404("No such figure.")
     if category:
@@ -422,25 +423,29 @@ def drill_items(user, scope: DrillScope, drill: str, period: Period, *, category
 
 def executive_overview(user, *, now: datetime | None = None) -> dict:
     """What a CEO asks of the improvement system, on one panel; every figure links to the
-    list behind it. Counts are over the items the executive may see."""
+    list behind it.
+
+    The lists (most important problems, new problems by category and team) are the items the
+    executive may see. The rates are the organisation's scorecard for the last 30 days (the
+    nightly snapshot, or computed live when there is none) — the same figures as the
+    organisation scorecard, whose audience this panel shares — and the escalations moving or
+    stalled are counted now."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     month_start = today.replace(day=1)
-    last30 = Period("custom", today - timedelta(days=29), today)
     this_month = Period("custom", month_start, today)
-    lo30, hi30 = day_bounds(last30.start, last30.end)
-    visible = ideas_visible_to(user)
-
-    important = list(drill_items(user, DrillScope("org", 0, "Organisation"), "important",
-                                 last30, now=now).select_related("team")[:5])
+    card = scorecard("org", period=Period("month", default_end() - timedelta(days=29),
+                                          default_end()), now=now)
+    period = card.period
+    values = card.values
 
     # Patterns: new problems this month, category × team, hot spots highlighted.
     month_lo, month_hi = day_bounds(this_month.start, this_month.end)
     counts = defaultdict(int)
     team_names = {}
     for team_id, team_name, team_slug, category, n in _count_rows(
-            visible.filter(kind=Idea.Kind.PROBLEM, created_at__gte=month_lo,
-                           created_at__lt=month_hi)):
+            ideas_visible_to(user).filter(kind=Idea.Kind.PROBLEM, created_at__gte=month_lo,
+                                          created_at__lt=month_hi)):
         counts[(team_id, category)] = n
         team_names[team_id] = (team_name, team_slug)
     categories = list(Idea.Category.choices)
@@ -463,47 +468,63 @@ def executive_overview(user, *, now: datetime | None = None) -> dict:
                                  kind=Idea.Kind.PROBLEM)})
         pattern_rows.append(row)
 
-    # Solved at the front line, learning notes (last 30 days, items the executive sees).
-    front_level = Tier.objects.order_by("level").values_list("level", flat=True).first()
-    done30 = visible.filter(status=Idea.Status.DONE, done_at__gte=lo30, done_at__lt=hi30)
-    done_figures = _done_figures(done30, front_level)
+    # Solved at the front line (the lowest tier, without escalation) and learning notes.
+    front = next((row for row in reversed(card.rows)), None)  # tiers come top tier first
+    total = values.get("implemented") or 0
+    front_solved = _count_of(front.values, "solved_count", "solved_at_tier") if front else 0
+    learning = _count_of(values, "learning_count", "learning_share")
+    done_figures = {"total": total, "front": front_solved, "learning": learning,
+                    "front_share": front_solved / total if total else None,
+                    "learning_share": values.get("learning_share")}
 
-    # Escalations: moving vs stalled now, response speed and decisions over 30 days.
-    esc_visible = Escalation.objects.filter(idea__in=visible.values("pk"))
+    # Escalations moving vs stalled right now (one indexed count over the active ones).
     overdue = (Q(state=Escalation.State.OPEN, due_ack_at__lt=now)
                | Q(state=Escalation.State.ACKNOWLEDGED, due_resolve_at__lt=now))
-    esc = esc_visible.aggregate(
-        active=_count(Q(state__in=ACTIVE_ESC)),
-        stalled=_count(Q(state__in=ACTIVE_ESC) & overdue),
-        resolved=_count(Q(state=Escalation.State.RESOLVED, resolved_at__gte=lo30,
-                          resolved_at__lt=hi30)),
-        returned=_count(Q(state=Escalation.State.RETURNED, resolved_at__gte=lo30,
-                          resolved_at__lt=hi30)),
-    )
-    speed = _response_speed(last30)
-
+    esc = Escalation.objects.filter(state__in=ACTIVE_ESC).aggregate(
+        active=Count("pk"), stalled=Count("pk", filter=overdue))
     return {
-        "important": important,
-        "important_url": drill_url("org", "important", last30),
+        "important": _most_important(user),
+        "important_url": drill_url("org", "important", period),
         "patterns": {"categories": [label for _, label in categories], "rows": pattern_rows,
                      "month": month_start, "hot_from": hot_from},
+        "period": period,
         "done": done_figures,
-        "front_level": front_level,
-        "front_url": drill_url(f"tier:{front_level}", "solved_at_tier", last30)
-        if front_level else None,
-        "done_url": drill_url("org", "implemented", last30),
+        "front_level": front.level if front else None,
+        "front_url": drill_url(f"tier:{front.level}", "solved_at_tier", period)
+        if front else None,
+        "done_url": drill_url("org", "implemented", period),
         "escalations": {**esc, "moving": esc["active"] - esc["stalled"],
-                        "ack_hours": speed.get("ack"), "resolve_days": speed.get("resolve")},
-        "stalled_url": drill_url("org", "escalations_stalled", last30),
-        "open_url": drill_url("org", "escalations_open", last30),
-        "decided_url": drill_url("org", "escalations_decided", last30),
-        "alignment": _priority_alignment(user),
+                        "resolved": values.get("escalations_resolved", 0),
+                        "returned": values.get("escalations_returned", 0),
+                        "ack_hours": values.get("ack_time_median"),
+                        "resolve_days": values.get("resolve_time_median")},
+        "stalled_url": drill_url("org", "escalations_stalled", period),
+        "open_url": drill_url("org", "escalations_open", period),
+        "decided_url": drill_url("org", "escalations_decided", period),
+        "alignment": _priority_alignment(),
         "scorecard_url": reverse("scorecards:index"),
     }
 
 
-def _count(condition: Q | None = None):
-    return Count("pk", filter=condition) if condition is not None else Count("pk")
+def _count_of(values: dict, count_key: str, share_key: str) -> int:
+    """A count stored with the figures, or (older snapshots) rebuilt from its share."""
+    if count_key in values:
+        return int(values[count_key])
+    share = values.get(share_key)
+    return round(share * (values.get("implemented") or 0)) if share is not None else 0
+
+
+def _most_important(user, limit: int = 5) -> list[Idea]:
+    """Open problems, high priority first, then the largest estimated saving, then the
+    oldest. The order is found on the narrow rows; only the winners are read in full."""
+    ids = list(
+        ideas_visible_to(user).filter(status__in=OPEN, kind=Idea.Kind.PROBLEM)
+        .alias(priority_order=PRIORITY_ORDER)
+        .order_by("priority_order", F("estimated_money_per_year").desc(nulls_last=True),
+                  "created_at", "id")
+        .values_list("pk", flat=True)[:limit])
+    by_id = {i.pk: i for i in with_card_data(Idea.objects.filter(pk__in=ids))}
+    return [by_id[pk] for pk in ids]
 
 
 def _count_rows(qs):
@@ -511,40 +532,13 @@ def _count_rows(qs):
             .annotate(n=Count("pk")))
 
 
-def _done_figures(done30, front_level) -> dict:
-    escalated = Exists(Escalation.objects.filter(idea_id=OuterRef("pk")))
-    figures = done30.order_by().alias(learning_chars=Length("learning")).aggregate(
-        total=_count(),
-        front=_count(Q(team__tier__level=front_level) & ~Q(escalated)),
-        learning=_count(Q(learning_chars__gte=30)),
-    )
-    total = figures["total"]
-    figures["front_share"] = figures["front"] / total if total else None
-    figures["learning_share"] = figures["learning"] / total if total else None
-    return figures
-
-
-def _response_speed(period: Period) -> dict:
-    """Median hours to acknowledge and days to resolve, organisation-wide (one query each)."""
-    lo, hi = day_bounds(period.start, period.end)
-    acked = Escalation.objects.filter(acknowledged_at__gte=lo, acknowledged_at__lt=hi)
-    decided = Escalation.objects.filter(state__in=DECIDED_ESC, resolved_at__gte=lo,
-                                        resolved_at__lt=hi)
-    ack = median_seconds(acked, team_field="to_team_id", level_field="to_team__tier__level",
-                         later="acknowledged_at", earlier="raised_at",
-                         rollup=True)["all"].get(("org", 0))
-    res = median_seconds(decided, team_field="to_team_id", level_field="to_team__tier__level",
-                         later="resolved_at", earlier="raised_at",
-                         rollup=True)["all"].get(("org", 0))
-    return {"ack": None if ack is None else round(ack / 3600, 1),
-            "resolve": None if res is None else round(res / 86400, 1)}
-
-
-def _priority_alignment(user) -> list[dict]:
+def _priority_alignment() -> list[dict]:
+    """Each open priority's share of the improvement work in its teams and period
+    (organisation-wide figures, like the scorecard)."""
     from strategy.selectors import open_priorities, priority_alignment
 
     priorities = list(open_priorities().prefetch_related("deployments")[:8])
-    figures = priority_alignment(priorities, user=user)
+    figures = priority_alignment(priorities)
     return [{"priority": p, "url": reverse("strategy:priority", args=[p.pk]),
              **figures.get(p.pk, {"total": 0, "aligned": 0, "share": None})}
             for p in priorities]

@@ -302,3 +302,13 @@ def test_item_page_with_time_and_issues_is_constant(org, client_as, issue):
                                           category="delivery", owner_team=org.line1)
         svc.systemic_link(issue_id=other.pk, idea_ids=[idea.pk], actor=org.lead)
     assert _count(client, f"/ideas/{idea.pk}/") == small
+
+
+def test_a_lead_is_offered_only_the_suggestions_they_may_link(org, client_as, issue):
+    mine = _idea(org, title="Brackets run short at the line side 1")
+    theirs = _idea(org, title="Brackets run short at the line side 2", team=org.line2,
+                   actor=org.other)
+    html = client_as(org.lead).get(f"/systemic-issues/{issue.pk}/").content.decode()
+    assert f'value="{mine.pk}"' in html and f'value="{theirs.pk}"' not in html
+    html = client_as(org.supervisor).get(f"/systemic-issues/{issue.pk}/").content.decode()
+    assert f'value="{mine.pk}"' in html and f'value="{theirs.pk}"' in html

@@ -30,6 +30,7 @@ def test_team_figures(org, world, figures):
         "implementation_rate": 0.75,
         "cycle_time_median": 4.0,  # 2, 4 and 18 days
         "solved_at_tier": 0.6667,  # B went through an escalation
+        "solved_count": 2,
         "escalations_open": 0,
         "escalations_stalled": 0,
         "escalations_acknowledged": 0,
@@ -43,6 +44,7 @@ def test_team_figures(org, world, figures):
         "impact_money": 1500.0,
         "impact_hours": 10.0,
         "learning_share": 0.6667,  # "ok" is not a learning note
+        "learning_count": 2,
         "alignment": 0.25,
         "alignment_total": 4,
         "sqdc_green": 0.6667,  # two greens of three letters set; unset and older ones ignored
