@@ -6,6 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two pytest-xdist workers: each gets its own PostgreSQL and Redis database.
+PYTEST_ARGS ?= -n 2
 
 # The newest Python >= 3.12 on this machine (pyenv versions included); override with PYTHON=.
 PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
