@@ -65,8 +65,8 @@ class _ServiceCheckedForm(forms.ModelForm):
             raise forms.ValidationError({field or "__all__": exc.message}) from exc
         return data
 
-    def check(self, data) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def check(self, data) -> None:
+        """Subclasses run their service's checks here; the base form has none."""
 
 
 class _CauseMixin(forms.Form):
