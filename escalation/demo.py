@@ -198,6 +198,29 @@ def seed(context: dict) -> None:
     if not Idea.objects.filter(title=SYSTEM_MARKER).exists():
         for scenario in SYSTEM_SCENARIOS:
             _play(scenario, teams, now)
+    _escalate_systemic_issue()
+
+
+# A systemic issue is escalated like an idea, through its tracking item (ideas' demo starts
+# it): the owner team asks the team above for what no single line can do.
+SYSTEMIC_TITLE = "Compressed air leaks across the cells"
+SYSTEMIC_ASK = ("Fund a plant-wide ultrasonic leak survey and a quarterly leak-tag round: each "
+                "line fixes its own fittings, nobody owns the headers and the air bill does not "
+                "fall.")
+
+
+def _escalate_systemic_issue() -> None:
+    """Once: skipped when the issue (or its tracking item) is missing or was ever escalated."""
+    from ideas.models import SystemicIssue
+
+    issue = (SystemicIssue.objects.filter(title=SYSTEMIC_TITLE, tracking_idea__isnull=False)
+             .select_related("tracking_idea__team").first())
+    if issue is None or Escalation.objects.filter(idea_id=issue.tracking_idea_id).exists():
+        return
+    idea = issue.tracking_idea
+    esc = services.escalation_raise(idea_id=idea.pk, actor=_lead(idea.team), reason="resources",
+                                    ask=SYSTEMIC_ASK, requested_spend=Decimal("4800"))
+    services.escalation_acknowledge(escalation_id=esc.pk, actor=_lead(esc.to_team))
 
 
 def _lead(team: Team) -> User:

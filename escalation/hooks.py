@@ -1,11 +1,15 @@
 """What escalation adds to other apps' pages, registered in EscalationConfig.ready():
-the Escalation panel on the item page, badges on cards and rows, two "My work" panels and the
-check that keeps a team with open escalations from being deactivated."""
+the Escalation panel on the item page and on a systemic issue's page, badges on cards and rows,
+the escalation state of items for other apps' API, two "My work" panels and the check that
+keeps a team with open escalations from being deactivated."""
+
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
 
 from ideas.models import Idea
+from ideas.permissions import can_edit_systemic_issue, can_view
 from org.errors import DomainError
 
 from . import selectors, workflow
@@ -18,7 +22,15 @@ HOME_LIMIT = 8
 
 def idea_panel(request, idea: Idea) -> dict | None:
     """The escalation chain(s) of the item and, when it can be escalated, the Escalate button."""
-    user = request.user
+    context = _escalation_context(request.user, idea)
+    if not context["chains"] and not context["may_raise"]:
+        return None
+    return {"template": "escalation/_idea_panel.html", "context": context}
+
+
+def _escalation_context(user, idea: Idea) -> dict:
+    """An item's chains, its active step and whether this user may escalate it now (or why
+    not): what the item page and a systemic issue's page both show."""
     chains = selectors.idea_chains(idea)
     active = next((step for chain in chains for step in chain if step.is_active), None)
     may_raise = False
@@ -29,8 +41,6 @@ def idea_panel(request, idea: Idea) -> dict | None:
             may_raise = True
         except DomainError as exc:  # the top tier decides itself
             blocked = exc.message
-    if not chains and not may_raise:
-        return None
     needs_approval = bool(
         idea.required_spend is not None
         and idea.required_spend > idea.team.tier.authority_limit
@@ -38,18 +48,60 @@ def idea_panel(request, idea: Idea) -> dict | None:
                     and s.approved_spend >= idea.required_spend
                     for chain in chains for s in chain))
     return {
-        "template": "escalation/_idea_panel.html",
-        "context": {
-            "idea": idea,
-            "chains": chains,
-            "active": active,
-            "active_actions": available_actions(user, active) if active else [],
-            "may_raise": may_raise,
-            "blocked": blocked,
-            "needs_approval": needs_approval,
-            "escalate_url": f"{reverse('escalation:new')}?idea={idea.pk}",
-        },
+        "idea": idea,
+        "chains": chains,
+        "active": active,
+        "active_actions": available_actions(user, active) if active else [],
+        "may_raise": may_raise,
+        "blocked": blocked,
+        "needs_approval": needs_approval,
+        "escalate_url": f"{reverse('escalation:new')}?idea={idea.pk}",
     }
+
+
+def systemic_panel(request, issue) -> dict | None:
+    """On a systemic issue's page: the escalation of its tracking item, with the same rules as
+    the item page (``idea_panel``), and an Escalate button that comes back to the issue. With
+    no tracking item yet, the owner team's leads who could escalate it start it and escalate in
+    one action. A tracking item the viewer may not see shows nothing (its title stays unsaid).
+    """
+    user = request.user
+    back = reverse("systemic:detail", args=[issue.pk])
+    idea = issue.tracking_idea
+    if idea is not None:
+        if not can_view(user, idea):
+            return None
+        context = _escalation_context(user, idea)
+        chains = context["chains"]
+        context.update({
+            "issue": issue, "start": False,
+            "latest": chains[0][-1] if chains else None,
+            "escalate_url": f"{reverse('escalation:new')}?"
+                            f"{urlencode({'idea': idea.pk, 'next': back})}",
+        })
+        return {"template": "escalation/_systemic_panel.html", "context": context}
+    # The tracking item will be in the owner team: whoever may start it and could then raise
+    # an escalation from that team sees the one-step action.
+    may_start = can_edit_systemic_issue(user, issue) and can_raise(
+        user, Idea(team_id=issue.owner_team_id))
+    if not may_start:
+        return None
+    try:
+        check_can_escalate_from(issue.owner_team)
+    except DomainError:
+        return None
+    return {"template": "escalation/_systemic_panel.html",
+            "context": {"issue": issue, "start": True, "idea": None, "chains": [],
+                        "active": None, "may_raise": False}}
+
+
+def escalation_states(idea_ids: list[int]) -> dict[int, dict]:
+    """The latest escalation step of each item (the open one while escalated); one query."""
+    rows = (Escalation.objects.filter(idea_id__in=idea_ids).select_related("to_team")
+            .order_by("idea_id", "-raised_at", "-id").distinct("idea_id"))
+    return {e.idea_id: {"id": e.pk, "state": e.state, "state_label": e.get_state_display(),
+                        "active": e.is_active, "to_team": e.to_team, "raised_at": e.raised_at}
+            for e in rows}
 
 
 def card_badges(ideas: list) -> dict[int, list[dict]]:

@@ -60,12 +60,21 @@ def _preview(request, idea, data) -> dict:
     return {"route": route, "error": ""}
 
 
+def _back_url(request) -> str:
+    """Where the escalate form was opened from (e.g. a systemic issue's page), if local."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return ""
+
+
 def _new_context(request, idea, form, preview) -> dict:
     limit = idea.team.tier.authority_limit
     return {
         "idea": idea, "form": form, "preview": preview,
         "over_limit": idea.required_spend is not None and idea.required_spend > limit,
-        "limit": limit,
+        "limit": limit, "back": _back_url(request),
     }
 
 
@@ -116,7 +125,8 @@ def escalation_new(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, f"Escalated to {escalation.to_team.name}. Their leads are told; "
                              "you will hear when it is acknowledged and decided.")
-                return redirect("escalation:detail", pk=escalation.pk)
+                return redirect(_back_url(request)
+                                or reverse("escalation:detail", args=[escalation.pk]))
         else:
             status = 200
     cleaned = getattr(form, "cleaned_data", {})

@@ -475,16 +475,18 @@ SYSTEM_SEED = 9009
 SACRIFICING_TEAM = "line-2-day"
 CHANGE_KINDS = [k for k in Idea.ChangeKind.values if k != "other"]
 SYSTEMIC_ISSUES = [
-    # (title, statement, category, owner team slug, title words the linked problems share)
+    # (title, statement, category, owner team slug, title words the linked problems share,
+    #  what the tracking item changes)
     ("Line stops waiting for brackets at the line side",
      "Every assembly line stops several times a week waiting for brackets and small parts. "
      "Each team fixes its own bin; the replenishment loop between the warehouse and the lines "
      "is nobody's, so the stoppage keeps coming back.",
-     "delivery", "assembly-supervisors", "Line stops waiting for brackets"),
+     "delivery", "assembly-supervisors", "Line stops waiting for brackets",
+     Idea.ChangeKind.DEPENDENCIES),
     ("Compressed air leaks across the cells",
      "Leaking fittings and manifolds in every cell; no plant-wide leak survey, so each line "
      "finds and fixes its own leaks and the air bill does not fall.",
-     "cost", "maintenance", "Compressed air leaks"),
+     "cost", "maintenance", "Compressed air leaks", Idea.ChangeKind.FEEDBACK_QUALITY),
 ]
 
 
@@ -495,9 +497,28 @@ def _system_seeded() -> bool:
 def seed_system_work(context: dict) -> None:
     """Levels and kinds of change on items, protected capacity for every team, eight weeks of
     improvement time (one team sacrificing it), and two systemic issues with problems linked
-    across teams. Idempotent: skipped once the first systemic issue exists."""
-    if _system_seeded():
-        return
+    across teams, each with its tracking item. Idempotent: skipped once the first systemic
+    issue exists (the tracking items are added to a database seeded before them)."""
+    if not _system_seeded():
+        _seed_system_work(context)
+    seed_tracking_items()
+
+
+def seed_tracking_items() -> None:
+    """The system-level item that carries the work on each demo systemic issue, started by the
+    owner team's lead (escalation's demo escalates one of them). Created once: an issue that
+    has its item keeps it."""
+    from .services import idea_update
+    from .system_services import systemic_issue_track
+
+    kinds = {title: kind for title, *_rest, kind in SYSTEMIC_ISSUES}
+    for issue in (SystemicIssue.objects.filter(title__in=kinds, tracking_idea__isnull=True)
+                  .select_related("created_by").order_by("pk")):
+        idea = systemic_issue_track(issue_id=issue.pk, actor=issue.created_by)
+        idea_update(idea_id=idea.pk, actor=issue.created_by, change_kind=kinds[issue.title])
+
+
+def _seed_system_work(context: dict) -> None:
     rng = random.Random(SYSTEM_SEED)
     teams: dict[str, Team] = context["teams"]
     today = timezone.localdate()
@@ -579,7 +600,7 @@ def seed_system_work(context: dict) -> None:
     TimeEntry.objects.bulk_create(entries, batch_size=1000)
 
     # Two systemic issues, each gathering the same problem from several teams.
-    for title, statement, category, owner_slug, words in SYSTEMIC_ISSUES:
+    for title, statement, category, owner_slug, words, _kind in SYSTEMIC_ISSUES:
         owner = teams[owner_slug]
         lead = (Membership.objects.filter(team=owner, role=Membership.Role.LEAD)
                 .select_related("user").order_by("user__username").first())

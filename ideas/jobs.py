@@ -7,6 +7,10 @@ Each batch commits with its notifications, so a worker killed mid-run leaves eve
 done (flags and nudges) or untouched, and the next run finishes the work. A rerun or a duplicate
 delivery finds the flags already set and says nothing again: the notification's event key holds
 the flag's timestamp, and a flag is only ever set on an item without one.
+
+Fast on PostgreSQL (measured by ``make bench`` over a million items): the flag column has no
+index and the table keeps room on its pages, so setting a flag is a HOT update that writes no
+index entry; each batch commits without waiting for its WAL flush (see ``_relaxed_commit``).
 """
 
 from collections import defaultdict
@@ -23,7 +27,7 @@ from org.models import Team, User
 
 from .models import Idea
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 10_000
 OPEN = list(Idea.OPEN_STATUSES)
 
 
@@ -49,11 +53,25 @@ def _thresholds() -> dict[int, list[int]]:
 
 
 def _stale(now: datetime, by_days: dict[int, list[int]]) -> Q:
-    """Items idle beyond their own team's threshold: one term per distinct threshold."""
+    """Items idle beyond their own team's threshold: one term per distinct threshold, each
+    naming its teams by a subquery (a short hashed list for PostgreSQL, and cheap to compile
+    once per batch however many teams there are)."""
     q = Q(pk__in=[])
-    for days, team_ids in by_days.items():
-        q |= Q(team_id__in=team_ids, last_activity_at__lt=now - timedelta(days=days))
+    for days in by_days:
+        teams = Team.objects.filter(tier__aging_threshold_days=days).values("pk")
+        q |= Q(team_id__in=teams, last_activity_at__lt=now - timedelta(days=days))
     return q
+
+
+def _relaxed_commit() -> None:
+    """The batch's commit does not wait for its WAL to reach the disk (PostgreSQL's
+    ``synchronous_commit = off`` for this transaction only). The database stays consistent
+    whatever happens; a crash can only lose the last fraction of a second of batches — flags
+    and their nudges together — and the next run redoes them. Every batch pays one disk flush
+    less."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def flag_aging_items(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> dict:
@@ -114,6 +132,7 @@ def _flag_batch(batch, *, stale: Q, now: datetime, leads: dict[int, list[int]],
                 by_days: dict[int, list[int]]) -> tuple[int, int]:
     """One batch: one UPDATE, then the nudges for exactly the rows it flagged (they carry this
     run's timestamp), in the same transaction."""
+    _relaxed_commit()
     to_flag = batch.filter(stale, waiting_on_team__isnull=True, aging_flagged_at__isnull=True)
     columns = ["id", "title", "team_id", "owner_id"]
     rows = _update_returning(to_flag, {"aging_flagged_at": now}, columns)
@@ -142,8 +161,8 @@ def clear_aging_flags(*, now: datetime | None = None, by_days: dict[int, list[in
                       batch_size: int = BATCH_SIZE) -> int:
     """Clears the flag of items that are no longer aging: touched since (the services clear it
     on activity too), closed, waiting on an escalation, or under a threshold an admin raised.
-    Reads the flagged rows through the partial index ``idea_aging_flagged_idx``; each batch is
-    one UPDATE and the set shrinks as it goes."""
+    The flag has no index of its own (so that setting it is a HOT update): finding the flagged
+    rows is one sequential read per batch, and the set shrinks as it goes."""
     now = now or timezone.now()
     by_days = by_days if by_days is not None else _thresholds()
     still_aging = (Q(status__in=OPEN) & Q(waiting_on_team__isnull=True) & _stale(now, by_days))
@@ -154,6 +173,7 @@ def clear_aging_flags(*, now: datetime | None = None, by_days: dict[int, list[in
         if not ids:
             return cleared
         with transaction.atomic():
+            _relaxed_commit()
             cleared += (Idea.objects.filter(pk__in=ids, aging_flagged_at__isnull=False)
                         .exclude(still_aging).update(aging_flagged_at=None))
         if len(ids) < batch_size:

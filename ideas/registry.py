@@ -136,3 +136,43 @@ def register_learning_panel(builder) -> object:
 
 def learning_panels() -> list:
     return list(_learning_panels)
+
+
+# Sections on a systemic issue's page (e.g. the escalation of its tracking item):
+# builder(request, issue) -> {"template": str, "context": dict} | None. Each costs a constant
+# number of queries.
+_systemic_panels: list = []
+
+
+def register_systemic_panel(builder) -> object:
+    if builder not in _systemic_panels:
+        _systemic_panels.append(builder)
+    return builder
+
+
+def systemic_panels() -> list:
+    return list(_systemic_panels)
+
+
+# The latest escalation step of items (the open one while escalated, else the last decided),
+# for pages and API resources that show an item's escalation state without owning escalations:
+# provider(idea_ids) -> {idea_id: {"id", "state", "state_label", "active", "to_team": Team,
+# "raised_at"}}, one query for all ids.
+_escalation_state_providers: list = []
+
+
+def register_escalation_state_provider(provider) -> object:
+    if provider not in _escalation_state_providers:
+        _escalation_state_providers.append(provider)
+    return provider
+
+
+def escalation_states(idea_ids: list[int]) -> dict[int, dict]:
+    """The latest escalation step of each of these items that has one (merged over providers)."""
+    ids = [i for i in idea_ids if i]
+    merged: dict[int, dict] = {}
+    if not ids:
+        return merged
+    for provider in _escalation_state_providers:
+        merged.update(provider(ids))
+    return merged

@@ -1,11 +1,13 @@
 """System-work pages: systemic issues (list, new, detail with trend and suggestions), quick
 improvement-time entry on the item page, and protected capacity per team."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from org.errors import DomainError
@@ -24,7 +26,9 @@ from .permissions import (
     can_link_problem,
     can_log_time,
     can_set_capacity,
+    can_view,
 )
+from .registry import systemic_panels
 from .system_forms import (
     CapacityForm,
     LinkForm,
@@ -123,6 +127,10 @@ def _detail_context(request, issue, **extra) -> dict:
                 "owner_team": issue.owner_team_id, "status": issue.status})
             if may_edit else None),
         "link_form": extra.get("link_form") or LinkForm(),
+        # A tracking item the viewer may not see is named only as a private item.
+        "tracking_visible": bool(issue.tracking_idea and can_view(user, issue.tracking_idea)),
+        # Sections other apps add (the escalation of the tracking item), constant queries each.
+        "panels": [panel for build in systemic_panels() if (panel := build(request, issue))],
     }
     if may_link:
         context.update(_suggestion_context(request, text=issue.title, category=issue.category,
@@ -224,6 +232,18 @@ def issue_track(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("systemic:detail", pk=pk)
+    if request.POST.get("escalate"):
+        # Started to be escalated at once: straight to the item's escalate form, which comes
+        # back to this issue.
+        try:
+            target = reverse("escalation:new")
+        except NoReverseMatch:
+            target = ""
+        if target:
+            messages.success(request, f"#{idea.pk} now carries the work on this issue: say "
+                                      "why and what help it needs.")
+            back = reverse("systemic:detail", args=[issue.pk])
+            return redirect(f"{target}?{urlencode({'idea': idea.pk, 'next': back})}")
     messages.success(request, f"#{idea.pk} carries the work on this issue; escalate it from "
                               "its page if it needs help from above.")
     return redirect("ideas:detail", pk=idea.pk)

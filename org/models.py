@@ -149,8 +149,11 @@ class Membership(models.Model):
 class Notification(models.Model):
     """An in-app notification. `event_key` makes each event notify a person at most once."""
 
+    # Both indexes below lead with the recipient; the jobs insert notifications by the
+    # hundred thousand, so no third index on it.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        db_index=False,
     )
     verb = models.CharField(max_length=60)
     text = models.CharField(max_length=300)

@@ -76,3 +76,56 @@ def line_chart(series: list[tuple[date, float | None]], *, unit: str = "count",
         f'<polyline points="{path}" fill="none" stroke="currentColor" stroke-width="2" '
         f'stroke-linejoin="round"/>{dots}</svg>'
     )
+
+
+def stacked_bar(parts: list[tuple[str, int, str]], *, width: int = 320,
+                height: int = 18) -> SafeString:
+    """One bar split by count: [(label, count, css class)]. Empty when every count is 0."""
+    total = sum(n for _, n, _ in parts)
+    if not total:
+        return mark_safe('<span class="muted small">no items in the period</span>')
+    title = ", ".join(f"{label}: {n}" for label, n, _ in parts)
+    x, rects = 0.0, []
+    for label, n, css in parts:
+        if not n:
+            continue
+        w = n / total * width
+        rects.append(f'<rect class="{escape(css)}" x="{x:.1f}" y="0" width="{w:.1f}" '
+                     f'height="{height}"><title>{escape(label)}: {n}</title></rect>')
+        x += w
+    return mark_safe(
+        f'<svg class="stacked-bar" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(title)}">{"".join(rects)}</svg>')
+
+
+def capacity_bars(weeks: list[dict], *, width: int = 360, height: int = 130) -> SafeString:
+    """Protected (outline) vs used (filled) improvement hours per week, oldest first; a week
+    below half its protected time is drawn in the "bad" colour."""
+    if not weeks:
+        return mark_safe('<p class="muted small">No weeks to show.</p>')
+    peak = max(max(w["protected"], w["used"]) for w in weeks) or 1.0
+    bottom, top = 18, 6
+    plot = height - bottom - top
+    slot = width / len(weeks)
+    bar = slot * 0.6
+    parts = []
+    for i, w in enumerate(weeks):
+        x = i * slot + (slot - bar) / 2
+        hp = w["protected"] / peak * plot
+        hu = w["used"] / peak * plot
+        css = "used bad" if w.get("sacrificed") else "used"
+        label = (f"Week of {w['week']:%d %b}: {format_value(w['used'], 'hours')} h used of "
+                 f"{format_value(w['protected'], 'hours')} h protected")
+        parts.append(
+            f'<g data-week="{w["week"]:%Y-%m-%d}"><title>{escape(label)}</title>'
+            f'<rect class="{css}" x="{x:.1f}" y="{top + plot - hu:.1f}" width="{bar:.1f}" '
+            f'height="{hu:.1f}"/>'
+            f'<rect class="protected" x="{x:.1f}" y="{top + plot - hp:.1f}" width="{bar:.1f}" '
+            f'height="{hp:.1f}"/>'
+            f'<text x="{x + bar / 2:.1f}" y="{height - 4}" text-anchor="middle">'
+            f'{w["week"]:%d %b}</text></g>')
+    return mark_safe(
+        f'<svg class="capacity-chart trend-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Protected vs used improvement hours per week">'
+        f'<line class="axis" x1="0" y1="{top + plot}" x2="{width}" y2="{top + plot}"/>'
+        + "".join(parts) + "</svg>")

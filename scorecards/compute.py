@@ -41,14 +41,21 @@ from escalation.models import Escalation
 from huddles.models import SqdcDay
 from huddles.selectors import huddles_held_vs_scheduled
 from ideas.models import Comment, Idea, IdeaEvent
+from ideas.system_selectors import capacity_by_week, last_weeks
 from org.models import Membership, Team
 from strategy.selectors import alignment_by_team
+from strategy.system_selectors import evidence_q, missed_reviews, missed_tier_reviews
+
+from .definitions import LEVEL_FOCUS_MIN_ITEMS, LEVELS
 
 OPEN = list(Idea.OPEN_STATUSES)
 ACTIVE_ESC = [Escalation.State.OPEN, Escalation.State.ACKNOWLEDGED]
 DECIDED_ESC = [Escalation.State.RESOLVED, Escalation.State.RETURNED]
 LEARNING_MIN_CHARS = 30
 ORG = ("org", 0)
+# The protected-vs-used table of a scorecard shows at least this many weeks.
+CAPACITY_WEEKS_SHOWN = 6
+SACRIFICED_STREAK = 3  # weeks below half the protected time in a row (as the nudge)
 
 Scope = tuple[str, int]  # ("team", team id) | ("tier", level) | ("org", 0)
 
@@ -222,6 +229,8 @@ def compute_windows(end: date, windows: dict[str, int], *, team_ids=None,
                                          & Q(learning_chars__gte=LEARNING_MIN_CHARS)),
             f"money__{w}": Sum("actual_money_per_year", filter=done_in),
             f"hours__{w}": Sum("actual_hours_per_year", filter=done_in),
+            **{f"{key}__{w}": Count("pk", filter=in_period & Q(level=key.removeprefix("level_")))
+               for key in LEVELS},
         })
     shared = ()
     if live:
@@ -247,6 +256,11 @@ def compute_windows(end: date, windows: dict[str, int], *, team_ids=None,
     active_people = {w: {u for u, at in last_seen.items() if at >= lo} for w, lo in los.items()}
 
     done_any = Q(status=Idea.Status.DONE, done_at__gte=widest, done_at__lt=hi)
+    # Evidence: its subqueries run over the items done in the widest window only.
+    for row in (ideas.filter(done_any).filter(evidence_q()).order_by().values("team_id")
+                .annotate(**{f"done_evidence__{w}": Count("pk", filter=Q(done_at__gte=lo))
+                             for w, lo in los.items()})):
+        split(row, "team_id")
     cycle = median_seconds(Idea.objects.filter(done_any, team_id__in=ids), team_field="team_id",
                            level_field="team__tier__level", later="done_at",
                            earlier="created_at", rollup=rollup, windows=los)
@@ -307,17 +321,98 @@ def compute_windows(end: date, windows: dict[str, int], *, team_ids=None,
                 .order_by().values("team_id").annotate(**sqdc)):
         split(row, "team_id")
 
-    return {w: {scope: _figures(parts[w][scope], members.get(scope, set()), active_people[w],
-                                windows[w], cycle[w].get(scope), ack[w].get(scope),
-                                resolve[w].get(scope))
+    # System work: protected vs used improvement time, and reviews missed.
+    weekly = _capacity(teams, windows, end, parts, rollup=rollup)
+    _reviews(teams, starts, end, now, parts, rollup=rollup, tiers=team_ids is None)
+
+    return {w: {scope: {**_figures(parts[w][scope], members.get(scope, set()),
+                                   active_people[w], windows[w], cycle[w].get(scope),
+                                   ack[w].get(scope), resolve[w].get(scope)),
+                        "capacity_weeks": weekly[w].get(scope, [])}
                 for scope in scopes}
             for w in windows}
+
+
+def capacity_weeks_of(days: int) -> int:
+    """The complete weeks a period's capacity figures cover: at least one."""
+    return max(1, days // 7)
+
+
+def _capacity(teams: _Teams, windows: dict[str, int], end: date, parts: dict, *,
+              rollup: bool) -> dict[str, dict[Scope, list[dict]]]:
+    """Protected and used improvement hours over each window's complete weeks (the weeks up
+    to the last Sunday on or before ``end``), added to the parts; returns the weekly figures
+    of every scope for the table (oldest first). Three queries (ideas.system_selectors)."""
+    span = max(max(capacity_weeks_of(n), CAPACITY_WEEKS_SHOWN) for n in windows.values())
+    complete = end.weekday() == 6  # the week of ``end`` is over when ``end`` is a Sunday
+    mondays = last_weeks(span, today=end, include_current=complete)
+    views = capacity_by_week(sorted(teams.active), span, today=end, include_current=complete)
+    weekly: dict[str, dict[Scope, list[dict]]] = {w: {} for w in windows}
+    sums: dict[Scope, dict[date, list[float]]] = defaultdict(
+        lambda: {m: [0.0, 0.0] for m in mondays})
+    for team_id, view in views.items():
+        for week in view.weeks:
+            for scope in teams.scopes_of(team_id, rollup=rollup):
+                bucket = sums[scope][week.week]
+                if week.counted:
+                    bucket[0] += float(week.protected)
+                    bucket[1] += float(week.used)
+        sacrificing = int(view.capacity is not None
+                          and view.sacrificed_streak >= SACRIFICED_STREAK)
+        for w, days in windows.items():
+            counted = [wk for wk in view.weeks[-capacity_weeks_of(days):] if wk.counted]
+            for scope in teams.scopes_of(team_id, rollup=rollup):
+                bucket = parts[w][scope]
+                bucket["capacity_protected"] += float(sum(wk.protected for wk in counted))
+                bucket["capacity_used"] += float(sum(wk.used for wk in counted))
+                bucket["capacity_teams"] += int(view.capacity is not None)
+                bucket["capacity_sacrificing"] += sacrificing
+    for w, days in windows.items():
+        shown = max(capacity_weeks_of(days), CAPACITY_WEEKS_SHOWN)
+        for scope, by_week in sums.items():
+            weekly[w][scope] = [
+                {"week": monday.isoformat(), "protected": round(by_week[monday][0], 2),
+                 "used": round(by_week[monday][1], 2),
+                 "share": _ratio(by_week[monday][1], by_week[monday][0])}
+                for monday in mondays[-shown:]]
+    return weekly
+
+
+def _reviews(teams: _Teams, starts: dict[str, date], end: date, now: datetime, parts: dict, *,
+             rollup: bool, tiers: bool) -> None:
+    """Review slots missed in each window: the teams' own reviews (and, for the whole
+    organisation, the tier leads' joint reviews, counted in their tier and the organisation).
+    A slot counts once it is over (it ended on or before ``end``) and when it ended inside the
+    window. Two queries, four with the tiers (strategy.system_selectors)."""
+    today = min(end + timedelta(days=1), timezone.localdate(now))
+    since = min(starts.values())
+    # The whole organisation reads every cadence; a team page only its teams'.
+    per_team = missed_reviews(start=since, end=end, today=today,
+                              team_ids=None if tiers else sorted(teams.active))
+    rows = [(teams.scopes_of(team_id, rollup=rollup), figures)
+            for team_id, figures in per_team.items() if team_id in teams.level]
+    if tiers and rollup:
+        levels = set(teams.level.values())
+        for level, figures in missed_tier_reviews(start=since, end=end, today=today).items():
+            if level in levels:
+                rows.append(([("tier", level), ORG], figures))
+    for scopes, figures in rows:
+        for w, start in starts.items():
+            missed = sum(1 for _, slot_end in figures["missed_slots"] if slot_end >= start)
+            for scope in scopes:
+                parts[w][scope]["review_cadences"] += 1
+                parts[w][scope]["reviews_missed"] += missed
 
 
 def _figures(p: dict, people: set[int], active: set[int], days: int, cycle, ack,
              resolve) -> dict:
     n_members = len(people)
     done = p["done"]
+    levels = {key: int(p[key]) for key in LEVELS}
+    at = [key for key, n in levels.items() if n]
+    # Flagged when enough items were logged and every one of them sits at one level.
+    focus = (at[0].removeprefix("level_")
+             if len(at) == 1 and levels[at[0]] >= LEVEL_FOCUS_MIN_ITEMS else None)
     return {
         "members": n_members,
         "submitted": int(p["submitted"]),
@@ -351,6 +446,18 @@ def _figures(p: dict, people: set[int], active: set[int], days: int, cycle, ack,
                          round(min(1.0, p["huddles_held_count"] / p["huddles_scheduled"]), 4)),
         "huddles_held_count": int(p["huddles_held_count"]),
         "huddles_scheduled": int(p["huddles_scheduled"]),
+        "evidence_share": _ratio(p["done_evidence"], done),
+        "evidence_count": int(p["done_evidence"]),
+        **levels,
+        "level_focus": focus,
+        "capacity_honoured": _ratio(p["capacity_used"], p["capacity_protected"]),
+        "capacity_protected": round(p["capacity_protected"], 2),
+        "capacity_used": round(p["capacity_used"], 2),
+        "capacity_teams": int(p["capacity_teams"]),
+        "capacity_sacrificing": int(p["capacity_sacrificing"]),
+        # No figure where no team (or tier) has a review cadence: nothing was expected.
+        "missed_reviews": int(p["reviews_missed"]) if p["review_cadences"] else None,
+        "review_cadences": int(p["review_cadences"]),
     }
 
 

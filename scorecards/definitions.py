@@ -80,8 +80,12 @@ METRICS: list[Metric] = [
            drill="implemented"),
     Metric("learning_share", "Done with a learning note", "share", UP,
            "Of the items done in the period, the share whose learning note says something "
-           "(at least 30 characters).", green=0.9, amber=0.7, drill="implemented",
-           tile=False),
+           "(at least 30 characters).", green=0.9, amber=0.7, drill="implemented"),
+    Metric("evidence_share", "Done with evidence", "share", UP,
+           "Of the items done in the period, the share with evidence: an experiment decided "
+           "(adopt, adapt or abandon), or a KPI it links (through a priority it serves or an "
+           "experiment) with a reading before the day it was done and one on or after it.",
+           green=0.5, amber=0.3, drill="evidence"),
     Metric("alignment", "Strategic alignment", "share", UP,
            "Of the items logged in the period, the share linked to an active priority.",
            green=0.6, amber=0.4, drill="submitted"),
@@ -90,7 +94,33 @@ METRICS: list[Metric] = [
     Metric("huddles_held", "Huddles held", "share", UP,
            "Huddles held as a share of those scheduled (every weekday).", green=0.9,
            amber=0.75),
+    # System work: the level of the work, protected capacity and the review cadence.
+    Metric("level_team", "Team level", "count", None,
+           "Items logged in the period at team level (they change how one team works).",
+           drill="level_team", tile=False),
+    Metric("level_cross_team", "Cross-team level", "count", None,
+           "Items logged in the period at cross-team level (hand-offs between teams).",
+           drill="level_cross_team", tile=False),
+    Metric("level_system", "System level", "count", None,
+           "Items logged in the period at system level (dependencies, architecture, "
+           "decision boundaries, policies, feedback and learning loops).",
+           drill="level_system", tile=False),
+    Metric("capacity_honoured", "Capacity honoured", "share", UP,
+           "Improvement hours logged as a share of the hours the teams protect, over the "
+           "complete weeks of the period (the last week for a week, 4 for a month, 13 for a "
+           "quarter; at least one). Only teams that protect capacity count, and only from the "
+           "week they set it.", green=0.8, amber=0.5),
+    Metric("missed_reviews", "Reviews missed", "count", DOWN,
+           "Improvement review slots (by each team's cadence) that ended in the period "
+           "without a review; tier and organisation scorecards add the tier leads' joint "
+           "reviews.", green=0, amber=1),
 ]
+
+# Balance across levels: the items logged in the period, counted per level. When there are
+# at least LEVEL_FOCUS_MIN_ITEMS of them and all sit at one level, the scorecard flags the
+# scope as "focused on one level only".
+LEVELS = ["level_team", "level_cross_team", "level_system"]
+LEVEL_FOCUS_MIN_ITEMS = 5
 
 BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
 TILES: list[Metric] = [m for m in METRICS if m.tile]
@@ -99,7 +129,8 @@ TARGETABLE: list[Metric] = [m for m in METRICS if m.direction]
 TABLE_COLUMNS = ["members", "submitted", "participation", "implemented", "implementation_rate",
                  "cycle_time_median", "solved_at_tier", "escalations_open",
                  "escalations_stalled", "aging_now", "impact_money", "alignment", "sqdc_green",
-                 "huddles_held"]
+                 "huddles_held", "evidence_share", "capacity_honoured", "missed_reviews",
+                 *LEVELS]
 COLUMN_LABELS = {"members": "Members", **{m.key: m.label for m in METRICS}}
 
 

@@ -19,13 +19,18 @@ from django.utils import timezone
 from escalation.models import Escalation
 from ideas.models import Idea
 from ideas.selectors import PRIORITY_ORDER, ideas_visible_to, with_card_data
+from ideas.system_selectors import top_systemic_issues
+from ideas.system_svg import sparkline_svg
 from org.models import Team, Tier
+from strategy.system_selectors import evidence_q
 
 from . import charts
 from .compute import ACTIVE_ESC, DECIDED_ESC, OPEN, compute, day_bounds
 from .definitions import (
     BY_KEY,
     COLUMN_LABELS,
+    LEVEL_FOCUS_MIN_ITEMS,
+    LEVELS,
     METRICS,
     TABLE_COLUMNS,
     TILES,
@@ -147,6 +152,62 @@ class Scorecard:
         return [(key, COLUMN_LABELS[key]) for key in TABLE_COLUMNS]
 
     @property
+    def scope_param(self) -> str:
+        return _scope_param(self.kind, self.scope_id, self.team)
+
+    @property
+    def system(self) -> dict:
+        """The system-work section: the balance across levels (with its flag), evidence beside
+        learning notes, protected vs used capacity per week and per row, reviews missed. Read
+        from the figures already loaded: no query."""
+        v = self.values
+        total = sum(v.get(key) or 0 for key in LEVELS)
+        levels = [{"key": key, "label": BY_KEY[key].label, "count": v.get(key) or 0,
+                   "percent": round((v.get(key) or 0) * 100 / total) if total else 0,
+                   "url": drill_url(self.scope_param, key, self.period)} for key in LEVELS]
+        focus = v.get("level_focus")
+        weeks = []
+        rows_weeks = v.get("capacity_weeks") or []
+        peak = max([max(w["protected"], w["used"]) for w in rows_weeks] or [0]) or 1
+        for w in rows_weeks:
+            weeks.append({**w, "week": date.fromisoformat(w["week"]),
+                          "protected_pct": round(w["protected"] * 100 / peak),
+                          "used_pct": round(w["used"] * 100 / peak),
+                          "sacrificed": bool(w["protected"]) and w["used"] * 2 < w["protected"]})
+        capacity_rows = [{"label": row.label, "url": row.url,
+                          "teams": row.values.get("capacity_teams", 0),
+                          "protected": row.values.get("capacity_protected"),
+                          "used": row.values.get("capacity_used"),
+                          "honoured": row.values.get("capacity_honoured"),
+                          "sacrificing": row.values.get("capacity_sacrificing", 0)}
+                         for row in self.rows]
+        honoured = v.get("capacity_honoured")
+        return {
+            "levels": levels, "levels_total": total, "min_items": LEVEL_FOCUS_MIN_ITEMS,
+            "levels_bar": charts.stacked_bar([(lvl["label"], lvl["count"],
+                                               "lvl-" + lvl["key"].removeprefix("level_"))
+                                              for lvl in levels]),
+            "focus": dict(IDEA_LEVELS).get(focus) if focus else None,
+            "done": v.get("implemented"),
+            "evidence": v.get("evidence_count") or 0,
+            "no_evidence": (v.get("implemented") or 0) - (v.get("evidence_count") or 0),
+            "evidence_display": format_value(v.get("evidence_share"), "share"),
+            "learning_display": format_value(v.get("learning_share"), "share"),
+            "evidence_url": drill_url(self.scope_param, "evidence", self.period),
+            "no_evidence_url": drill_url(self.scope_param, "no_evidence", self.period),
+            "capacity": {"protected": v.get("capacity_protected"),
+                         "used": v.get("capacity_used"),
+                         "honoured": format_value(honoured, "share"),
+                         "teams": v.get("capacity_teams", 0),
+                         "sacrificing": v.get("capacity_sacrificing", 0),
+                         "weeks": weeks, "chart": charts.capacity_bars(weeks),
+                         "rows": capacity_rows,
+                         "url": reverse("systemic:capacity-overview")},
+            "missed_reviews": v.get("missed_reviews"),
+            "reviews_url": reviews_url(self.kind, self.scope_id, self.team),
+        }
+
+    @property
     def charts(self) -> list[tuple[str, object]]:
         out = []
         for key in CHART_KEYS:
@@ -162,6 +223,27 @@ def _scope_param(kind: str, scope_id: int, team: Team | None = None) -> str:
     if kind == "tier":
         return f"tier:{scope_id}"
     return f"team:{team.slug if team else scope_id}"
+
+
+IDEA_LEVELS = list(Idea.Level.choices)
+
+
+def reviews_url(kind: str, scope_id: int, team: Team | None = None) -> str:
+    """Where the reviews of a scope are held (the list behind "reviews missed")."""
+    if kind == "team" and team is not None:
+        return reverse("system:team-review", args=[team.slug])
+    if kind == "tier":
+        return reverse("system:tier-review", args=[scope_id])
+    return reverse("system:reviews")
+
+
+def _tile_url(metric: Metric, card_kind: str, scope_id: int, team: Team | None,
+              scope_param: str, period: Period) -> str | None:
+    if metric.key == "missed_reviews":
+        return reviews_url(card_kind, scope_id, team)
+    if metric.key == "capacity_honoured":
+        return reverse("systemic:capacity-overview")
+    return drill_url(scope_param, metric.drill, period)
 
 
 def drill_url(scope: str, drill: str | None, period: Period, **extra) -> str | None:
@@ -256,7 +338,7 @@ def scorecard(kind: str, *, period: Period, scope_id: int = 0, team: Team | None
             metric=metric, value=value, display=format_value(value, metric.unit),
             status=status_for(value, direction=metric.direction, green=green, amber=amber),
             green=green, amber=amber, series=trend[metric.key],
-            drill_url=drill_url(scope_param, metric.drill, period)))
+            drill_url=_tile_url(metric, kind, scope_id, team, scope_param, period)))
     rows = []
     for scope, label, row_level, obj in children:
         figures = child_values.get(scope) or {}
@@ -305,12 +387,17 @@ def table_csv_rows(card: Scorecard) -> list[list]:
 
 
 def trend_csv_rows(card: Scorecard) -> list[list]:
-    keys = [m.key for m in TILES]
-    dates = sorted({d for key in keys for d, _ in card.trend.get(key, [])})
-    by_key = {key: dict(card.trend.get(key, [])) for key in keys}
-    rows = [["date", *[BY_KEY[k].label for k in keys]]]
+    return series_csv_rows(card.trend, {m.key: m.label for m in TILES})
+
+
+def series_csv_rows(trend: dict[str, list], labels: dict[str, str]) -> list[list]:
+    """Trend series ({key: [(date, value), …]}) as one CSV table: a row per date, a column per
+    key (``labels`` names the columns, in order)."""
+    dates = sorted({d for key in labels for d, _ in trend.get(key, [])})
+    by_key = {key: dict(trend.get(key, [])) for key in labels}
+    rows = [["date", *labels.values()]]
     for d in dates:
-        rows.append([d.isoformat(), *[_blank(by_key[k].get(d)) for k in keys]])
+        rows.append([d.isoformat(), *[_blank(by_key[k].get(d)) for k in labels]])
     return rows
 
 
@@ -330,6 +417,11 @@ DRILLS = {
     "escalations_acknowledged": "Escalations acknowledged in the period",
     "escalations_decided": "Escalations decided in the period (resolved or returned)",
     "important": "Most important open problems",
+    "level_team": "Logged in the period at team level",
+    "level_cross_team": "Logged in the period at cross-team level",
+    "level_system": "Logged in the period at system level",
+    "evidence": "Done in the period with evidence (an experiment decided or a KPI movement)",
+    "no_evidence": "Done in the period without evidence",
 }
 
 
@@ -401,6 +493,13 @@ def drill_items(user, scope: DrillScope, drill: str, period: Period, *, category
         elif drill == "solved_at_tier":
             escalated = Escalation.objects.filter(idea_id=OuterRef("pk"), raised_at__lt=hi)
             qs = qs.filter(done_in).exclude(Exists(escalated)).order_by("-done_at", "-id")
+        elif drill in LEVELS:
+            qs = qs.filter(created_at__gte=lo, created_at__lt=hi,
+                           level=drill.removeprefix("level_")).order_by("-created_at", "-id")
+        elif drill == "evidence":
+            qs = qs.filter(done_in).filter(evidence_q()).order_by("-done_at", "-id")
+        elif drill == "no_evidence":
+            qs = qs.filter(done_in).exclude(evidence_q()).order_by("-done_at", "-id")
         elif drill == "aging":
             qs = qs.filter(status__in=OPEN, aging_flagged_at__isnull=False).order_by(
                 "last_activity_at", "id")
@@ -502,8 +601,32 @@ def executive_overview(user, *, now: datetime | None = None) -> dict:
         "open_url": drill_url("org", "escalations_open", period),
         "decided_url": drill_url("org", "escalations_decided", period),
         "alignment": _priority_alignment(),
+        "systemic": _systemic_issues(user),
+        "systemic_url": reverse("systemic:list"),
         "scorecard_url": reverse("scorecards:index"),
     }
+
+
+SYSTEMIC_ISSUES_SHOWN = 5
+SYSTEMIC_TREND_MONTHS = 6
+
+
+def _systemic_issues(user) -> list[dict]:
+    """The top unresolved systemic issues with their linked problems per month (two queries).
+    Plain values, so the cached panel holds no model instances; a private problem adds to the
+    counts but never shows its title here."""
+    out = []
+    for issue in top_systemic_issues(user, limit=SYSTEMIC_ISSUES_SHOWN,
+                                     months=SYSTEMIC_TREND_MONTHS):
+        out.append({
+            "id": issue.pk, "title": issue.title, "status": issue.get_status_display(),
+            "owner": issue.owner_team.name, "problems": issue.problem_count,
+            "recent": issue.recent, "trend": issue.trend,
+            "series": [(p["month"], p["count"]) for p in issue.series],
+            "sparkline": sparkline_svg(issue.series),
+            "url": reverse("systemic:detail", args=[issue.pk]),
+        })
+    return out
 
 
 def _count_of(values: dict, count_key: str, share_key: str) -> int:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from org.errors import DomainError
 
 from .compute import compute_windows
+from .executive import snapshot_figures
 from .models import Snapshot
 from .periods import MAX_CUSTOM_DAYS, WINDOWS
 
@@ -15,6 +16,8 @@ from .periods import MAX_CUSTOM_DAYS, WINDOWS
 def snapshot_take(*, day: date, now: datetime | None = None) -> int:
     """Computes every scope's figures for the week, month and quarter ending on ``day`` and
     stores them, replacing that day's snapshots (idempotent). Returns the number of scopes.
+    The organisation's snapshot also keeps the executive scorecard's figures for each window
+    under ``metrics["executive"]``.
 
     The figures are computed before the transaction opens; the swap itself is short, so pages
     reading yesterday's snapshots never wait on it."""
@@ -23,12 +26,16 @@ def snapshot_take(*, day: date, now: datetime | None = None) -> int:
         raise DomainError("A snapshot cannot describe a day that has not begun.", field="day")
     by_window = compute_windows(day, WINDOWS, now=now)
     scopes = set().union(*(figures.keys() for figures in by_window.values()))
+    executive = snapshot_figures(day)
     rows = [
         Snapshot(scope=kind, scope_id=scope_id, date=day,
                  metrics={window: by_window[window].get((kind, scope_id), {})
                           for window in WINDOWS})
         for kind, scope_id in sorted(scopes)
     ]
+    for row in rows:
+        if row.scope == Snapshot.Scope.ORG:
+            row.metrics["executive"] = executive
     with transaction.atomic():
         Snapshot.objects.filter(date=day).delete()
         Snapshot.objects.bulk_create(rows, batch_size=500)

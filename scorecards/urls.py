@@ -9,4 +9,5 @@ urlpatterns = [
     path("tiers/<int:level>/", views.tier, name="tier"),
     path("teams/<slug:slug>/", views.team, name="team"),
     path("items/", views.items, name="items"),
+    path("executive/", views.executive, name="executive"),
 ]

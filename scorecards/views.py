@@ -17,6 +17,7 @@ from org.errors import DomainError, Forbidden
 from org.models import Tier
 from org.selectors import team_descendants, user_teams
 
+from . import executive as executive_card
 from . import selectors
 from .definitions import BY_KEY
 from .periods import KINDS, LABELS, Period, default_end, parse_period
@@ -133,6 +134,34 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         crumbs.append((team_obj.parent.name,
                        _url("scorecards:team", period, team_obj.parent.slug)))
     return _show(request, card, period, errors, crumbs=crumbs, export_name=team_obj.slug)
+
+
+EXECUTIVE_EXPORTS = {
+    "metrics": executive_card.metrics_csv_rows,
+    "trend": executive_card.trend_csv_rows,
+}
+
+
+def executive(request: HttpRequest) -> HttpResponse:
+    """The executive scorecard: the executive layer graded on clarity, stability, constraint
+    coverage, top-tier decisions, systemic issues and protected capacity honoured. For the
+    executive team (members of a top-tier team) and admins."""
+    if not can_view_organisation(request.user):
+        raise PermissionDenied("The executive scorecard is for the executive team and admins.")
+    period, errors = _period(request)
+    card = executive_card.executive_scorecard(request.user, period=period)
+    export = request.GET.get("export")
+    if export:
+        if export not in EXECUTIVE_EXPORTS:
+            raise Http404("No such export.")
+        name = f"scorecard-executive-{export}-{period.start}-{period.end}.csv"
+        return _csv(name, EXECUTIVE_EXPORTS[export](card))
+    context = {"card": card, "organisation_url": _url("scorecards:index", period),
+               **_form_context(request, period, errors)}
+    template = "scorecards/executive.html"
+    if request.htmx and request.htmx.target == "executive-card":
+        template += "#card"
+    return render(request, template, context)
 
 
 def _check_scope(user, scope: selectors.DrillScope) -> None:

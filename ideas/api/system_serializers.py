@@ -1,5 +1,6 @@
 """System-work API serializers: input (validate) apart from output (show)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from org.api.serializers import UserBriefSerializer
@@ -46,6 +47,22 @@ class TrendPointSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class TrackingEscalationSerializer(serializers.Serializer):
+    """The latest escalation step of an issue's tracking item (the open one while escalated)."""
+
+    id = serializers.IntegerField()
+    state = serializers.CharField(help_text="open, acknowledged, resolved, returned or escalated")
+    state_label = serializers.CharField()
+    active = serializers.BooleanField(help_text="true while the escalation is open or "
+                                                "acknowledged")
+    to_team = IdeaTeamSerializer()
+    raised_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return f"/escalations/{obj['id']}/"
+
+
 class SystemicIssueSerializer(serializers.ModelSerializer):
     owner_team = IdeaTeamSerializer(read_only=True)
     created_by = UserBriefSerializer(read_only=True)
@@ -55,17 +72,34 @@ class SystemicIssueSerializer(serializers.ModelSerializer):
     trend = serializers.CharField(read_only=True, help_text="falling, rising or steady")
     series = TrendPointSerializer(many=True, read_only=True,
                                   help_text="Linked problems per month, last 12 months.")
-    tracking_idea = serializers.PrimaryKeyRelatedField(read_only=True)
+    tracking_idea = serializers.SerializerMethodField(help_text=(
+        "Id of the system-level item that carries the work (null when there is none or it is "
+        "a private item you may not see)."))
+    tracking_escalation = serializers.SerializerMethodField(help_text=(
+        "The tracking item's latest escalation step (null when never escalated or hidden)."))
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = SystemicIssue
         fields = ["id", "url", "title", "statement", "category", "status", "owner_team",
-                  "created_by", "created_at", "updated_at", "tracking_idea", "problem_count",
-                  "team_count", "trend", "series"]
+                  "created_by", "created_at", "updated_at", "tracking_idea",
+                  "tracking_escalation", "problem_count", "team_count", "trend", "series"]
+        read_only_fields = fields
 
     def get_url(self, obj) -> str:
         return f"/systemic-issues/{obj.pk}/"
+
+    # The view sets ``tracking_visible`` and ``tracking_escalation`` on each issue (see
+    # ``with_tracking`` in api/system_views.py): constant queries for a page of issues.
+    def get_tracking_idea(self, obj) -> int | None:
+        return obj.tracking_idea_id if getattr(obj, "tracking_visible", False) else None
+
+    @extend_schema_field(TrackingEscalationSerializer(allow_null=True))
+    def get_tracking_escalation(self, obj) -> dict | None:
+        state = getattr(obj, "tracking_escalation", None)
+        if state is None or not getattr(obj, "tracking_visible", False):
+            return None
+        return TrackingEscalationSerializer(state).data
 
 
 class LinkedProblemSerializer(serializers.Serializer):

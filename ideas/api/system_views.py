@@ -13,6 +13,8 @@ from org.errors import DomainError
 
 from .. import system_selectors as sel
 from .. import system_services as svc
+from ..registry import escalation_states
+from ..selectors import ideas_visible_to
 from ..system_forms import SystemicFilterForm
 from .system_serializers import (
     LinkInputSerializer,
@@ -119,6 +121,20 @@ ISSUE_FILTERS = [
 ]
 
 
+def with_tracking(user, issues: list) -> list:
+    """Sets on each issue whether the user may see its tracking item and that item's latest
+    escalation step (through the escalation app's registered provider): two queries at most,
+    whatever the number of issues."""
+    ids = [i.tracking_idea_id for i in issues if i.tracking_idea_id]
+    visible = set(ideas_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) \
+        if ids else set()
+    states = escalation_states([pk for pk in ids if pk in visible])
+    for issue in issues:
+        issue.tracking_visible = issue.tracking_idea_id in visible
+        issue.tracking_escalation = states.get(issue.tracking_idea_id)
+    return issues
+
+
 class SystemicIssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                            viewsets.GenericViewSet):
     """Problems that recur across teams or over time. Linked private items show as "Private
@@ -145,12 +161,13 @@ class SystemicIssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def _detail(self, issue_id, code=status.HTTP_200_OK) -> Response:
         issue = sel.issue_detail(self.request.user, issue_id)
         issue.problem_rows = sel.linked_problems(self.request.user, issue)
+        with_tracking(self.request.user, [issue])
         return Response(SystemicIssueDetailSerializer(issue).data, status=code)
 
     @extend_schema(parameters=ISSUE_FILTERS)
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        issues = sel.with_persistence(list(page))
+        issues = with_tracking(request.user, sel.with_persistence(list(page)))
         return self.get_paginated_response(SystemicIssueSerializer(issues, many=True).data)
 
     def retrieve(self, request: Request, pk=None) -> Response:

@@ -1,6 +1,11 @@
 from django.urls import path
 
-from .views import OrganisationScorecardView, TeamScorecardView, TierScorecardView
+from .views import (
+    ExecutiveScorecardView,
+    OrganisationScorecardView,
+    TeamScorecardView,
+    TierScorecardView,
+)
 
 
 def register(router) -> None:
@@ -12,4 +17,5 @@ extra_urlpatterns = [
          name="scorecard-organisation"),
     path("scorecards/tiers/<int:level>/", TierScorecardView.as_view(), name="scorecard-tier"),
     path("scorecards/teams/<int:id>/", TeamScorecardView.as_view(), name="scorecard-team"),
+    path("scorecards/executive/", ExecutiveScorecardView.as_view(), name="scorecard-executive"),
 ]

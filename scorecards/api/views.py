@@ -1,5 +1,5 @@
-"""/api/v1/scorecards/organisation/, /tiers/{level}/, /teams/{id}/ — the same selectors and
-permission rules as the pages. 400 for a bad period, 403 for a scope the caller may not see,
+"""/api/v1/scorecards/organisation/, /tiers/{level}/, /teams/{id}/ and /executive/ — the same
+selectors and permission rules as the pages. 400 for a bad period, 403 for a scope the caller may not see,
 404 for an unknown tier or team."""
 
 from django.http import Http404
@@ -9,12 +9,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from org.errors import Forbidden
 from org.models import Tier
 
+from .. import executive as executive_card
 from .. import selectors
 from ..definitions import BY_KEY, TABLE_COLUMNS
 from ..periods import Period, parse_period
-from ..permissions import access_team, check_organisation
+from ..permissions import access_team, can_view_organisation, check_organisation
+from .executive_serializers import ExecutiveScorecardSerializer
 from .serializers import ScorecardPeriodInputSerializer, ScorecardSerializer
 
 PARAMS = [
@@ -94,3 +97,62 @@ class TeamScorecardView(APIView):
         team = access_team(request.user, pk=id)
         period = _period(request)
         return Response(_payload(selectors.scorecard("team", period=period, team=team)))
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def _executive_payload(card: executive_card.ExecutiveScorecard) -> dict:
+    return {
+        "period": {"kind": card.period.kind, "from": card.period.start.isoformat(),
+                   "to": card.period.end.isoformat(), "days": card.period.days},
+        "figures": [{
+            "key": t.figure.key, "label": t.figure.label, "unit": t.figure.unit,
+            "value": t.value, "help": t.figure.help, "url": t.url,
+            "trend": [{"date": d.isoformat(), "value": v} for d, v in t.series],
+        } for t in card.tiles],
+        "values": card.values,
+        "clarity": card.clarity,
+        "shortfalls": [{"id": s.priority.pk, "title": s.priority.title, "url": s.url,
+                        "lacks": s.lacks} for s in card.shortfalls],
+        "stability": card.stability,
+        "cycles": [{"start": c["start"].isoformat(), "end": c["end"].isoformat(),
+                    "changes": c["changes"], "churn": c["churn"]} for c in card.cycles],
+        "coverage": {"teams": card.coverage["teams"], "covered": card.coverage["covered"],
+                     "share": card.coverage["share"],
+                     "uncovered": card.coverage["uncovered_ids"]},
+        "decisions": card.decisions,
+        "systemic_issues": [{
+            "id": i.pk, "title": i.title, "url": i.url, "owner_team": i.owner_team.name,
+            "problems": i.problem_count, "trend": i.trend,
+            "per_month": [{"month": p["month"].strftime("%Y-%m"), "count": p["count"]}
+                          for p in i.series],
+        } for i in card.issues],
+        "capacity": {"protected": float(card.capacity["protected"]),
+                     "used": float(card.capacity["used"]), "share": card.capacity["share"],
+                     "teams": card.capacity["teams"],
+                     "with_capacity": card.capacity["with_capacity"],
+                     "sacrificing": card.capacity["sacrificing"]},
+        "capacity_tiers": [{
+            "tier": r["tier"].level, "name": r["tier"].name, "teams": r["teams"],
+            "with_capacity": r["with_capacity"], "protected": float(r["protected"]),
+            "used": float(r["used"]),
+            "share": None if r["percent"] is None else round(float(r["used"] / r["protected"]),
+                                                             4),
+            "sacrificing": r["sacrificing"],
+        } for r in card.capacity_tiers],
+    }
+
+
+class ExecutiveScorecardView(APIView):
+    @extend_schema(parameters=PARAMS, responses=ExecutiveScorecardSerializer,
+                   summary="The executive scorecard: clarity, stability, constraint coverage, "
+                           "top-tier decisions, systemic issues, capacity honoured (the "
+                           "executive team and admins)")
+    def get(self, request: Request) -> Response:
+        if not can_view_organisation(request.user):
+            raise Forbidden("The executive scorecard is for the executive team and admins.")
+        period = _period(request)
+        card = executive_card.executive_scorecard(request.user, period=period)
+        return Response(_executive_payload(card))

@@ -20,7 +20,8 @@ def test_one_snapshot_per_scope_and_day_with_the_three_windows(org, world):
     assert snapshot_take(day=world.day, now=world.now) == SCOPES
     assert Snapshot.objects.count() == SCOPES
     org_snap = Snapshot.objects.get(scope="org", scope_id=0, date=world.day)
-    assert set(org_snap.metrics) == {"week", "month", "quarter"}
+    # the organisation's snapshot also keeps the executive scorecard's figures
+    assert set(org_snap.metrics) == {"week", "month", "quarter", "executive"}
     # Week D-6…D: B, C, F, G; month D-29…D adds A, D, H; the quarter adds E (D-30).
     assert org_snap.metrics["week"]["submitted"] == 4
     assert org_snap.metrics["month"]["submitted"] == 7

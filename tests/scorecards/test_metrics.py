@@ -52,7 +52,26 @@ def test_team_figures(org, world, figures):
         "huddles_held": round(3 / sched, 4),
         "huddles_held_count": 3,
         "huddles_scheduled": sched,
+        # System work (tests/scorecards/test_system_figures.py covers them with data): every
+        # item is at team level, none done with evidence, no capacity and no review cadence.
+        "evidence_share": 0.0,
+        "evidence_count": 0,
+        "level_team": 4,
+        "level_cross_team": 0,
+        "level_system": 0,
+        "level_focus": None,  # four items: too few to flag
+        "capacity_honoured": None,
+        "capacity_protected": 0.0,
+        "capacity_used": 0.0,
+        "capacity_teams": 0,
+        "capacity_sacrificing": 0,
+        "capacity_weeks": line1["capacity_weeks"],
+        "missed_reviews": None,
+        "review_cadences": 0,
     }
+    assert len(line1["capacity_weeks"]) == 6
+    assert {(w["protected"], w["used"], w["share"]) for w in line1["capacity_weeks"]} == {
+        (0.0, 0.0, None)}
 
 
 def test_escalation_figures_belong_to_the_team_that_received_them(org, figures):
