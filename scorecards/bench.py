@@ -7,7 +7,8 @@ database and drops it afterwards).
    undone, so the real job starts from the same state.
 3. The aging job over the million: keyset batches, one UPDATE each, bulk nudges.
 4. The nightly snapshot over the same data, then the organisation scorecard page and API,
-   the tier page and the executive home: median (p50) of 20 requests each.
+   the tier page, the executive scorecard and the executive home: median (p50) of 20 requests
+   each.
 """
 
 import os
@@ -127,6 +128,9 @@ def run() -> list[tuple[str, str, str]]:
     tier = _p50(client, "/scorecards/tiers/1/")
     rows.append(("tier 1 scorecard page p50", f"{tier:.0f} ms",
                  f"{Team.objects.filter(tier__level=1).count()} team rows"))
+    executive = _p50(client, "/scorecards/executive/")
+    rows.append(("executive scorecard page p50", f"{executive:.0f} ms",
+                 f"{REQUESTS} requests, the default month, over {IDEAS:,} items"))
     from scorecards.selectors import executive_overview
 
     began = time.perf_counter()

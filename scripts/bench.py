@@ -2,7 +2,7 @@
 
 Each app may have a ``bench.py`` with ``run() -> list[tuple[str, str, str]]`` rows of
 (benchmark, figure, note). Benchmarks build their own data in a scratch PostgreSQL database
-(the test database settings) and drop it afterwards.
+(the test database settings), emptied before each app's turn, and drop it afterwards.
 """
 
 import importlib
@@ -18,6 +18,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import get_runner  # noqa: E402
 
@@ -42,6 +43,8 @@ def main() -> int:
                 if exc.name != f"{app}.bench":
                     raise
                 continue
+            # Each app's benchmarks start from an empty database (they build their own data).
+            call_command("flush", interactive=False, verbosity=0)
             start = time.perf_counter()
             rows += module.run()
             print(f"  {app}: {time.perf_counter() - start:.1f} s", file=sys.stderr)

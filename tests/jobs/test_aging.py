@@ -168,3 +168,43 @@ def test_run_job_command_runs_it_once_by_name(org, cases, capsys):
     call_command("run_job", "flag_aging_items")
     assert '"flagged": 0' in capsys.readouterr().out
     assert Notification.objects.filter(verb="aging").count() == 3
+
+
+def test_setting_the_flag_is_a_hot_update_that_writes_no_index(org, item, now):
+    """The speed of the scan over a million items rests on this (see README, Measured): the
+    flag column carries no index and the table keeps room on its pages, so PostgreSQL updates
+    the flagged rows in place (HOT) without touching any of the table's indexes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'ideas_idea'")
+        indexes = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'ideas_idea'")
+        options = cursor.fetchone()[0]
+    assert not [d for d in indexes if "aging_flagged_at" in d]
+    assert "fillfactor=85" in options
+    ids = [item(org.line1, 20, title=f"Idle {n}").pk for n in range(5)]
+
+    def hot_updates() -> tuple[int, int]:
+        with connection.cursor() as cursor:  # this transaction's own counters
+            cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
+                           "WHERE relname = 'ideas_idea'")
+            return cursor.fetchone()
+
+    before = hot_updates()
+    assert jobs.flag_aging_items(now=now)["flagged"] == 5
+    after = hot_updates()
+    assert after[0] - before[0] == 5
+    assert after[1] - before[1] == 5  # every one of them HOT
+    assert set(Idea.objects.filter(aging_flagged_at=now).values_list("pk", flat=True)) == set(ids)
+
+
+def test_nudge_texts_survive_the_bulk_copy_exactly(org, item, now):
+    """Nudges reach the notification table through COPY: tabs, newlines, backslashes and
+    quotes in a title come out as they went in."""
+    title = 'Guard \\ broken\tagain "twice"\nsee N\\A'
+    idea = item(org.line1, 20, owner=org.member, title=title)
+    jobs.flag_aging_items(now=now)
+    note = Notification.objects.get(recipient=org.member, verb="aging")
+    assert note.text == f"No activity for over 10 days: {title}"
+    assert note.target == idea
