@@ -376,7 +376,9 @@ def suggestions(user, *, text: str, category: str = "", issue: SystemicIssue | N
     if not text:
         return Suggestions(items=[], teams=0, recurring=False)
     now = now or timezone.now()
-    qs = ideas_visible_to(user).filter(kind=Idea.Kind.PROBLEM).filter(
+    # A systemic issue's tracking item is the work on the constraint, not one more occurrence.
+    qs = ideas_visible_to(user).filter(kind=Idea.Kind.PROBLEM,
+                                       tracked_systemic_issue__isnull=True).filter(
         Q(status__in=Idea.OPEN_STATUSES) | Q(created_at__gte=now - timedelta(days=RECUR_DAYS)))
     if category:
         qs = qs.filter(category=category)

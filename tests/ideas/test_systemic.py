@@ -230,6 +230,18 @@ def test_suggestions_skip_linked_and_invisible_items(org, texts):
     assert found.teams == 2
 
 
+def test_an_issue_never_suggests_its_own_tracking_item(org, texts):
+    issue = svc.systemic_issue_create(actor=org.lead, title="Conveyor jams at the merge",
+                                      statement="Again.", category="delivery",
+                                      owner_team=org.line1, problems=[texts[0].pk])
+    tracking = svc.systemic_issue_track(issue_id=issue.pk, actor=org.lead)
+    Idea.objects.filter(pk=tracking.pk).update(kind=Idea.Kind.PROBLEM, category="delivery",
+                                                title="Conveyor jams at the merge")
+    found = sel.suggestions(org.lead, text=issue.title, category="delivery", issue=issue)
+    assert tracking.pk not in {i.pk for i in found.items}
+    assert {i.pk for i in found.items} == {texts[1].pk, texts[2].pk}
+
+
 def test_suggestions_are_one_query_over_the_trigram_index(org, texts,
                                                           django_assert_num_queries):
     with django_assert_num_queries(2):  # the user's teams, the suggestion query
