@@ -132,7 +132,7 @@ def card_badges(ideas: list) -> dict[int, list[dict]]:
 def home_awaiting(request) -> dict | None:
     """My work: escalations waiting on my teams, the next deadline first."""
     qs = selectors.awaiting_my_teams(request.user)
-    items = list(qs[:HOME_LIMIT])
+    items = selectors.first_rows(qs, HOME_LIMIT)
     if not items:
         return None
     count = len(items) if len(items) < HOME_LIMIT else qs.count()
@@ -147,7 +147,7 @@ def home_awaiting(request) -> dict | None:
 def home_decisions(request) -> dict | None:
     """My work: decisions taken in the last 30 days on items I reported or own."""
     qs = selectors.decisions_on_my_items(request.user)
-    items = list(qs[:HOME_LIMIT])
+    items = selectors.first_rows(qs, HOME_LIMIT)
     if not items:
         return None
     return {

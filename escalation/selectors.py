@@ -49,6 +49,15 @@ def with_row_data(qs: QuerySet[Escalation]) -> QuerySet[Escalation]:
     )
 
 
+def first_rows(qs: QuerySet[Escalation], limit: int) -> list[Escalation]:
+    """The first ``limit`` rows of an ordered list. The order is found on the narrow rows (ids
+    only); then just those rows are read with their joins. Read in one go, the planner joins
+    every candidate row (thousands, over a large idea table) before it sorts and cuts."""
+    ids = list(qs.values_list("pk", flat=True)[:limit])
+    by_id = {e.pk: e for e in qs.filter(pk__in=ids)} if ids else {}
+    return [by_id[pk] for pk in ids]
+
+
 def overdue_q(now=None) -> Q:
     now = now or timezone.now()
     return (Q(state=workflow.OPEN, due_ack_at__lt=now)

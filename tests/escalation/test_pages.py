@@ -328,3 +328,22 @@ class TestPanels:
         raise_(make_idea(category="quality"))
         with pytest.raises(DomainError, match="1 open escalation sent to it"):
             team_deactivate(team=org.maint)
+
+
+def test_home_panel_lists_the_next_deadlines_first_read_narrow_then_full(org, client_as,
+                                                                         django_assert_num_queries):
+    """The panel's order is found on the ids alone, then those rows are read in full: the same
+    rows, in the same order, as the whole list's first page."""
+    from escalation import selectors
+
+    build_escalations(org, 12)
+    qs = selectors.awaiting_my_teams(org.manager)
+    expected = [e.pk for e in qs[:5]]
+    with django_assert_num_queries(2):  # the ids, then the rows with their joins
+        rows = selectors.first_rows(selectors.awaiting_my_teams(org.manager), 5)
+    assert [e.pk for e in rows] == expected
+    assert len(expected) == 5
+    dues = [e.sla_due_at for e in rows]
+    assert dues == sorted(dues)  # the next deadline first
+    assert rows[0].idea.team.name and rows[0].to_team.tier.level  # read with their joins
+    assert selectors.first_rows(selectors.awaiting_my_teams(org.other), 5) == []
