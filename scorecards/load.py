@@ -299,6 +299,11 @@ def generate_load(*, ideas: int, teams: int, stale: float = 0.1, per_team: int =
         for i, row in enumerate(escalations):
             row["id"] = first_esc + i
         _write(Escalation, iter(escalations))
+    if connection.vendor == "postgresql":
+        # Fresh statistics for every table touched (teams, people, memberships …), as
+        # autovacuum would give them later: the planner's first queries should not guess.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return LoadResult(teams=len(made), users=sum(len(v) for v in people.values()),
                       ideas=ideas, stale=stale_count, escalations=len(escalations),
                       first_idea_id=first_id, last_idea_id=first_id + ideas - 1)
