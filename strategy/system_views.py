@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ideas.permissions import access_idea
-from org.errors import Conflict, DomainError, Forbidden
+from org.errors import DomainError, Forbidden
 from org.models import Team, Tier
 from org.selectors import top_tier, user_led_team_ids
 
@@ -43,26 +43,7 @@ from .system_forms import (
     StandardForm,
     WindowForm,
 )
-
-
-def _apply_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-def _run(request, action, success: str | None = None) -> bool:
-    try:
-        action()
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message)
-    except Conflict as exc:
-        messages.warning(request, exc.message)
-        return False
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
+from .views import _apply_error, _form_view, _run, _save_form
 
 
 def _first_error(form) -> str:
@@ -272,27 +253,17 @@ def _require_coe(request) -> None:
         raise PermissionDenied(svc.NOT_COE)
 
 
-def _form_page(request, form, *, title: str, submit: str, cancel: str, status=200):
-    return render(request, "strategy/form.html", {"form": form, "title": title,
-                                                  "submit": submit, "cancel": cancel},
-                  status=status)
-
-
 @require_http_methods(["GET", "POST"])
 def standard_new(request: HttpRequest) -> HttpResponse:
     _require_coe(request)
-    form = StandardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            standard = svc.standard_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, f"“{standard.title}” is in the library.")
-            return redirect("system:standard", pk=standard.pk)
-    return _form_page(request, form, title="New standard", submit="Publish",
-                      cancel=reverse("system:standards"),
-                      status=400 if request.method == "POST" else 200)
+
+    def save(data):
+        standard = svc.standard_create(actor=request.user, **data)
+        return (f"“{standard.title}” is in the library.",
+                reverse("system:standard", args=[standard.pk]))
+
+    return _form_view(request, StandardForm(request.POST or None), save, title="New standard",
+                      submit="Publish", cancel=reverse("system:standards"))
 
 
 def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -320,15 +291,12 @@ def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = StandardCardForm(request.POST or None, initial={
         "title": standard.title, "summary": standard.summary,
         "review_date": standard.review_date})
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.standard_update(standard_id=pk, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("system:standard", pk=pk)
-    return _form_page(request, form, title=f"Edit “{standard.title}”", submit="Save",
+
+    def save(data):
+        svc.standard_update(standard_id=pk, actor=request.user, **data)
+        return "Saved.", reverse("system:standard", args=[pk])
+
+    return _form_view(request, form, save, title=f"Edit “{standard.title}”", submit="Save",
                       cancel=reverse("system:standard", args=[pk]))
 
 
@@ -338,16 +306,12 @@ def standard_revise(request: HttpRequest, pk: int) -> HttpResponse:
     standard = get_object_or_404(Standard, pk=pk)
     current = standard.versions.order_by("-number").first()
     form = ReviseForm(request.POST or None, initial={"body": current.body if current else ""})
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = svc.standard_revise(standard_id=pk, actor=request.user,
-                                          **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, f"Version {version.number} published.")
-            return redirect("system:standard", pk=pk)
-    return _form_page(request, form, title=f"New version of “{standard.title}”",
+
+    def save(data):
+        version = svc.standard_revise(standard_id=pk, actor=request.user, **data)
+        return f"Version {version.number} published.", reverse("system:standard", args=[pk])
+
+    return _form_view(request, form, save, title=f"New version of “{standard.title}”",
                       submit="Publish version", cancel=reverse("system:standard", args=[pk]))
 
 
@@ -420,17 +384,16 @@ def changes(request: HttpRequest) -> HttpResponse:
     if not (can_manage_strategy(request.user) or user_led_team_ids(request.user)):
         raise PermissionDenied("Executives, team leads and admins see the change history.")
     form = WindowForm(request.POST or None) if can_manage_windows(request.user) else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied("Only administrators set planning windows.")
-        if form.is_valid():
-            try:
-                svc.window_create(actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                _apply_error(form, exc)
-            else:
-                messages.success(request, "Planning window saved.")
-                return redirect("strategy:changes")
+    if request.method == "POST" and form is None:
+        raise PermissionDenied("Only administrators set planning windows.")
+
+    def save(data):
+        svc.window_create(actor=request.user, **data)
+        return "Planning window saved.", reverse("strategy:changes")
+
+    saved = _save_form(request, form, save) if form is not None else None
+    if saved is not None:
+        return saved
     today = timezone.localdate()
     return render(request, "strategy/changes.html", {
         "windows": list(sel.windows()), "changes": sel.recent_changes(limit=50),

@@ -209,17 +209,14 @@ def priority_create(request: HttpRequest) -> HttpResponse:
     goal_id = request.GET.get("goal", "")
     if goal_id.isdigit():
         initial["goal"] = int(goal_id)
-    form = PriorityForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            priority = services.priority_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, f"“{priority.title}” is set. Add a KPI and deploy it to "
-                                      f"the teams that will carry it.")
-            return redirect("strategy:priority", pk=priority.pk)
-    return _form_page(request, form, title="New improvement priority", submit="Create priority",
+
+    def save(data):
+        priority = services.priority_create(actor=request.user, **data)
+        return (f"“{priority.title}” is set. Add a KPI and deploy it to the teams that will "
+                f"carry it.", reverse("strategy:priority", args=[priority.pk]))
+
+    return _form_view(request, PriorityForm(request.POST or None, initial=initial), save,
+                      title="New improvement priority", submit="Create priority",
                       cancel=reverse("strategy:index"))
 
 
@@ -238,17 +235,14 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.fields["owner_team"].queryset = (
             Team.objects.filter(Q(active=True) | Q(pk=priority.owner_team_id))
             .select_related("tier").order_by("-tier__level", "name"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.priority_update(priority_id=priority.pk, actor=request.user,
-                                     **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, "Priority saved.")
-            return redirect("strategy:priority", pk=priority.pk)
-    return _form_page(request, form, title=f"Edit “{priority.title}”", submit="Save",
-                      cancel=reverse("strategy:priority", args=[priority.pk]))
+    back = reverse("strategy:priority", args=[priority.pk])
+
+    def save(data):
+        services.priority_update(priority_id=priority.pk, actor=request.user, **data)
+        return "Priority saved.", back
+
+    return _form_view(request, form, save, title=f"Edit “{priority.title}”", submit="Save",
+                      cancel=back)
 
 
 @require_POST
@@ -305,20 +299,17 @@ def priority_deploy(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(selectors.kpis_prefetch(selectors.CHART_READINGS),
                           selectors.deployments_prefetch(True)), pk=pk)
     form = DeployForm(request.POST, priority=priority)
-    if form.is_valid():
-        try:
-            made = services.deployments_create(actor=request.user, priority=priority,
-                                               teams=form.cleaned_data["teams"],
-                                               ask=form.cleaned_data["ask"])
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            names = ", ".join(d.team.name for d in made)
-            messages.success(request, f"Proposed to {names}. Their leads accept or counter it "
-                                      f"on their My work page.")
-            return redirect(reverse("strategy:priority", args=[pk]) + "#deployments")
-    context = _priority_context(request, priority, deploy_form=form)
-    return render(request, "strategy/priority.html", context, status=400)
+
+    def save(data):
+        made = services.deployments_create(actor=request.user, priority=priority,
+                                           teams=data["teams"], ask=data["ask"])
+        names = ", ".join(d.team.name for d in made)
+        return (f"Proposed to {names}. Their leads accept or counter it on their My work page.",
+                reverse("strategy:priority", args=[pk]) + "#deployments")
+
+    return _save_form(request, form, save) or render(
+        request, "strategy/priority.html", _priority_context(request, priority, deploy_form=form),
+        status=400)
 
 
 # ---------------------------------------------------------------- KPIs and readings
@@ -352,17 +343,16 @@ def _kpi_context(request, kpi: KPI, form: ReadingForm | None = None) -> dict:
 def kpi_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     priority = access_priority(request.user, pk)
-    form = KPIForm(request.POST or None, initial={"owner_team": priority.owner_team_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            kpi = services.kpi_create(actor=request.user, priority=priority, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            _kpi_messages(request, kpi, f"KPI “{kpi.name}” added.")
-            return redirect(reverse("strategy:priority", args=[priority.pk]) + "#kpis")
-    return _form_page(request, form, title=f"New KPI for “{priority.title}”", submit="Add KPI",
-                      cancel=reverse("strategy:priority", args=[priority.pk]))
+    back = reverse("strategy:priority", args=[priority.pk])
+
+    def save(data):
+        kpi = services.kpi_create(actor=request.user, priority=priority, **data)
+        _kpi_messages(request, kpi, f"KPI “{kpi.name}” added.")
+        return None, back + "#kpis"
+
+    return _form_view(request, KPIForm(request.POST or None,
+                                       initial={"owner_team": priority.owner_team_id}), save,
+                      title=f"New KPI for “{priority.title}”", submit="Add KPI", cancel=back)
 
 
 @require_http_methods(["GET", "POST"])
@@ -372,17 +362,15 @@ def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(kpi, f) for f in ("name", "unit", "direction", "baseline", "target",
                                              "review_frequency")}
     initial["owner_team"] = kpi.owner_team_id
-    form = KPIForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            kpi = services.kpi_update(kpi_id=kpi.pk, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            _kpi_messages(request, kpi, "KPI saved.")
-            return redirect("strategy:kpi", pk=kpi.pk)
-    return _form_page(request, form, title=f"Edit KPI “{kpi.name}”", submit="Save",
-                      cancel=reverse("strategy:kpi", args=[kpi.pk]))
+    back = reverse("strategy:kpi", args=[kpi.pk])
+
+    def save(data):
+        saved = services.kpi_update(kpi_id=kpi.pk, actor=request.user, **data)
+        _kpi_messages(request, saved, "KPI saved.")
+        return None, back
+
+    return _form_view(request, KPIForm(request.POST or None, initial=initial), save,
+                      title=f"Edit KPI “{kpi.name}”", submit="Save", cancel=back)
 
 
 def _kpi_messages(request, kpi: KPI, success: str) -> None:
@@ -399,16 +387,16 @@ def reading_record(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_record_reading(request.user, kpi):
         raise PermissionDenied(f"Only the leads of {kpi.owner_team.name} record this KPI.")
     form = ReadingForm(request.POST)
-    if form.is_valid():
-        try:
-            _, created = services.kpi_reading_record(kpi_id=kpi.pk, actor=request.user,
-                                                     **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, "Reading recorded." if created else
-                             "Reading corrected (that day already had one).")
-            return redirect(_next_url(request, reverse("strategy:kpi", args=[kpi.pk])))
+
+    def save(data):
+        _, created = services.kpi_reading_record(kpi_id=kpi.pk, actor=request.user, **data)
+        return ("Reading recorded." if created else
+                "Reading corrected (that day already had one).",
+                _next_url(request, reverse("strategy:kpi", args=[kpi.pk])))
+
+    saved = _save_form(request, form, save)
+    if saved is not None:
+        return saved
     kpi = get_object_or_404(
         KPI.objects.select_related("priority", "priority__owner_team", "owner_team")
         .prefetch_related(selectors.readings_prefetch(120)),
@@ -430,17 +418,14 @@ def reading_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def objective_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    form = ObjectiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            objective = services.objective_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, f"Objective “{objective.title}” added. Give it an "
-                                      f"annual goal next.")
-            return redirect(reverse("strategy:goal-new") + f"?objective={objective.pk}")
-    return _form_page(request, form, title="New breakthrough objective", submit="Add objective",
+
+    def save(data):
+        objective = services.objective_create(actor=request.user, **data)
+        return (f"Objective “{objective.title}” added. Give it an annual goal next.",
+                reverse("strategy:goal-new") + f"?objective={objective.pk}")
+
+    return _form_view(request, ObjectiveForm(request.POST or None), save,
+                      title="New breakthrough objective", submit="Add objective",
                       cancel=reverse("strategy:index"))
 
 
@@ -451,16 +436,12 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ObjectiveForm(request.POST or None, initial={
         "title": objective.title, "description": objective.description,
         "horizon_year": objective.horizon_year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.objective_update(objective_id=objective.pk, actor=request.user,
-                                      **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, "Objective saved.")
-            return redirect(reverse("strategy:index") + f"#objective-{objective.pk}")
-    return _form_page(request, form, title=f"Edit “{objective.title}”", submit="Save",
+
+    def save(data):
+        services.objective_update(objective_id=objective.pk, actor=request.user, **data)
+        return "Objective saved.", reverse("strategy:index") + f"#objective-{objective.pk}"
+
+    return _form_view(request, form, save, title=f"Edit “{objective.title}”", submit="Save",
                       cancel=reverse("strategy:index"))
 
 
@@ -471,16 +452,14 @@ def goal_create(request: HttpRequest) -> HttpResponse:
     objective_id = request.GET.get("objective", "")
     if objective_id.isdigit():
         initial["objective"] = int(objective_id)
-    form = GoalForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            goal = services.goal_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, f"Annual goal “{goal.title}” added.")
-            return redirect(reverse("strategy:index") + f"?year={goal.year}#goal-{goal.pk}")
-    return _form_page(request, form, title="New annual goal", submit="Add goal",
+
+    def save(data):
+        goal = services.goal_create(actor=request.user, **data)
+        return (f"Annual goal “{goal.title}” added.",
+                reverse("strategy:index") + f"?year={goal.year}#goal-{goal.pk}")
+
+    return _form_view(request, GoalForm(request.POST or None, initial=initial), save,
+                      title="New annual goal", submit="Add goal",
                       cancel=reverse("strategy:index"))
 
 
@@ -491,15 +470,12 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = GoalForm(request.POST or None, initial={
         "objective": goal.objective_id, "year": goal.year, "title": goal.title,
         "measure": goal.measure})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update(goal_id=goal.pk, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, "Annual goal saved.")
-            return redirect(reverse("strategy:index") + f"?year={form.cleaned_data['year']}")
-    return _form_page(request, form, title=f"Edit “{goal.title}”", submit="Save",
+
+    def save(data):
+        services.goal_update(goal_id=goal.pk, actor=request.user, **data)
+        return "Annual goal saved.", reverse("strategy:index") + f"?year={data['year']}"
+
+    return _form_view(request, form, save, title=f"Edit “{goal.title}”", submit="Save",
                       cancel=reverse("strategy:index"))
 
 
@@ -532,17 +508,14 @@ def constraints(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def constraint_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    form = ConstraintForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.constraint_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, "Constraint set. Teams see it on their boards and when "
-                                      "they log improvements.")
-            return redirect("strategy:constraints")
-    return _form_page(request, form, title="New constraint", submit="Set constraint",
+
+    def save(data):
+        services.constraint_create(actor=request.user, **data)
+        return ("Constraint set. Teams see it on their boards and when they log improvements.",
+                reverse("strategy:constraints"))
+
+    return _form_view(request, ConstraintForm(request.POST or None), save,
+                      title="New constraint", submit="Set constraint",
                       cancel=reverse("strategy:constraints"))
 
 
@@ -553,16 +526,12 @@ def constraint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConstraintForm(request.POST or None, initial={
         "statement": constraint.statement, "detail": constraint.detail,
         "team": constraint.team_id, "start": constraint.start, "end": constraint.end})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.constraint_update(constraint_id=constraint.pk, actor=request.user,
-                                       **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, "Constraint saved.")
-            return redirect("strategy:constraints")
-    return _form_page(request, form, title="Edit constraint", submit="Save",
+
+    def save(data):
+        services.constraint_update(constraint_id=constraint.pk, actor=request.user, **data)
+        return "Constraint saved.", reverse("strategy:constraints")
+
+    return _form_view(request, form, save, title="Edit constraint", submit="Save",
                       cancel=reverse("strategy:constraints"))
 
 
@@ -677,8 +646,34 @@ def deployment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(request, form, *, title: str, submit: str, cancel: str) -> HttpResponse:
-    status = 400 if form.is_bound else 200
+    """The plain form page; a bound form is shown again (with its errors) as a 400."""
     return render(request, "strategy/form.html",
                   {"form": form, "title": title, "submit": submit, "cancel": cancel},
-                  status=status)
+                  status=400 if form.is_bound else 200)
+
+
+def _save_form(request, form, save: Callable[[dict], tuple[str | None, str]]
+               ) -> HttpResponse | None:
+    """On a POST with a valid form, runs ``save(form.cleaned_data)``, which calls the service
+    and returns ``(message, url)``: the message is shown as a success (None when ``save`` put
+    up its own messages) and the answer redirects to the url. A refusal of the service lands on
+    the form (``_apply_error``) and, like an invalid form or a GET, returns None: the caller
+    then shows its page with the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message, url = save(form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            if message:
+                messages.success(request, message)
+            return redirect(url)
+    return None
+
+
+def _form_view(request, form, save: Callable[[dict], tuple[str | None, str]], *, title: str,
+               submit: str, cancel: str) -> HttpResponse:
+    """A create/edit view on the plain form page: ``_save_form``, else ``_form_page``."""
+    return _save_form(request, form, save) or _form_page(
+        request, form, title=title, submit=submit, cancel=cancel)
 

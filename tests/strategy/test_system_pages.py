@@ -300,3 +300,15 @@ def test_admin_priority_change_outside_a_window_asks_for_a_cause(org, strat, cli
     assert StrategyChange.objects.get().cause == "Board decision"
     assert client.get(reverse("admin:strategy_planningwindow_changelist")).status_code == 200
     assert client.get(reverse("admin:strategy_review_changelist")).status_code == 200
+
+
+def test_bad_standard_edits_answer_400_with_the_form_and_change_nothing(org, coe, standard,
+                                                                        client_as):
+    client = client_as(coe)
+    bad_edit = client.post(f"/standards/{standard.pk}/edit/", {"title": "", "review_date": "x"})
+    assert bad_edit.status_code == 400
+    assert b"This field is required." in bad_edit.content
+    bad_revise = client.post(f"/standards/{standard.pk}/revise/", {"body": "", "change_note": ""})
+    assert bad_revise.status_code == 400
+    standard.refresh_from_db()
+    assert standard.title == "Safety walk" and standard.versions.count() == 1
