@@ -13,9 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from org.errors import DomainError
+from org.pagination import NarrowPaginator
 
 
 class Pagination(PageNumberPagination):
+    django_paginator_class = NarrowPaginator  # the page's ids first, then just those rows
     page_size_query_param = "page_size"
     max_page_size = 200
 

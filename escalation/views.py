@@ -3,7 +3,6 @@ executive overview. Thin: input through forms, rules in services, reads in selec
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ideas.permissions import access_idea
 from org.errors import DomainError
+from org.pagination import NarrowPaginator
 from org.selectors import user_led_team_ids, user_team_ids
 
 from . import selectors, services, workflow
@@ -191,7 +191,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     data.setdefault("state", "active")  # the default view: what still needs an answer
     form = InboxFilterForm(data)
     qs = selectors.inbox(request.user, **form.filters())
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = NarrowPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _decorate(request.user, list(page.object_list))
     context = {"form": form, "page": page, "rows": rows,
                "has_teams": bool(user_team_ids(request.user)),
@@ -395,7 +395,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     median times to acknowledge and resolve per tier over 30 days. Executives and admins."""
     if not may_see_overview(request.user):
         raise PermissionDenied("The escalation overview is for executives and administrators.")
-    page = Paginator(selectors.overview_rows(request.user), PAGE_SIZE).get_page(
+    page = NarrowPaginator(selectors.overview_rows(request.user), PAGE_SIZE).get_page(
         request.GET.get("page"))
     rows = list(page.object_list)
     for esc in rows:

@@ -7,7 +7,6 @@ import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from org.errors import DomainError
+from org.pagination import NarrowPaginator
 
 from . import selectors, services, workflow
 from .filters import IdeaFilterForm, LearningFilterForm
@@ -63,7 +63,7 @@ def _filtered(request) -> tuple[IdeaFilterForm, dict]:
 def idea_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filtered(request)
     qs = selectors.idea_list(request.user, filters)
-    page = Paginator(qs, _page_size(request)).get_page(request.GET.get("page"))
+    page = NarrowPaginator(qs, _page_size(request)).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     badges = card_badges(rows)
     for idea in rows:
@@ -422,7 +422,7 @@ def learning(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         filters = dict(getattr(form, "cleaned_data", {}))
     qs = selectors.learning_list(request.user, filters)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = NarrowPaginator(qs, 20).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "rows": list(page.object_list)}
     if not request.htmx:
         context["panels"] = [p for build in learning_panels() if (p := build(request))]

@@ -6,7 +6,6 @@ import csv
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils.text import slugify
 from ideas.models import Idea
 from org.errors import DomainError, Forbidden
 from org.models import Tier
+from org.pagination import NarrowPaginator
 from org.selectors import team_descendants, user_teams
 
 from . import executive as executive_card
@@ -205,7 +205,7 @@ def items(request: HttpRequest) -> HttpResponse:
         rows = ([ITEM_COLUMNS], (_item_row(i) for i in qs.iterator(chunk_size=500)))
         name = f"items-{slugify(scope.label)}-{drill}-{period.start}-{period.end}.csv"
         return _csv(name, (r for part in rows for r in part))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = NarrowPaginator(qs, 50).get_page(request.GET.get("page"))
     if scope.kind == "org":
         back_url = reverse("scorecards:index")
     elif scope.kind == "tier":
