@@ -28,9 +28,10 @@ def idea_panel(request, idea: Idea) -> dict | None:
     return {"template": "escalation/_idea_panel.html", "context": context}
 
 
-def _escalation_context(user, idea: Idea) -> dict:
+def _escalation_context(user, idea: Idea, *, back: str = "") -> dict:
     """An item's chains, its active step and whether this user may escalate it now (or why
-    not): what the item page and a systemic issue's page both show."""
+    not): what the item page and a systemic issue's page both show. ``back``: where the
+    escalate form returns to once raised (else the new escalation's page)."""
     chains = selectors.idea_chains(idea)
     active = next((step for chain in chains for step in chain if step.is_active), None)
     may_raise = False
@@ -47,6 +48,7 @@ def _escalation_context(user, idea: Idea) -> dict:
         and not any(s.state == workflow.RESOLVED and s.approved_spend is not None
                     and s.approved_spend >= idea.required_spend
                     for chain in chains for s in chain))
+    query = {"idea": idea.pk, "next": back} if back else {"idea": idea.pk}
     return {
         "idea": idea,
         "chains": chains,
@@ -55,7 +57,7 @@ def _escalation_context(user, idea: Idea) -> dict:
         "may_raise": may_raise,
         "blocked": blocked,
         "needs_approval": needs_approval,
-        "escalate_url": f"{reverse('escalation:new')}?idea={idea.pk}",
+        "escalate_url": f"{reverse('escalation:new')}?{urlencode(query)}",
     }
 
 
@@ -71,14 +73,10 @@ def systemic_panel(request, issue) -> dict | None:
     if idea is not None:
         if not can_view(user, idea):
             return None
-        context = _escalation_context(user, idea)
+        context = _escalation_context(user, idea, back=back)
         chains = context["chains"]
-        context.update({
-            "issue": issue, "start": False,
-            "latest": chains[0][-1] if chains else None,
-            "escalate_url": f"{reverse('escalation:new')}?"
-                            f"{urlencode({'idea': idea.pk, 'next': back})}",
-        })
+        context.update({"issue": issue, "start": False,
+                        "latest": chains[0][-1] if chains else None})
         return {"template": "escalation/_systemic_panel.html", "context": context}
     # The tracking item will be in the owner team: whoever may start it and could then raise
     # an escalation from that team sees the one-step action.

@@ -15,7 +15,6 @@ services do it; the job also clears flags that no longer hold), and a later stal
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Case, DateTimeField, F, Q, When
 from django.utils import timezone
 
 from org.jobs import Note, lead_ids_by_team, notify_many
@@ -23,20 +22,10 @@ from org.models import Team
 
 from . import workflow
 from .models import Escalation
+from .selectors import overdue_q, with_sla_due
 
 BATCH_SIZE = 2000
 ACTIVE = list(workflow.ACTIVE)
-
-
-def overdue(now: datetime) -> Q:
-    """Active and past the due time of the stage it is in."""
-    return (Q(state=workflow.OPEN, due_ack_at__lt=now)
-            | Q(state=workflow.ACKNOWLEDGED, due_resolve_at__lt=now))
-
-
-def _missed_due():
-    return Case(When(state=workflow.OPEN, then=F("due_ack_at")),
-                default=F("due_resolve_at"), output_field=DateTimeField())
 
 
 def flag_stalled_escalations(*, now: datetime | None = None,
@@ -47,11 +36,11 @@ def flag_stalled_escalations(*, now: datetime | None = None,
     flagged = 0
     while True:
         with transaction.atomic():
-            ids = list(Escalation.objects.filter(overdue(now), stalled_at__isnull=True)
+            ids = list(Escalation.objects.filter(overdue_q(now), stalled_at__isnull=True)
                        .order_by("pk").values_list("pk", flat=True)[:batch_size])
             if not ids:
                 break
-            flagged += (Escalation.objects.filter(overdue(now), pk__in=ids,
+            flagged += (Escalation.objects.filter(overdue_q(now), pk__in=ids,
                                                   stalled_at__isnull=True)
                         .update(stalled_at=now))
         if len(ids) < batch_size:
@@ -65,7 +54,7 @@ def clear_stalled_flags(*, now: datetime | None = None) -> int:
     resolve) no longer hold."""
     now = now or timezone.now()
     with transaction.atomic():
-        return (Escalation.objects.filter(stalled_at__isnull=False).exclude(overdue(now))
+        return (Escalation.objects.filter(stalled_at__isnull=False).exclude(overdue_q(now))
                 .update(stalled_at=None))
 
 
@@ -75,10 +64,9 @@ def notify_stalled(*, now: datetime | None = None) -> int:
     the SLA) to the leads of the team above. The notification ledger (one per recipient and
     event key) makes a repeated nudge a no-op, so the job can simply ask again every run."""
     now = now or timezone.now()
-    rows = list(
-        Escalation.objects.filter(stalled_at__isnull=False, state__in=ACTIVE)
-        .annotate(missed_due=_missed_due())
-        .values_list("pk", "state", "stalled_at", "raised_at", "missed_due", "to_team_id",
+    rows = list(  # an active step's SLA due time is the one it missed
+        with_sla_due(Escalation.objects.filter(stalled_at__isnull=False, state__in=ACTIVE))
+        .values_list("pk", "state", "stalled_at", "raised_at", "sla_due_at", "to_team_id",
                      "to_team__name", "to_team__parent_id", "idea__title")
     )
     if not rows:

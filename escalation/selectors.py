@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from ideas.selectors import ideas_visible_to
 from org.models import Tier
+from org.pagination import narrow_slice
 from org.permissions import is_admin
 from org.selectors import user_team_ids
 
@@ -50,12 +51,10 @@ def with_row_data(qs: QuerySet[Escalation]) -> QuerySet[Escalation]:
 
 
 def first_rows(qs: QuerySet[Escalation], limit: int) -> list[Escalation]:
-    """The first ``limit`` rows of an ordered list. The order is found on the narrow rows (ids
-    only); then just those rows are read with their joins. Read in one go, the planner joins
-    every candidate row (thousands, over a large idea table) before it sorts and cuts."""
-    ids = list(qs.values_list("pk", flat=True)[:limit])
-    by_id = {e.pk: e for e in qs.filter(pk__in=ids)} if ids else {}
-    return [by_id[pk] for pk in ids]
+    """The first ``limit`` rows of an ordered list, read narrow then full like a list page
+    (``NarrowPaginator``): read in one go, the planner joins every candidate row (thousands,
+    over a large idea table) before it sorts and cuts."""
+    return narrow_slice(qs, 0, limit)
 
 
 def overdue_q(now=None) -> Q:

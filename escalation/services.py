@@ -27,6 +27,7 @@ from . import workflow
 from .models import MAX_SPEND, ConflictView, Escalation
 from .permissions import can_acknowledge, can_decide, can_raise, view_sides
 from .routing import Route, check_other_team, effective_spend, plan_route
+from .selectors import active_escalation_of
 
 ASK_MAX = 5000
 DECISION_MAX = 5000
@@ -276,8 +277,7 @@ def escalation_raise(*, idea_id: int, actor: User, reason: str, ask: str,
     idea = _lock_idea(idea_id)
     if not can_raise(actor, idea):
         raise Forbidden(f"Only members of {idea.team.name} can escalate its items.")
-    active = (Escalation.objects.filter(idea_id=idea.pk, state__in=workflow.ACTIVE)
-              .select_related("to_team").first())
+    active = active_escalation_of(idea.pk)
     if active is not None:
         raise Conflict(
             f"This item already has an open escalation to {active.to_team.name} "
@@ -515,8 +515,7 @@ def open_escalation_guard(*, idea: Idea, to: str, actor=None, **details) -> None
     question that was withdrawn silently. The holding team returns it, then it can close."""
     if to not in ("done", "declined", "parked"):
         return
-    active = (Escalation.objects.filter(idea_id=idea.pk, state__in=workflow.ACTIVE)
-              .select_related("to_team").first())
+    active = active_escalation_of(idea.pk)
     if active is not None:
         raise Conflict(
             f"This item is escalated to {active.to_team.name}; it cannot be closed until they "
@@ -540,8 +539,7 @@ def authority_guard(*, idea: Idea, to: str, actor=None, **details) -> None:
     if any(a is not None and a >= needed for a in decided):
         return
     best = max((a for a in decided if a is not None), default=None)
-    active = (Escalation.objects.filter(idea_id=idea.pk, state__in=workflow.ACTIVE)
-              .select_related("to_team").first())
+    active = active_escalation_of(idea.pk)
     message = (f"This item needs a spend of {needed:,.2f}, above {team.name}'s authority limit "
                f"of {limit:,.2f} (tier {team.tier.level}); it cannot start until an escalation "
                "approving that spend is resolved.")

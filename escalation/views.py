@@ -12,11 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ideas.permissions import access_idea
 from org.errors import DomainError
 from org.pagination import NarrowPaginator
-from org.selectors import user_led_team_ids, user_team_ids
+from org.selectors import user_team_ids
 
 from . import selectors, services, workflow
 from .forms import ACTION_FORMS, ConflictViewForm, EscalateForm, InboxFilterForm
-from .permissions import access_escalation, can_raise, may_see_overview, view_sides
+from .permissions import (
+    access_escalation,
+    available_actions,
+    can_raise,
+    may_see_overview,
+    view_sides,
+)
 
 PAGE_SIZE = 50
 
@@ -60,13 +66,17 @@ def _preview(request, idea, data) -> dict:
     return {"route": route, "error": ""}
 
 
-def _back_url(request) -> str:
-    """Where the escalate form was opened from (e.g. a systemic issue's page), if local."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
+def _local(request, target: str) -> str:
+    """``target`` if it is a URL on this site (safe to redirect to), else ""."""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):
         return target
     return ""
+
+
+def _back_url(request) -> str:
+    """Where the escalate form was opened from (e.g. a systemic issue's page), if local."""
+    return _local(request, request.POST.get("next") or request.GET.get("next") or "")
 
 
 def _new_context(request, idea, form, preview) -> dict:
@@ -172,14 +182,9 @@ def escalation_preview(request: HttpRequest) -> HttpResponse:
 def _decorate(user, rows: list) -> list:
     """Chains (one query for the page) and the actions each row offers this user."""
     chains = selectors.chains_for(rows)
-    team_ids, led_ids = user_team_ids(user), user_led_team_ids(user)
     for esc in rows:
         esc.chain = chains.get(esc.pk, [esc])
-        own = esc.raised_by_id == user.pk  # nobody answers their own request
-        esc.actions = [] if own else [
-            a for a in workflow.allowed_actions(esc.state)
-            if (esc.to_team_id in team_ids if a == workflow.ACKNOWLEDGE
-                else esc.to_team_id in led_ids)]
+        esc.actions = available_actions(user, esc)  # the user's teams are cached: no query
         esc.sla_info = esc.sla()
     return rows
 
@@ -272,11 +277,8 @@ def further_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _next_url(request, escalation) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return reverse("escalation:detail", args=[escalation.pk])
+    return (_local(request, request.POST.get("next", ""))
+            or reverse("escalation:detail", args=[escalation.pk]))
 
 
 def _row_response(request, pk, *, error: str = "", form=None, open_action="", status=200):

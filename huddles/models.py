@@ -125,12 +125,7 @@ class DisplayLink(models.Model):
 class SqdcDay(models.Model):
     """One letter of the SQDC board for one team and day: green, amber, red or not set."""
 
-    class Category(models.TextChoices):
-        SAFETY = "safety", "Safety"
-        QUALITY = "quality", "Quality"
-        DELIVERY = "delivery", "Delivery"
-        COST = "cost", "Cost"
-        PEOPLE = "people", "People"
+    Category = Idea.Category  # the letters are the categories items are filed under
 
     class Status(models.TextChoices):
         GREEN = "green", "Green"

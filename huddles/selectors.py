@@ -484,6 +484,11 @@ def letters_for(settings: BoardSettings, days: dict[str, SqdcDay]) -> list[Lette
     return [Letter(c, labels[c], days.get(c)) for c in sqdc_categories(settings)]
 
 
+def team_letters(team: Team, settings: BoardSettings, day: date) -> list[Letter]:
+    """One team's letters for one day (one query)."""
+    return letters_for(settings, sqdc_for_day([team.pk], day).get(team.pk, {}))
+
+
 def sqdc_days_visible_to(user) -> QuerySet[SqdcDay]:
     """SQDC letters are not private: every logged-in user may read every active team's."""
     qs = SqdcDay.objects.select_related("team", "set_by")
@@ -544,6 +549,14 @@ def huddle_today(team: Team, today: date) -> Huddle | None:
         .order_by(F("ended_at").desc(nulls_first=True), "-started_at")  # the open one first
         .first()
     )
+
+
+def discussed_ids(huddle: Huddle | None) -> set[int] | frozenset:
+    """Ids of the items marked discussed in ``huddle`` while it runs (from huddle_today's
+    prefetch): the cards show their "discussed" toggles only during a huddle."""
+    if huddle is None or not huddle.is_open:
+        return frozenset()
+    return {i.pk for i in huddle.discussed.all()}
 
 
 def huddles_of_team(team: Team) -> QuerySet[Huddle]:
@@ -657,18 +670,16 @@ def tier_overview(team: Team, *, viewer: User, today: date) -> list[dict]:
     if not children:
         return []
     ids = [c.pk for c in children]
-    window_start = timezone.make_aware(datetime.combine(
-        today - timedelta(days=max(board_settings_of(c).done_window_days for c in children)),
-        datetime.min.time()))
+    windows = {c.pk: timezone.make_aware(datetime.combine(
+        today - timedelta(days=board_settings_of(c).done_window_days), datetime.min.time()))
+        for c in children}
+    window_start = min(windows.values())
     rows = list(
         ideas_visible_to(viewer).filter(team_id__in=ids)
         .filter(Q(status__in=OPEN) | Q(status=workflow.DONE, done_at__gte=window_start))
         .values_list("team_id", "status", "waiting_on_team_id", "done_at", "aging_flagged_at")
     )
     counts = {i: {"new": 0, "in_progress": 0, "waiting": 0, "done": 0, "aging": 0} for i in ids}
-    windows = {c.pk: timezone.make_aware(datetime.combine(
-        today - timedelta(days=board_settings_of(c).done_window_days), datetime.min.time()))
-        for c in children}
     for team_id, status, waiting_on, done_at, flagged in rows:
         c = counts[team_id]
         if status == workflow.DONE:

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ideas import services as idea_services
@@ -344,10 +345,10 @@ def huddle_mark_discussed(*, huddle_id: int, actor: User, idea_id, discussed: bo
     timeline the first time), or unmarks it."""
     huddle = _lock_huddle(huddle_id)
     _may_change(actor, huddle)
-    idea = (ideas_visible_to(actor).filter(pk=idea_id).filter(
-        team_id=huddle.team_id).first() or ideas_visible_to(actor).filter(
-        pk=idea_id, waiting_on_team_id=huddle.team_id).first()) \
-        if str(idea_id).isdigit() else None
+    idea = (ideas_visible_to(actor)
+            .filter(Q(team_id=huddle.team_id) | Q(waiting_on_team_id=huddle.team_id),
+                    pk=idea_id).first()
+            if str(idea_id).isdigit() else None)
     if idea is None:
         raise DomainError("That item is not on this team's board.", field="idea")
     already = huddle.discussed.filter(pk=idea.pk).exists()

@@ -62,6 +62,7 @@ from .selectors import (
     board_state_for_team,
     board_team,
     build_board,
+    discussed_ids,
     discussed_visible_to,
     display_links_of,
     huddle_today,
@@ -70,6 +71,7 @@ from .selectors import (
     letters_for,
     sqdc_for_day,
     sqdc_month,
+    team_letters,
     team_members,
     tier_overview,
 )
@@ -109,16 +111,14 @@ def _fragment_headers(response: HttpResponse, etag: str | None = None) -> HttpRe
     return response
 
 
-def _board_url(team: Team, filters: BoardFilters | None = None) -> str:
-    url = reverse("huddles:board", args=[team.slug])
+def _with_filters(url: str, filters: BoardFilters | None) -> str:
+    """``url`` carrying the board's filters, so the answer shows the board as it was."""
     query = filters.as_query() if filters else {}
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _move_url(team: Team, filters: BoardFilters) -> str:
-    url = reverse("huddles:move", args=[team.slug])
-    query = filters.as_query()
-    return f"{url}?{urlencode(query)}" if query else url
+def _board_url(team: Team, filters: BoardFilters | None = None) -> str:
+    return _with_filters(reverse("huddles:board", args=[team.slug]), filters)
 
 
 def _board_etag(state, user, today: date, filters: BoardFilters) -> str:
@@ -128,7 +128,7 @@ def _board_etag(state, user, today: date, filters: BoardFilters) -> str:
 
 def _letters_context(team: Team, settings, user, today: date) -> dict:
     return {
-        "letters": letters_for(settings, sqdc_for_day([team.pk], today).get(team.pk, {})),
+        "letters": team_letters(team, settings, today),
         "can_set_today": can_set_sqdc(user, team, today, today),
         "today": today,
     }
@@ -152,9 +152,8 @@ def _board_context(request: HttpRequest, team: Team, filters: BoardFilters, toda
     members = team_members(team)
     huddle_ctx = _huddle_context(team, user, today, members)
     huddle = huddle_ctx["huddle"]
-    discussed = ({i.pk for i in huddle.discussed.all()} if huddle and huddle.is_open
-                 else frozenset())
-    board = build_board(team, viewer=user, filters=filters, discussed_ids=discussed, today=today)
+    board = build_board(team, viewer=user, filters=filters, discussed_ids=discussed_ids(huddle),
+                        today=today)
     return {
         "team": team,
         "board": board,
@@ -166,7 +165,7 @@ def _board_context(request: HttpRequest, team: Team, filters: BoardFilters, toda
         "kinds": Idea.Kind.choices,
         "etag": etag,
         "notice": notice,
-        "move_url": _move_url(team, filters),
+        "move_url": _with_filters(reverse("huddles:move", args=[team.slug]), filters),
         "discussed_url": (reverse("huddles:huddle-discussed", args=[team.slug, huddle.pk])
                           if huddle and huddle.is_open else ""),
         "can_manage": can_manage_board(user, team),
@@ -291,18 +290,24 @@ def move(request: HttpRequest, team_slug: str) -> HttpResponse:
                          text=f"Moved “{moved.title}” to {workflow.LABELS[moved.status]}.")
 
 
+def _dialog(request, page: str, context: dict, status: int = 200) -> HttpResponse:
+    """A form of the board's dialog: htmx gets its ``form`` partial swapped into the dialog,
+    a plain request the whole page."""
+    if not request.htmx:
+        return render(request, page, context, status=status)
+    response = render(request, f"{page}#form", context, status=status)
+    response["HX-Retarget"] = "#dialog-body"
+    response["HX-Reswap"] = "innerHTML"
+    response[FRAGMENT_HEADER] = "1"
+    return response
+
+
 def _move_form(request, team, filters, idea, to, form, status=200) -> HttpResponse:
     need = workflow.requirement(idea.status, to)
     context = {"team": team, "idea": idea, "to": to, "to_label": workflow.LABELS.get(to, to),
                "form": form, "need": need, "filter_query": urlencode(filters.as_query()),
                "board_url": _board_url(team, filters)}
-    if request.htmx:
-        response = render(request, "huddles/move.html#form", context, status=status)
-        response["HX-Retarget"] = "#dialog-body"
-        response["HX-Reswap"] = "innerHTML"
-        response[FRAGMENT_HEADER] = "1"
-        return response
-    return render(request, "huddles/move.html", context, status=status)
+    return _dialog(request, "huddles/move.html", context, status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -347,19 +352,11 @@ def time_log(request: HttpRequest, team_slug: str, idea_id: int) -> HttpResponse
 
 
 def _time_form(request, team, filters, idea, form, *, mine: bool, status=200) -> HttpResponse:
-    query = urlencode(filters.as_query())
-    action = reverse("huddles:time-log", args=[team.slug, idea.pk]) + (f"?{query}" if query
-                                                                        else "")
+    action = _with_filters(reverse("huddles:time-log", args=[team.slug, idea.pk]), filters)
     context = {"team": team, "idea": idea, "form": form, "action": action, "counts_for":
                team if mine else None, "board_url": _board_url(team, filters),
                "today": timezone.localdate()}
-    if request.htmx:
-        response = render(request, "huddles/time_log.html#form", context, status=status)
-        response["HX-Retarget"] = "#dialog-body"
-        response["HX-Reswap"] = "innerHTML"
-        response[FRAGMENT_HEADER] = "1"
-        return response
-    return render(request, "huddles/time_log.html", context, status=status)
+    return _dialog(request, "huddles/time_log.html", context, status)
 
 
 @require_GET
@@ -464,7 +461,7 @@ def _render_wall(request, team: Team, viewer, etag: str, today: date, key) -> Ht
         "team": team, "board": board, "settings": board.settings, "etag": etag,
         "today": today, "now": timezone.localtime(), "poll_url": poll_url,
         "display_link": key is not None,
-        "letters": letters_for(board.settings, sqdc_for_day([team.pk], today).get(team.pk, {})),
+        "letters": team_letters(team, board.settings, today),
         "huddle": huddle_today(team, today), "huddle_time": team.tier.huddle_time,
         "capacity": board_capacity(team, today),
     }
@@ -583,13 +580,7 @@ def _parse_day(value, default: date) -> date | None:
 def _sqdc_form_response(request, team, form, *, status=200) -> HttpResponse:
     context = {"team": team, "form": form,
                "next": _safe_next(request, reverse("huddles:board", args=[team.slug]))}
-    if request.htmx:
-        response = render(request, "huddles/sqdc_edit.html#form", context, status=status)
-        response["HX-Retarget"] = "#dialog-body"
-        response["HX-Reswap"] = "innerHTML"
-        response[FRAGMENT_HEADER] = "1"
-        return response
-    return render(request, "huddles/sqdc_edit.html", context, status=status)
+    return _dialog(request, "huddles/sqdc_edit.html", context, status)
 
 
 def _safe_next(request, default: str) -> str:
@@ -699,6 +690,13 @@ def sqdc_month_view(request: HttpRequest, team_slug: str) -> HttpResponse:
 
 
 # --------------------------------------------------------------------------- huddles
+
+
+def _huddle_records_team(request, team_slug: str) -> Team:
+    team = _team(request, team_slug)
+    if not can_view_huddles(request.user, team, [a.pk for a in team_ancestors(team)]):
+        raise PermissionDenied("Huddle records are for the team and the teams above it.")
+    return team
 
 
 def _huddle_of(request, team: Team, pk: int) -> Huddle:
@@ -820,10 +818,7 @@ def huddle_discussed(request: HttpRequest, team_slug: str, pk: int) -> HttpRespo
 
 @require_GET
 def huddle_history(request: HttpRequest, team_slug: str) -> HttpResponse:
-    team = _team(request, team_slug)
-    ancestors = [a.pk for a in team_ancestors(team)]
-    if not can_view_huddles(request.user, team, ancestors):
-        raise PermissionDenied("Huddle records are for the team and the teams above it.")
+    team = _huddle_records_team(request, team_slug)
     page = Paginator(huddles_of_team(team), 25).get_page(request.GET.get("page"))
     today = timezone.localdate()
     start = today - timedelta(days=27)
@@ -836,10 +831,7 @@ def huddle_history(request: HttpRequest, team_slug: str) -> HttpResponse:
 
 @require_GET
 def huddle_detail(request: HttpRequest, team_slug: str, pk: int) -> HttpResponse:
-    team = _team(request, team_slug)
-    ancestors = [a.pk for a in team_ancestors(team)]
-    if not can_view_huddles(request.user, team, ancestors):
-        raise PermissionDenied("Huddle records are for the team and the teams above it.")
+    team = _huddle_records_team(request, team_slug)
     huddle = (Huddle.objects.filter(team=team, pk=pk)
               .select_related("started_by", "ended_by").prefetch_related("attendees").first())
     if huddle is None:

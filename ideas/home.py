@@ -1,11 +1,8 @@
 """The "My work" panels: items I reported (open), items I own, my teams' items needing
 attention (new or aging). One set of queries per request, shared by the three panels."""
 
-from urllib.parse import urlencode
-
-from django.urls import reverse
-
 from .selectors import home_ideas
+from .views import list_url
 
 TEMPLATE = "ideas/_home_panel.html"
 
@@ -17,10 +14,6 @@ def _data(request) -> dict:
     return cached
 
 
-def _list_url(**params) -> str:
-    return f"{reverse('ideas:list')}?{urlencode(params)}"
-
-
 def reported_panel(request) -> dict:
     data = _data(request)
     return {
@@ -28,7 +21,7 @@ def reported_panel(request) -> dict:
         "template": TEMPLATE,
         "context": {
             "key": "reported", "items": data["reported"], "count": data["reported_count"],
-            "more_url": _list_url(reporter="me", status="open"),
+            "more_url": list_url(reporter="me", status="open"),
             "empty": "Nothing open. Seen something that could be better? Log it.",
         },
     }
@@ -43,7 +36,7 @@ def owned_panel(request) -> dict | None:
         "template": TEMPLATE,
         "context": {
             "key": "owned", "items": data["owned"], "count": data["owned_count"],
-            "more_url": _list_url(owner="me", status="open", sort="activity"),
+            "more_url": list_url(owner="me", status="open", sort="activity"),
             "empty": "",
         },
     }
@@ -58,7 +51,7 @@ def attention_panel(request) -> dict | None:
         "template": TEMPLATE,
         "context": {
             "key": "attention", "items": data["attention"], "count": data["attention_count"],
-            "more_url": _list_url(mine="on", attention="on", sort="activity"),
+            "more_url": list_url(mine="on", attention="on", sort="activity"),
             "empty": "No new or aging items in your teams. Well done.",
         },
     }

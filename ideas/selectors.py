@@ -68,6 +68,20 @@ def with_list_data(qs: QuerySet[Idea]) -> QuerySet[Idea]:
     )
 
 
+def visible_idea_ids(user, ids) -> set[int]:
+    """Those of ``ids`` the user may see (one query): for rows that name an item."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    return set(ideas_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _needs_attention() -> Q:
+    """New, or open and flagged as aging."""
+    return Q(status=Idea.Status.NEW) | Q(aging_flagged_at__isnull=False,
+                                         status__in=Idea.OPEN_STATUSES)
+
+
 def _escalated() -> Q:
     shared = Idea.shared_with_teams.through.objects.filter(idea_id=OuterRef("pk"))
     return Q(waiting_on_team__isnull=False) | Q(Exists(shared))
@@ -127,8 +141,7 @@ def filter_ideas(user, qs: QuerySet[Idea], f: dict) -> QuerySet[Idea]:
     if f.get("aging"):
         qs = qs.filter(aging_flagged_at__isnull=False)
     if f.get("attention"):
-        qs = qs.filter(Q(status=Idea.Status.NEW) | Q(aging_flagged_at__isnull=False,
-                                                     status__in=Idea.OPEN_STATUSES))
+        qs = qs.filter(_needs_attention())
     if f.get("escalated"):
         qs = qs.filter(_escalated())
     if f.get("private"):
@@ -236,9 +249,7 @@ def home_ideas(user) -> dict:
     team_ids = list(user_team_ids(user))
     reported = visible.filter(reporter=user, status__in=Idea.OPEN_STATUSES)
     owned = visible.filter(owner=user, status__in=Idea.OPEN_STATUSES)
-    attention = visible.filter(team_id__in=team_ids).filter(
-        Q(status=Idea.Status.NEW) | Q(aging_flagged_at__isnull=False,
-                                      status__in=Idea.OPEN_STATUSES))
+    attention = visible.filter(team_id__in=team_ids).filter(_needs_attention())
     limit = 8
     return {
         "reported": list(reported.order_by("-last_activity_at")[:limit]),
@@ -250,13 +261,6 @@ def home_ideas(user) -> dict:
         "attention_count": attention.count(),
         "has_teams": bool(team_ids),
     }
-
-
-def access_idea_in(user, idea_id, queryset=None) -> Idea:
-    """The visible idea (from ``queryset`` if given) or 404."""
-    from .permissions import access_idea
-
-    return access_idea(user, idea_id, queryset=queryset)
 
 
 def capacity_by_week(team_ids, weeks: int = 4, **kwargs):

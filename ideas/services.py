@@ -83,10 +83,14 @@ def record_event(*, idea: Idea, actor: User | None, verb: str, text: str = "",
     event = IdeaEvent.objects.create(idea=idea, actor=actor, verb=verb, text=text,
                                      data=data or {})
     if touch:
-        Idea.objects.filter(pk=idea.pk).update(last_activity_at=event.created_at,
-                                               aging_flagged_at=None)
-        idea.last_activity_at, idea.aging_flagged_at = event.created_at, None
+        _touch(idea, event.created_at)
     return event
+
+
+def _touch(idea: Idea, at) -> None:
+    """Activity at ``at``: the item is no longer aging."""
+    Idea.objects.filter(pk=idea.pk).update(last_activity_at=at, aging_flagged_at=None)
+    idea.last_activity_at, idea.aging_flagged_at = at, None
 
 
 def _lock(idea_id: int) -> Idea:
@@ -404,9 +408,7 @@ def comment_create(*, idea_id: int, actor: User, text: str) -> Comment:
     if mentioned_ids:
         comment.mentions.set(mentioned_ids)
     idea.watchers.add(actor)
-    now = comment.created_at
-    Idea.objects.filter(pk=idea.pk).update(last_activity_at=now, aging_flagged_at=None)
-    idea.last_activity_at, idea.aging_flagged_at = now, None
+    _touch(idea, comment.created_at)
 
     snippet = " ".join(text.split())[:120]
     title = idea.title[:80]

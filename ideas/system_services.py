@@ -12,7 +12,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from org.errors import DomainError, Forbidden
-from org.models import Membership, Team, User
+from org.models import Team, User
+from org.selectors import team_leads, user_primary_team, user_team_ids
 from org.services import notify
 
 from .models import Idea, SystemicIssue, SystemicLink, TeamCapacity, TimeEntry
@@ -91,8 +92,7 @@ def capacity_set(*, team: Team, actor: User, unit: str, amount,
 def _logging_team(actor: User, idea: Idea, team: Team | int | None) -> Team:
     """The team whose capacity the time counts against: the one named (the logger must belong
     to it), else the item's team if the logger is in it, else the logger's lowest-tier team."""
-    ids = set(Membership.objects.filter(user=actor, team__active=True)
-              .values_list("team_id", flat=True))
+    ids = user_team_ids(actor)
     if team is not None:
         team_id = team.pk if isinstance(team, Team) else int(team)
         if team_id not in ids:
@@ -100,7 +100,7 @@ def _logging_team(actor: User, idea: Idea, team: Team | int | None) -> Team:
         return Team.objects.get(pk=team_id)
     if idea.team_id in ids:
         return idea.team
-    first = Team.objects.filter(pk__in=ids).order_by("tier__level", "name").first()
+    first = user_primary_team(actor)
     if first is None:
         raise DomainError("Join a team before logging improvement time.", field="team")
     return first
@@ -199,6 +199,13 @@ def _check_owner_team(actor: User, owner_team) -> Team:
     return team
 
 
+def _lock_issue(issue_id: int) -> SystemicIssue:
+    issue = SystemicIssue.objects.select_for_update().filter(pk=issue_id).first()
+    if issue is None:
+        raise DomainError("No such systemic issue.", code="not_found")
+    return issue
+
+
 @transaction.atomic
 def systemic_issue_create(*, actor: User, title: str, statement: str, category: str,
                           owner_team: Team | int, problems: Iterable[int] = ()) -> SystemicIssue:
@@ -217,9 +224,7 @@ def systemic_issue_create(*, actor: User, title: str, statement: str, category: 
 @transaction.atomic
 def systemic_issue_update(*, issue_id: int, actor: User, **fields) -> SystemicIssue:
     """Edits the title, statement, category, status or owner team."""
-    issue = SystemicIssue.objects.select_for_update().filter(pk=issue_id).first()
-    if issue is None:
-        raise DomainError("No such systemic issue.", code="not_found")
+    issue = _lock_issue(issue_id)
     if not can_edit_systemic_issue(actor, issue):
         raise Forbidden("The owner team's leads, executives and admins edit a systemic issue.")
     unknown = set(fields) - {"title", "statement", "category", "status", "owner_team"}
@@ -238,13 +243,6 @@ def systemic_issue_update(*, issue_id: int, actor: User, **fields) -> SystemicIs
             != issue.owner_team_id:
         issue.owner_team = _check_owner_team(actor, fields["owner_team"])
     issue.save()
-    return issue
-
-
-def _lock_issue(issue_id: int) -> SystemicIssue:
-    issue = SystemicIssue.objects.select_for_update().filter(pk=issue_id).first()
-    if issue is None:
-        raise DomainError("No such systemic issue.", code="not_found")
     return issue
 
 
@@ -366,12 +364,9 @@ def check_improvement_capacity(*, today: date | None = None) -> dict:
             cap.nudged_week = last_week
             cap.save(update_fields=["nudged_week"])
             team = cap.team
-            leads = set(Membership.objects.filter(team=team, role=Membership.Role.LEAD)
-                        .values_list("user_id", flat=True))
+            leads = set(team_leads(team).values_list("pk", flat=True))
             if team.parent_id:
-                leads |= set(Membership.objects.filter(team_id=team.parent_id,
-                                                       role=Membership.Role.LEAD)
-                             .values_list("user_id", flat=True))
+                leads |= set(team_leads(team.parent_id).values_list("pk", flat=True))
             used = ", ".join(hours_text(w.used) for w in weeks)
             notify(recipients=leads, verb="capacity_sacrificed",
                    text=(f"Improvement time is being sacrificed: {team.name} used less than "

@@ -29,6 +29,7 @@ from .permissions import (
     can_view,
 )
 from .registry import systemic_panels
+from .selectors import idea_detail, visible_idea_ids
 from .system_forms import (
     CapacityForm,
     LinkForm,
@@ -37,11 +38,8 @@ from .system_forms import (
     TimeEntryForm,
 )
 from .system_svg import bars_svg, sparkline_svg
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
+from .views import _apply_error
+from .views import _detail_context as _idea_detail_context
 
 # ---------------------------------------------------------------- systemic issues
 
@@ -81,7 +79,7 @@ def issue_new(request: HttpRequest) -> HttpResponse:
                 category=data["category"], owner_team=data["owner_team"],
                 problems=data["problems"])
         except DomainError as exc:
-            _form_error(form, exc)
+            _apply_error(form, exc)
         else:
             messages.success(request, f"Systemic issue “{issue.title}” opened.")
             return redirect("systemic:detail", pk=issue.pk)
@@ -166,7 +164,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 statement=data["statement"], category=data["category"],
                 status=data["status"] or issue.status, owner_team=data["owner_team"])
         except DomainError as exc:
-            _form_error(form, exc)
+            _apply_error(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect("systemic:detail", pk=pk)
@@ -278,8 +276,6 @@ def systemic_panel(request, idea) -> dict | None:
 
 @require_POST
 def time_log(request: HttpRequest, pk: int) -> HttpResponse:
-    from .selectors import idea_detail
-
     idea = access_idea(request.user, pk)
     form = TimeEntryForm(request.POST, user=request.user, idea=idea)
     status = 400
@@ -290,7 +286,7 @@ def time_log(request: HttpRequest, pk: int) -> HttpResponse:
                                           hours=data["hours"], day=data["date"],
                                           note=data["note"], team=data["team"])
         except DomainError as exc:
-            _form_error(form, exc)
+            _apply_error(form, exc)
             status = exc.status_code
         else:
             if not request.htmx:
@@ -301,12 +297,10 @@ def time_log(request: HttpRequest, pk: int) -> HttpResponse:
         panel = time_panel(_with_form(request, form), idea)
         context = {"panel": panel, "saved": status == 200}
         return render(request, "ideas/_time_panel.html", context, status=status)
-    from .views import _detail_context
-
     idea = idea_detail(request.user, pk)
     messages.error(request, "The time was not logged: see the improvement time panel.")
     return render(request, "ideas/detail.html",
-                  _detail_context(_with_form(request, form), idea), status=status)
+                  _idea_detail_context(_with_form(request, form), idea), status=status)
 
 
 def _with_form(request, form):
@@ -376,15 +370,14 @@ def capacity_team(request: HttpRequest, slug: str) -> HttpResponse:
                                  amount=data["amount"],
                                  member_hours_per_week=data["member_hours_per_week"])
             except DomainError as exc:
-                _form_error(form, exc)
+                _apply_error(form, exc)
             else:
                 messages.success(request, "Protected capacity saved.")
                 return redirect("systemic:capacity", slug=slug)
         status = 400
     entries = (TimeEntry.objects.filter(team=team).select_related("user", "idea")
                .order_by("-date", "-id")[:30])
-    visible_ids = set(sel.ideas_visible_to(user).filter(
-        pk__in=[e.idea_id for e in entries]).values_list("pk", flat=True))
+    visible_ids = visible_idea_ids(user, [e.idea_id for e in entries])
     context = {"team": team, "view": view, "form": form, "may_set": may_set,
                "entries": entries, "visible_ids": visible_ids,
                "max_protected": max([w.protected for w in view.weeks]

@@ -3,7 +3,6 @@
 Views stay thin: forms validate, services change, selectors read. One view serves a page and
 its htmx fragment (``"ideas/page.html#fragment"``)."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from org.downloads import csv_response
 from org.errors import DomainError
 from org.pagination import NarrowPaginator
 
@@ -82,14 +82,6 @@ def idea_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _csv_safe(value) -> str:
-    """A spreadsheet must not run a formula someone typed into a title."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
-
-
 CSV_COLUMNS = [
     ("id", lambda i: i.pk), ("title", lambda i: i.title), ("kind", lambda i: i.kind),
     ("status", lambda i: i.status), ("category", lambda i: i.category),
@@ -113,27 +105,19 @@ CSV_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 def idea_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV: exactly the rows the user may see."""
     _, filters = _filtered(request)
     qs = selectors.idea_list(request.user, filters)
-    writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow([name for name, _ in CSV_COLUMNS])
+        yield [name for name, _ in CSV_COLUMNS]
         for idea in qs.iterator(chunk_size=500):
-            yield writer.writerow([_csv_safe(get(idea)) for _, get in CSV_COLUMNS])
+            yield [get(idea) for _, get in CSV_COLUMNS]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="tierline-ideas-{stamp}.csv"'
-    return response
+    return csv_response(f"tierline-ideas-{stamp}.csv", rows())
 
 
 # ---------------------------------------------------------------- create

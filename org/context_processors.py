@@ -5,17 +5,17 @@ from django.urls import NoReverseMatch, reverse
 from .permissions import is_admin
 from .selectors import unread_notification_count
 
-# (label, url name, who may see it). Later apps' sections appear once their URL exists.
+# (label, url name), shown to everyone. Later apps' sections appear once their URL exists.
 SECTIONS = [
-    ("My work", "home", None),
-    ("Ideas", "ideas:list", None),
-    ("Boards", "huddles:boards", None),
-    ("Escalations", "escalation:inbox", None),
-    ("Strategy", "strategy:index", None),
-    ("Scorecards", "scorecards:index", None),
-    ("Learning", "ideas:learning", None),
-    ("Systemic issues", "systemic:list", None),
-    ("Teams", "org:teams", None),
+    ("My work", "home"),
+    ("Ideas", "ideas:list"),
+    ("Boards", "huddles:boards"),
+    ("Escalations", "escalation:inbox"),
+    ("Strategy", "strategy:index"),
+    ("Scorecards", "scorecards:index"),
+    ("Learning", "ideas:learning"),
+    ("Systemic issues", "systemic:list"),
+    ("Teams", "org:teams"),
 ]
 
 
@@ -24,7 +24,7 @@ def navigation(request):
     if not user or not user.is_authenticated:
         return {}
     items = []
-    for label, name, _ in SECTIONS:
+    for label, name in SECTIONS:
         try:
             url = reverse(name)
         except NoReverseMatch:

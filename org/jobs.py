@@ -212,9 +212,6 @@ class Digest:
     def empty(self) -> bool:
         return not any(lines for _, lines in self.sections)
 
-    def count(self, key: str) -> int:
-        return sum(len(lines) for s, lines in self.sections if s.key == key)
-
     def summary(self) -> str:
         parts = [f"{len(lines)} {s.one if len(lines) == 1 else s.many}"
                  for s, lines in self.sections if lines]

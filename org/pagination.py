@@ -5,12 +5,21 @@ candidate row before it sorts and cuts the page: over a million items that is se
 ``NarrowPaginator`` finds the page on the narrow rows first — the ids, in the list's order, which
 the database sorts on the table alone (or reads straight from an index) — and then reads just
 those rows in full, with their joins, annotations and prefetches. One query more per page, a
-constant number whatever the size of the list.
+constant number whatever the size of the list. ``narrow_slice`` does the same for any first
+rows (e.g. a short panel of a long list).
 """
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
+
+
+def narrow_slice(rows: QuerySet, bottom: int, top: int) -> list:
+    """``rows[bottom:top]`` of an ordered model query, read narrow then full: the ids in the
+    list's order first, then just those rows (a row deleted in between is left out)."""
+    ids = list(rows.values_list("pk", flat=True)[bottom:top])
+    by_id = {obj.pk: obj for obj in rows.order_by().filter(pk__in=ids)} if ids else {}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class NarrowPaginator(Paginator):
@@ -23,6 +32,4 @@ class NarrowPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(rows.values_list("pk", flat=True)[bottom:top])
-        by_id = {obj.pk: obj for obj in rows.order_by().filter(pk__in=ids)} if ids else {}
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+        return self._get_page(narrow_slice(rows, bottom, top), number, self)

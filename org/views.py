@@ -18,7 +18,7 @@ from .selectors import (
     team_ancestors,
     teams_with_people,
     unread_notification_count,
-    user_teams,
+    user_team_ids,
 )
 from .services import notification_mark_read
 
@@ -42,7 +42,7 @@ def teams(request: HttpRequest) -> HttpResponse:
     by_parent: dict[int | None, list[Team]] = {}
     for team in all_teams:
         by_parent.setdefault(team.parent_id, []).append(team)
-    mine = set(user_teams(request.user).values_list("pk", flat=True))
+    mine = user_team_ids(request.user)
 
     def build(parent_id):
         return [

@@ -14,7 +14,7 @@ respond); item figures are about the items its teams own.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from statistics import median
 
 from django.db import connection
@@ -43,7 +43,7 @@ from huddles.selectors import huddles_held_vs_scheduled
 from ideas.models import Comment, Idea, IdeaEvent
 from ideas.system_selectors import capacity_by_week, last_weeks
 from org.models import Membership, Team
-from strategy.selectors import alignment_by_team
+from strategy.selectors import alignment_by_team, day_bounds
 from strategy.system_selectors import evidence_q, missed_reviews, missed_tier_reviews
 
 from .definitions import LEVEL_FOCUS_MIN_ITEMS, LEVELS
@@ -58,13 +58,6 @@ CAPACITY_WEEKS_SHOWN = 6
 SACRIFICED_STREAK = 3  # weeks below half the protected time in a row (as the nudge)
 
 Scope = tuple[str, int]  # ("team", team id) | ("tier", level) | ("org", 0)
-
-
-def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, end + 1 00:00) in the site's time zone."""
-    tz = timezone.get_current_timezone()
-    return (timezone.make_aware(datetime.combine(start, time.min), tz),
-            timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
 
 
 @dataclass

@@ -28,8 +28,8 @@ from strategy.system_selectors import churn_by_cycle, clarity, constraint_covera
 from .charts import sparkline
 from .definitions import format_value
 from .models import Snapshot
-from .periods import TREND_POINTS, WINDOWS, Period
-from .selectors import series_csv_rows
+from .periods import WINDOWS, Period
+from .selectors import blank, downsample, series_csv_rows
 
 CAPACITY_WEEKS = 4
 CYCLES = 4
@@ -225,13 +225,6 @@ def _shortfalls(on: date) -> list[Shortfall]:
     return out
 
 
-def _downsample(points: list) -> list:
-    if len(points) <= TREND_POINTS:
-        return points
-    step = -(-len(points) // TREND_POINTS)
-    return points[::-1][::step][::-1]
-
-
 def snapshot_trend(period: Period) -> tuple[int, dict[str, list[tuple[date, float | None]]]]:
     """(snapshots found, {figure: [(date, value)]}) from the organisation snapshots of the
     trend range: each point is the figure of the period's window ending that day. One query."""
@@ -239,7 +232,7 @@ def snapshot_trend(period: Period) -> tuple[int, dict[str, list[tuple[date, floa
         scope=Snapshot.Scope.ORG, scope_id=0, date__gte=period.trend_start,
         date__lte=period.end).order_by("date")
         .values_list("date", f"metrics__executive__{period.window}") if f]
-    rows = _downsample(rows)
+    rows = downsample(rows)
     return len(rows), {f.key: [(d, figures.get(f.key)) for d, figures in rows]
                        for f in FIGURES if f.trend}
 
@@ -281,18 +274,14 @@ def executive_scorecard(user, *, period: Period, now: datetime | None = None
 # ---------------------------------------------------------------- CSV
 
 
-def _blank(value):
-    return "" if value is None else value
-
-
 def metrics_csv_rows(card: ExecutiveScorecard) -> list[list]:
     rows = [["figure", "key", "value", "unit", "period_from", "period_to"]]
     start, end = card.period.start.isoformat(), card.period.end.isoformat()
     for tile in card.tiles:
-        rows.append([tile.figure.label, tile.figure.key, _blank(tile.value), tile.figure.unit,
+        rows.append([tile.figure.label, tile.figure.key, blank(tile.value), tile.figure.unit,
                      start, end])
     for key in EXTRA_KEYS:
-        rows.append([key.replace("_", " ").capitalize(), key, _blank(card.values.get(key)),
+        rows.append([key.replace("_", " ").capitalize(), key, blank(card.values.get(key)),
                      "share" if key.startswith("share") else "hours"
                      if key.startswith("capacity") else "count", start, end])
     return rows

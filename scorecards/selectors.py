@@ -22,10 +22,11 @@ from ideas.selectors import PRIORITY_ORDER, ideas_visible_to, with_card_data
 from ideas.system_selectors import top_systemic_issues
 from ideas.system_svg import sparkline_svg
 from org.models import Team, Tier
+from strategy.selectors import day_bounds
 from strategy.system_selectors import evidence_q
 
 from . import charts
-from .compute import ACTIVE_ESC, DECIDED_ESC, OPEN, compute, day_bounds
+from .compute import ACTIVE_ESC, DECIDED_ESC, OPEN, compute
 from .definitions import (
     BY_KEY,
     COLUMN_LABELS,
@@ -253,12 +254,12 @@ def drill_url(scope: str, drill: str | None, period: Period, **extra) -> str | N
     return f"{reverse('scorecards:items')}?{urlencode(params)}"
 
 
-def _downsample(points: list) -> list:
+def downsample(points: list) -> list:
+    """At most TREND_POINTS of ``points``, evenly spaced, always keeping the last."""
     if len(points) <= TREND_POINTS:
         return points
     step = -(-len(points) // TREND_POINTS)
-    picked = points[::-1][::step][::-1]
-    return picked
+    return points[::-1][::step][::-1]
 
 
 def _snapshot_series(kind: str, scope_id: int, period: Period) -> tuple[dict | None, list]:
@@ -323,12 +324,12 @@ def scorecard(kind: str, *, period: Period, scope_id: int = 0, team: Team | None
             figures = compute(period.start, period.end, team_ids=ids, now=now)
         else:
             figures = compute(period.start, period.end, now=now)
-        values = figures.get((kind, scope_id)) or _empty(figures)
+        values = figures.get((kind, scope_id)) or {}
         child_values = {scope: figures.get(scope, {}) for scope, *_ in children}
 
     targets = Targets()
     scope_param = _scope_param(kind, scope_id, team)
-    points = _downsample([(d, f) for d, f in series if f])
+    points = downsample([(d, f) for d, f in series if f])
     trend = {m.key: [(d, f.get(m.key)) for d, f in points] for m in METRICS}
     tiles = []
     for metric in TILES:
@@ -361,20 +362,15 @@ def scorecard(kind: str, *, period: Period, scope_id: int = 0, team: Team | None
                      team=team, tier=tier)
 
 
-def _empty(figures: dict) -> dict:
-    """A scope with no teams: every figure empty."""
-    return {}
-
-
 # ---------------------------------------------------------------- CSV
 
 
 def metrics_csv_rows(card: Scorecard) -> list[list]:
     rows = [["metric", "value", "unit", "status", "green", "amber", "period_from", "period_to"]]
     for tile in card.tiles:
-        rows.append([tile.metric.label, "" if tile.value is None else tile.value,
-                     tile.metric.unit, tile.status_word or "", _blank(tile.green),
-                     _blank(tile.amber), card.period.start.isoformat(),
+        rows.append([tile.metric.label, blank(tile.value),
+                     tile.metric.unit, tile.status_word or "", blank(tile.green),
+                     blank(tile.amber), card.period.start.isoformat(),
                      card.period.end.isoformat()])
     return rows
 
@@ -382,7 +378,7 @@ def metrics_csv_rows(card: Scorecard) -> list[list]:
 def table_csv_rows(card: Scorecard) -> list[list]:
     rows = [[card.row_kind, *[label for _, label in card.columns]]]
     for row in card.rows:
-        rows.append([row.label, *[_blank(cell.value) for cell in row.cells]])
+        rows.append([row.label, *[blank(cell.value) for cell in row.cells]])
     return rows
 
 
@@ -397,11 +393,12 @@ def series_csv_rows(trend: dict[str, list], labels: dict[str, str]) -> list[list
     by_key = {key: dict(trend.get(key, [])) for key in labels}
     rows = [["date", *labels.values()]]
     for d in dates:
-        rows.append([d.isoformat(), *[_blank(by_key[k].get(d)) for k in labels]])
+        rows.append([d.isoformat(), *[blank(by_key[k].get(d)) for k in labels]])
     return rows
 
 
-def _blank(value):
+def blank(value):
+    """A CSV cell: empty for a missing figure."""
     return "" if value is None else value
 
 

@@ -2,16 +2,16 @@
 
 One view serves each page and its htmx fragment (the period switcher swaps the card only)."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 
 from ideas.models import Idea
+from org.downloads import csv_response
 from org.errors import DomainError, Forbidden
 from org.models import Tier
 from org.pagination import NarrowPaginator
@@ -28,19 +28,6 @@ EXPORTS = {
     "table": selectors.table_csv_rows,
     "trend": selectors.trend_csv_rows,
 }
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv(filename: str, rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(r) for r in rows),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _period(request: HttpRequest) -> tuple[Period, dict]:
@@ -79,7 +66,7 @@ def _show(request: HttpRequest, card: selectors.Scorecard, period: Period, error
         if export not in EXPORTS:
             raise Http404("No such export.")
         name = f"scorecard-{export_name}-{export}-{period.start}-{period.end}.csv"
-        return _csv(name, EXPORTS[export](card))
+        return csv_response(name, EXPORTS[export](card))
     context = {"card": card, "crumbs": crumbs, **_form_context(request, period, errors)}
     template = "scorecards/scorecard.html"
     if request.htmx and request.htmx.target == "scorecard":
@@ -155,7 +142,7 @@ def executive(request: HttpRequest) -> HttpResponse:
         if export not in EXECUTIVE_EXPORTS:
             raise Http404("No such export.")
         name = f"scorecard-executive-{export}-{period.start}-{period.end}.csv"
-        return _csv(name, EXECUTIVE_EXPORTS[export](card))
+        return csv_response(name, EXECUTIVE_EXPORTS[export](card))
     context = {"card": card, "organisation_url": _url("scorecards:index", period),
                **_form_context(request, period, errors)}
     template = "scorecards/executive.html"
@@ -204,7 +191,7 @@ def items(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "csv":
         rows = ([ITEM_COLUMNS], (_item_row(i) for i in qs.iterator(chunk_size=500)))
         name = f"items-{slugify(scope.label)}-{drill}-{period.start}-{period.end}.csv"
-        return _csv(name, (r for part in rows for r in part))
+        return csv_response(name, (r for part in rows for r in part))
     page = NarrowPaginator(qs, 50).get_page(request.GET.get("page"))
     if scope.kind == "org":
         back_url = reverse("scorecards:index")

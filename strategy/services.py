@@ -40,6 +40,7 @@ from .permissions import (
     can_manage_strategy,
     can_record_reading,
 )
+from .system_services import check_window, record_change
 
 # Readings and KPI values fit DecimalField(max_digits=16, decimal_places=4).
 KPI_VALUE_LIMIT = Decimal("1000000000000")
@@ -195,22 +196,25 @@ def _unknown(fields: dict, allowed: set[str]) -> None:
         raise DomainError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
 
 
+def _assign(obj, fields: dict, *, foreign_keys: Iterable[str]) -> list[str]:
+    """Sets ``fields`` on ``obj`` and returns the names whose value really changes (foreign
+    keys compared by id, text once stripped): a change-window change records only those."""
+    changed = []
+    for key, value in fields.items():
+        attr = f"{key}_id" if key in foreign_keys else key
+        new = getattr(value, "pk", value)
+        if isinstance(new, str):
+            new = new.strip()
+        if getattr(obj, attr) != new:
+            changed.append(key)
+        setattr(obj, key, value)
+    return changed
+
+
 # ---------------------------------------------------------------- priorities
 
 PRIORITY_FIELDS = {"goal", "title", "why_now", "owner_team", "start", "end",
                    "success_criteria", "allocated_hours", "allocated_budget"}
-
-
-def _window(cause: str) -> tuple[bool, str]:
-    from .system_services import check_window
-
-    return check_window(cause)
-
-
-def _record(**kwargs) -> None:
-    from .system_services import record_change
-
-    record_change(**kwargs)
 
 
 RESOURCE_LABELS = {"allocated_hours": "The people-hours", "allocated_budget": "The budget"}
@@ -246,7 +250,7 @@ def priority_create(*, actor: User, goal: AnnualGoal | int, title: str, why_now:
     """Adds an improvement priority under an annual goal, owned by a team. Outside a planning
     window it needs a cause (see strategy.system_services.check_window)."""
     _require_manager(actor)
-    outside, cause = _window(cause)
+    outside, cause = check_window(cause)
     goal_obj = AnnualGoal.objects.filter(pk=getattr(goal, "pk", goal)).first()
     if goal_obj is None:
         raise DomainError("Choose the annual goal this priority serves.", field="goal")
@@ -258,7 +262,7 @@ def priority_create(*, actor: User, goal: AnnualGoal | int, title: str, why_now:
     _check_priority(priority)
     priority._change_reason = cause[:100] or None  # full cause: StrategyChange
     priority.save()
-    _record(actor=actor, action="created", priority=priority, outside=outside, cause=cause)
+    record_change(actor=actor, action="created", priority=priority, outside=outside, cause=cause)
     return priority
 
 
@@ -282,23 +286,15 @@ def priority_update(*, priority_id: int, actor: User, cause: str = "", **fields)
         if goal is None:
             raise DomainError("Choose the annual goal this priority serves.", field="goal")
         fields["goal"] = goal
-    changed = []
-    for key, value in fields.items():
-        attr = f"{key}_id" if key in ("goal", "owner_team") else key
-        new = getattr(value, "pk", value)
-        if isinstance(new, str):
-            new = new.strip()
-        if getattr(priority, attr) != new:
-            changed.append(key)
-        setattr(priority, key, value)
+    changed = _assign(priority, fields, foreign_keys=("goal", "owner_team"))
     if not changed:
         return priority
-    outside, cause = _window(cause)
+    outside, cause = check_window(cause)
     _check_priority(priority)
     priority._change_reason = cause[:100] or None  # full cause: StrategyChange
     priority.save()
-    _record(actor=actor, action="changed", priority=priority, fields=changed, outside=outside,
-            cause=cause)
+    record_change(actor=actor, action="changed", priority=priority, fields=changed,
+                  outside=outside, cause=cause)
     return priority
 
 
@@ -311,14 +307,14 @@ def priority_close(*, priority_id: int, actor: User, note: str = "",
     priority = _lock(Priority, priority_id, "priority")
     if priority.status == Priority.Status.CLOSED:
         raise Conflict("This priority is already closed.")
-    outside, cause = _window(cause or note)
+    outside, cause = check_window(cause or note)
     priority.status = Priority.Status.CLOSED
     priority.closed_on = _today()
     priority.closing_note = (note or "").strip()[:2000]
     priority._change_reason = cause[:100] or None  # full cause: StrategyChange
     priority.save()
-    _record(actor=actor, action="closed", priority=priority, fields=["status"], outside=outside,
-            cause=cause)
+    record_change(actor=actor, action="closed", priority=priority, fields=["status"],
+                  outside=outside, cause=cause)
     return priority
 
 
@@ -328,13 +324,13 @@ def priority_reopen(*, priority_id: int, actor: User, cause: str = "") -> Priori
     priority = _lock(Priority, priority_id, "priority")
     if priority.status == Priority.Status.ACTIVE:
         raise Conflict("This priority is already active.")
-    outside, cause = _window(cause)
+    outside, cause = check_window(cause)
     priority.status = Priority.Status.ACTIVE
     priority.closed_on = None
     priority._change_reason = cause[:100] or None  # full cause: StrategyChange
     priority.save()
-    _record(actor=actor, action="reopened", priority=priority, fields=["status"],
-            outside=outside, cause=cause)
+    record_change(actor=actor, action="reopened", priority=priority, fields=["status"],
+                  outside=outside, cause=cause)
     return priority
 
 
@@ -532,14 +528,15 @@ def constraint_create(*, actor: User, statement: str, start: date, team: Team | 
     """Sets a boundary for the whole organisation (no team) or a team and its subtree.
     Outside a planning window it needs a cause."""
     _require_manager(actor)
-    outside, cause = _window(cause)
+    outside, cause = check_window(cause)
     scope = _active_team(team, field="team", what="team") if team is not None else None
     constraint = Constraint(statement=statement, detail=detail or "", team=scope, start=start,
                             end=end, set_by=actor)
     _check_constraint(constraint)
     constraint._change_reason = cause[:100] or None  # full cause: StrategyChange
     constraint.save()
-    _record(actor=actor, action="created", constraint=constraint, outside=outside, cause=cause)
+    record_change(actor=actor, action="created", constraint=constraint, outside=outside,
+                  cause=cause)
     if scope is not None:
         notify(recipients=team_leads(scope), verb="constraint_set", actor=actor,
                text=f"New constraint for {scope.name}: {constraint.statement}",
@@ -560,23 +557,15 @@ def constraint_update(*, constraint_id: int, actor: User, cause: str = "",
             fields["team"] = _active_team(team, field="team", what="team")
         elif team is not None:
             fields["team"] = Team.objects.get(pk=getattr(team, "pk", team))
-    changed = []
-    for key, value in fields.items():
-        attr = "team_id" if key == "team" else key
-        new = getattr(value, "pk", value)
-        if isinstance(new, str):
-            new = new.strip()
-        if getattr(constraint, attr) != new:
-            changed.append(key)
-        setattr(constraint, key, value)
+    changed = _assign(constraint, fields, foreign_keys=("team",))
     if not changed:
         return constraint
-    outside, cause = _window(cause)
+    outside, cause = check_window(cause)
     _check_constraint(constraint)
     constraint._change_reason = cause[:100] or None  # full cause: StrategyChange
     constraint.save()
-    _record(actor=actor, action="changed", constraint=constraint, fields=changed,
-            outside=outside, cause=cause)
+    record_change(actor=actor, action="changed", constraint=constraint, fields=changed,
+                  outside=outside, cause=cause)
     return constraint
 
 
@@ -591,12 +580,12 @@ def constraint_lift(*, constraint_id: int, actor: User, cause: str = "") -> Cons
     if constraint.start > today:
         raise DomainError("This constraint has not started yet: change its dates instead.",
                           field="start")
-    outside, cause = _window(cause)
+    outside, cause = check_window(cause)
     constraint.end = today
     constraint._change_reason = cause[:100] or None  # full cause: StrategyChange
     constraint.save()
-    _record(actor=actor, action="lifted", constraint=constraint, fields=["end"],
-            outside=outside, cause=cause)
+    record_change(actor=actor, action="lifted", constraint=constraint, fields=["end"],
+                  outside=outside, cause=cause)
     return constraint
 
 

@@ -33,7 +33,7 @@ from django.db.models.functions import Cast, TruncQuarter
 from django.utils import timezone
 
 from ideas.models import Idea, SystemicIssue, TimeEntry
-from ideas.selectors import ideas_visible_to
+from ideas.selectors import ideas_visible_to, visible_idea_ids
 from org.models import Team, Tier
 from org.selectors import team_ancestors
 
@@ -538,7 +538,7 @@ def hide_invisible_focus(reviews: list[Review], user) -> None:
     ids = {f.idea_id for r in reviews for f in r.focus_areas.all() if f.idea_id}
     if not ids:
         return
-    seen = set(ideas_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    seen = visible_idea_ids(user, ids)
     for r in reviews:
         for f in r.focus_areas.all():
             f.visible = f.idea_id is None or f.idea_id in seen
@@ -600,8 +600,7 @@ def standard_detail(standard_id: int, *, user) -> Standard:
                 .get(pk=standard_id))
     ids = {p.idea_id for p in standard.proposals.all()} | {
         v.idea_id for v in standard.versions.all() if v.idea_id}
-    seen = set(ideas_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) \
-        if ids else set()
+    seen = visible_idea_ids(user, ids)
     for p in standard.proposals.all():
         p.idea_visible = p.idea_id in seen
     for v in standard.versions.all():

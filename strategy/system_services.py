@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ideas.models import Idea
 from ideas.permissions import access_idea
-from ideas.selectors import ideas_visible_to
+from ideas.selectors import visible_idea_ids
 from ideas.services import record_event
 from org.errors import Conflict, DomainError, Forbidden
 from org.models import Team, Tier, User
@@ -458,7 +458,7 @@ def review_create(*, actor: User, held_on: date, assessment: str,
     if not (idea_ids or issue_ids or notes_list):
         raise DomainError("Pick at least one focus area for the next cycle: an item, a "
                           "systemic issue, or a short note.", field="focus")
-    visible = set(ideas_visible_to(actor).filter(pk__in=idea_ids).values_list("pk", flat=True))
+    visible = visible_idea_ids(actor, idea_ids)
     if len(visible) != len(idea_ids):
         raise DomainError("One of the chosen items does not exist or you cannot see it.",
                           field="focus_ideas")
@@ -636,29 +636,31 @@ def proposal_accept(*, proposal_id: int, actor: User, body: str,
     version = _new_version(standard, actor=actor, body=body,
                            change_note=change_note or f"From item #{proposal.idea_id}.",
                            idea=proposal.idea)
-    proposal.state = StandardProposal.State.ACCEPTED
     proposal.version = version
-    proposal.decided_by = actor
-    proposal.decided_at = timezone.now()
-    proposal.save()
-    notify(recipients=[proposal.proposed_by_id], verb="standard_proposal_accepted", actor=actor,
-           text=f"Your change to “{standard.title}” was accepted: version {version.number}.",
-           event_key=f"strategy:proposal:{proposal.pk}:accepted",
-           url=_standard_url(standard.pk), target=proposal)
-    return proposal
+    return _decide(proposal, actor=actor, state=StandardProposal.State.ACCEPTED,
+                   text=f"Your change to “{standard.title}” was accepted: "
+                        f"version {version.number}.")
 
 
 @transaction.atomic
 def proposal_decline(*, proposal_id: int, actor: User, reason: str) -> StandardProposal:
     proposal = _pending(proposal_id, actor)
     proposal.reason = _text(reason, field="reason", label="A reason", limit=2000)
-    proposal.state = StandardProposal.State.DECLINED
+    return _decide(proposal, actor=actor, state=StandardProposal.State.DECLINED,
+                   text=f"Your change to “{proposal.standard.title}” was declined: "
+                        f"{proposal.reason}")
+
+
+def _decide(proposal: StandardProposal, *, actor: User, state: str,
+            text: str) -> StandardProposal:
+    """Records the CoE's decision on a pending proposal and tells the proposer
+    (``standard_proposal_accepted`` / ``standard_proposal_declined``)."""
+    proposal.state = state
     proposal.decided_by = actor
     proposal.decided_at = timezone.now()
     proposal.save()
-    notify(recipients=[proposal.proposed_by_id], verb="standard_proposal_declined", actor=actor,
-           text=f"Your change to “{proposal.standard.title}” was declined: {proposal.reason}",
-           event_key=f"strategy:proposal:{proposal.pk}:declined",
+    notify(recipients=[proposal.proposed_by_id], verb=f"standard_proposal_{state}", actor=actor,
+           text=text, event_key=f"strategy:proposal:{proposal.pk}:{state}",
            url=_standard_url(proposal.standard_id), target=proposal)
     return proposal
 

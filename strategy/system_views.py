@@ -2,6 +2,7 @@
 experiments on an item, and planning windows with the change history (/strategy/changes/).
 Thin: forms validate, services change, selectors read."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
@@ -52,6 +53,15 @@ def _first_error(form) -> str:
     return "Check the form."
 
 
+def _run_posted(request, form, action: Callable[[dict], object], success: str) -> None:
+    """A plain POST action: runs ``action(cleaned_data)`` through ``_run`` when the form is
+    valid, else shows the form's first error as a message."""
+    if form.is_valid():
+        _run(request, lambda: action(form.cleaned_data), success)
+    else:
+        messages.error(request, _first_error(form))
+
+
 # ---------------------------------------------------------------- experiments
 
 
@@ -62,13 +72,9 @@ def _idea_anchor(idea_id: int) -> str:
 @require_POST
 def experiment_add(request: HttpRequest, pk: int) -> HttpResponse:
     idea = access_idea(request.user, pk)
-    form = ExperimentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
-    else:
-        _run(request, lambda: svc.experiment_create(idea_id=idea.pk, actor=request.user,
-                                                    **form.cleaned_data),
-             "Experiment added. Record the evidence as it comes in.")
+    _run_posted(request, ExperimentForm(request.POST),
+                lambda data: svc.experiment_create(idea_id=idea.pk, actor=request.user, **data),
+                "Experiment added. Record the evidence as it comes in.")
     return redirect(_idea_anchor(idea.pk))
 
 
@@ -81,28 +87,21 @@ def _experiment(request, pk: int) -> Experiment:
 @require_POST
 def experiment_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     exp = _experiment(request, pk)
-    form = EvidenceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
-    else:
-        _run(request, lambda: svc.experiment_update(
-            experiment_id=exp.pk, actor=request.user, evidence=form.cleaned_data["evidence"]),
-            "Evidence recorded.")
+    _run_posted(request, EvidenceForm(request.POST),
+                lambda data: svc.experiment_update(experiment_id=exp.pk, actor=request.user,
+                                                   evidence=data["evidence"]),
+                "Evidence recorded.")
     return redirect(_idea_anchor(exp.idea_id))
 
 
 @require_POST
 def experiment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     exp = _experiment(request, pk)
-    form = DecideForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
-    else:
-        data = form.cleaned_data
-        _run(request, lambda: svc.experiment_decide(
-            experiment_id=exp.pk, actor=request.user, decision=data["decision"],
-            evidence=data["evidence"] or None, learning=data["learning"]),
-            "Experiment decided.")
+    _run_posted(request, DecideForm(request.POST),
+                lambda data: svc.experiment_decide(
+                    experiment_id=exp.pk, actor=request.user, decision=data["decision"],
+                    evidence=data["evidence"] or None, learning=data["learning"]),
+                "Experiment decided.")
     return redirect(_idea_anchor(exp.idea_id))
 
 
@@ -198,29 +197,22 @@ def tier_review(request: HttpRequest, level: int) -> HttpResponse:
                        cadence_action=reverse("system:tier-cadence", args=[level]))
 
 
+def _set_cadence(request: HttpRequest, **scope) -> None:
+    """Saves the cadence posted for ``scope`` (team= or tier=)."""
+    _run_posted(request, CadenceForm(request.POST),
+                lambda data: svc.cadence_set(actor=request.user, every=data["every"], **scope),
+                "Review cadence saved.")
+
+
 @require_POST
 def team_cadence(request: HttpRequest, slug: str) -> HttpResponse:
-    team = get_object_or_404(Team, slug=slug)
-    form = CadenceForm(request.POST)
-    if form.is_valid():
-        _run(request, lambda: svc.cadence_set(actor=request.user, team=team,
-                                              every=form.cleaned_data["every"]),
-             "Review cadence saved.")
-    else:
-        messages.error(request, _first_error(form))
+    _set_cadence(request, team=get_object_or_404(Team, slug=slug))
     return redirect("system:team-review", slug=slug)
 
 
 @require_POST
 def tier_cadence(request: HttpRequest, level: int) -> HttpResponse:
-    tier = get_object_or_404(Tier, level=level)
-    form = CadenceForm(request.POST)
-    if form.is_valid():
-        _run(request, lambda: svc.cadence_set(actor=request.user, tier=tier,
-                                              every=form.cleaned_data["every"]),
-             "Review cadence saved.")
-    else:
-        messages.error(request, _first_error(form))
+    _set_cadence(request, tier=get_object_or_404(Tier, level=level))
     return redirect("system:tier-review", level=level)
 
 
@@ -318,13 +310,10 @@ def standard_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def standard_comment(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(Standard, pk=pk)
-    form = StandardCommentForm(request.POST)
-    if form.is_valid():
-        _run(request, lambda: svc.standard_comment(standard_id=pk, actor=request.user,
-                                                   text=form.cleaned_data["text"]),
-             "Comment added.")
-    else:
-        messages.error(request, _first_error(form))
+    _run_posted(request, StandardCommentForm(request.POST),
+                lambda data: svc.standard_comment(standard_id=pk, actor=request.user,
+                                                  text=data["text"]),
+                "Comment added.")
     return redirect(reverse("system:standard", args=[pk]) + "#comments")
 
 
@@ -350,13 +339,9 @@ def standard_propose(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     _require_coe(request)
     proposal = get_object_or_404(StandardProposal, pk=pk)
-    form = AcceptForm(request.POST)
-    if form.is_valid():
-        _run(request, lambda: svc.proposal_accept(proposal_id=pk, actor=request.user,
-                                                  **form.cleaned_data),
-             "Accepted: a new version is published.")
-    else:
-        messages.error(request, _first_error(form))
+    _run_posted(request, AcceptForm(request.POST),
+                lambda data: svc.proposal_accept(proposal_id=pk, actor=request.user, **data),
+                "Accepted: a new version is published.")
     return redirect(reverse("system:standard", args=[proposal.standard_id]) + "#proposals")
 
 

@@ -24,13 +24,13 @@ from ..selectors import (
     board_settings_of,
     board_state_for_team,
     build_board,
+    discussed_ids,
     discussed_visible_to,
     display_links_visible_to,
     huddle_today,
     huddles_visible_to,
-    letters_for,
     sqdc_days_visible_to,
-    sqdc_for_day,
+    team_letters,
 )
 from .serializers import (
     AttendanceSerializer,
@@ -80,17 +80,12 @@ class BoardViewSet(viewsets.ViewSet):
 
     def _payload(self, team: Team, filters: BoardFilters, etag: str) -> dict:
         today = timezone.localdate()
-        huddle = huddle_today(team, today)
-        discussed = ({i.pk for i in huddle.discussed.all()} if huddle and huddle.is_open
-                     else frozenset())
         board = build_board(team, viewer=self.request.user, filters=filters,
-                            discussed_ids=discussed, today=today)
-        letters = letters_for(board.settings, sqdc_for_day([team.pk], today).get(team.pk, {}))
+                            discussed_ids=discussed_ids(huddle_today(team, today)), today=today)
         return {"team": team, "version": etag.strip('"'), "today": today,
                 "settings": board.settings, "columns": board.columns,
                 "escalated": board.escalated,
-                "sqdc": [{"category": x.category, "status": x.status, "note": x.note}
-                         for x in letters]}
+                "sqdc": team_letters(team, board.settings, today)}
 
     def _etag(self, team: Team, filters: BoardFilters) -> str:
         state = board_state_for_team(team.slug)

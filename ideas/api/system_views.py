@@ -14,7 +14,7 @@ from org.errors import DomainError
 from .. import system_selectors as sel
 from .. import system_services as svc
 from ..registry import escalation_states
-from ..selectors import ideas_visible_to
+from ..selectors import visible_idea_ids
 from ..system_forms import SystemicFilterForm
 from .system_serializers import (
     LinkInputSerializer,
@@ -126,8 +126,7 @@ def with_tracking(user, issues: list) -> list:
     escalation step (through the escalation app's registered provider): two queries at most,
     whatever the number of issues."""
     ids = [i.tracking_idea_id for i in issues if i.tracking_idea_id]
-    visible = set(ideas_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) \
-        if ids else set()
+    visible = visible_idea_ids(user, ids)
     states = escalation_states([pk for pk in ids if pk in visible])
     for issue in issues:
         issue.tracking_visible = issue.tracking_idea_id in visible

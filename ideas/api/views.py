@@ -13,7 +13,7 @@ from org.errors import Forbidden
 from .. import selectors, services
 from ..filters import IdeaFilterForm
 from ..models import Comment, Idea
-from ..permissions import can_assign
+from ..permissions import access_idea, can_assign
 from .serializers import (
     IdeaCommentInputSerializer,
     IdeaCommentSerializer,
@@ -69,7 +69,7 @@ class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def retrieve(self, request: Request, pk=None) -> Response:
         qs = self.get_queryset().prefetch_related("attachments__uploaded_by", "watchers")
-        idea = selectors.access_idea_in(request.user, pk, qs)
+        idea = access_idea(request.user, pk, queryset=qs)
         return Response(IdeaDetailSerializer(idea, context=self.get_serializer_context()).data)
 
     @extend_schema(parameters=FILTER_PARAMS)
@@ -92,7 +92,7 @@ class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=IdeaInputSerializer, responses=IdeaDetailSerializer)
     def update(self, request: Request, pk=None, partial: bool = False) -> Response:
-        idea = selectors.access_idea_in(request.user, pk)
+        idea = access_idea(request.user, pk)
         data = IdeaInputSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -118,7 +118,7 @@ class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def transition(self, request: Request, pk=None) -> Response:
         """Moves the item: 400 with field errors (reason, learning), 403 if you may not move
         it, 409 if the move is not allowed from its status (the allowed ones are named)."""
-        idea = selectors.access_idea_in(request.user, pk)
+        idea = access_idea(request.user, pk)
         data = TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -135,7 +135,7 @@ class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                    responses={201: IdeaCommentSerializer})
     @action(detail=True, methods=["get", "post"])
     def comments(self, request: Request, pk=None) -> Response:
-        idea = selectors.access_idea_in(request.user, pk)
+        idea = access_idea(request.user, pk)
         if request.method == "POST":
             data = IdeaCommentInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)

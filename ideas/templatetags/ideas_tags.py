@@ -1,10 +1,13 @@
 """Small display helpers for the idea templates."""
 
 import re
+from decimal import InvalidOperation
 
 from django import template
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
+
+from ideas.system_services import hours_text
 
 register = template.Library()
 
@@ -39,12 +42,10 @@ def filesize(size: int) -> str:
 
 @register.filter
 def hours(value) -> str:
-    """Hours as people write them: 1.50 → 1.5, 10.0 → 10."""
-    from decimal import Decimal, InvalidOperation
-
+    """Hours as people write them: 1.50 → 1.5, 10.0 → 10 (a value that is no number as is)."""
     if value in (None, ""):
         return ""
     try:
-        return f"{Decimal(str(value)).normalize():f}"
+        return hours_text(str(value))
     except (InvalidOperation, ValueError):
         return str(value)

@@ -15,13 +15,6 @@ from ideas.models import Idea, SystemicIssue, SystemicLink, TimeEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def issue(org):
-    return svc.systemic_issue_create(
-        actor=org.supervisor, title="Brackets run short at the line side",
-        statement="Lines stop waiting for brackets.", category="delivery", owner_team=org.sup)
-
-
 def _idea(org, **kw):
     kw.setdefault("title", "Bracket bin empty")
     kw.setdefault("category", "delivery")

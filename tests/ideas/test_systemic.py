@@ -15,14 +15,6 @@ from org.errors import DomainError, Forbidden
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def issue(org):
-    return svc.systemic_issue_create(
-        actor=org.supervisor, title="Brackets run short at the line side",
-        statement="Lines stop waiting for brackets several times a week.", category="delivery",
-        owner_team=org.sup)
-
-
 def _aged(idea, days):
     Idea.objects.filter(pk=idea.pk).update(created_at=timezone.now() - timedelta(days=days))
     idea.refresh_from_db()

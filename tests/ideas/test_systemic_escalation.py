@@ -24,14 +24,6 @@ ASK = "Approve a second supplier for brackets"
 
 
 @pytest.fixture
-def issue(org):
-    """Owned by Supervisors (tier 2, led by ``supervisor``): escalating goes to Plant."""
-    return svc.systemic_issue_create(
-        actor=org.supervisor, title="Brackets run short at the line side",
-        statement="Lines stop waiting for brackets.", category="delivery", owner_team=org.sup)
-
-
-@pytest.fixture
 def tracked(org, issue):
     svc.systemic_issue_track(issue_id=issue.pk, actor=org.supervisor)
     issue.refresh_from_db()

@@ -7,12 +7,11 @@ import pytest
 
 from scorecards.services import snapshot_take
 from tests.conftest import browser_login
-from tests.scorecards.test_executive_scorecard import exe  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_executive_opens_the_scorecard_and_a_systemic_issue_trend(org, exe, new_page):  # noqa: F811
+def test_executive_opens_the_scorecard_and_a_systemic_issue_trend(org, exe, new_page):
     for back in (1, 0):
         snapshot_take(day=exe.day - timedelta(days=back), now=exe.now)
     page = new_page()

@@ -3,8 +3,7 @@ on hand-built data, who may see it, bad periods, constant queries, and the night
 
 import csv
 import io
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,16 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from escalation.models import Escalation
 from ideas.models import SystemicIssue, SystemicLink, TeamCapacity, TimeEntry
-from ideas.system_selectors import last_weeks
-from scorecards.executive import capacity_today, executive_scorecard
+from scorecards.executive import executive_scorecard
 from scorecards.models import Snapshot
-from scorecards.periods import parse_period
 from scorecards.services import snapshot_take
-from strategy.models import AnnualGoal, Constraint, Objective, Priority, StrategyChange
-from tests.factories import IdeaFactory, TeamFactory
-from tests.scorecards.conftest import at, make_item
+from strategy.models import AnnualGoal, Constraint, Priority
+from tests.factories import TeamFactory
+from tests.scorecards.conftest import at, change, escalate, make_item
 from tests.strategy.conftest import make_kpi, make_priority
 
 pytestmark = pytest.mark.django_db
@@ -30,122 +26,6 @@ URL = "/scorecards/executive/"
 API = "/api/v1/scorecards/executive/"
 ROLES = ["member", "lead", "other", "supervisor", "manager", "executive", "admin"]
 ALLOWED = {"executive", "admin"}
-
-
-@dataclass
-class Exec:
-    now: datetime
-    day: date  # D: yesterday, the end of the period
-    start: date  # D - 9: a ten-day custom period
-    priorities: dict
-    issue: SystemicIssue
-    weeks: list[date]
-
-    def params(self) -> dict:
-        return {"period": "custom", "from": self.start.isoformat(), "to": self.day.isoformat()}
-
-    def period(self):
-        return parse_period("custom", self.start, self.day)
-
-
-def escalate(org, *, to_team, raised: datetime, state="open", hours=None) -> Escalation:
-    idea = IdeaFactory(team=org.plant, reporter=org.manager)
-    closed = state != "open"
-    return Escalation.objects.create(
-        idea=idea, from_team=org.plant if to_team != org.plant else org.sup, to_team=to_team,
-        reason="authority", ask="Decide", raised_by=org.manager, raised_at=raised,
-        due_ack_at=raised, due_resolve_at=raised, state=state,
-        resolved_at=raised + timedelta(hours=hours) if closed else None,
-        resolved_by=org.executive if closed else None, decision="Decided" if closed else "")
-
-
-def change(day: date, offset: int, *, outside: bool, subject="priority", priority=None,
-           constraint=None) -> StrategyChange:
-    return StrategyChange.objects.create(
-        subject=subject, action="changed", priority=priority, constraint=constraint,
-        outside_window=outside, cause="Customer audit moved" if outside else "",
-        at=at(day, offset))
-
-
-@pytest.fixture
-def exe(org) -> Exec:
-    """D = yesterday, period D-9 … D.
-
-    Priorities active on D: "Guard every press" (clear), "Cut scrap" (no KPI), "Vague" (no
-    success criteria, no KPI); "Closed one" (closed) and "Last year" (ended) do not count.
-      → clarity 1 of 3.
-    Changes: D-3 inside a window; D-2 outside (priority); D-1 outside (constraint); D-20
-      outside (before the period). → period: 3 changes, 2 outside; month: 4 and 3.
-    Constraints: sup (covers sup, line1, line2) active; maint ended D-5. → 3 of 7 teams.
-    Top-tier escalations (to exec): D-8 resolved in 10 h, D-6 returned in 30 h, D-4 resolved
-      in 20 h, D-2 open; D-15 resolved in 40 h (before the period); one to plant (not top).
-      → period: received 4, decided 3, median 20 h, returned 1/3.
-    Capacity: line1 protects 10 h/week, sup 20 h/week (set 90 days ago); over the 4 complete
-      weeks line1 used 8+5+10+7 = 30 h, sup 10 h in the last week. → 40 of 120 h.
-    Systemic issue "Torque drift" (owner plant): 3 problems logged this month, 1 two months
-      ago.
-    """
-    now = timezone.now()
-    day = timezone.localdate(now) - timedelta(days=1)
-    start = day - timedelta(days=9)
-    objective = Objective.objects.create(title="Zero harm", horizon_year=day.year + 3)
-    goal = AnnualGoal.objects.create(objective=objective, year=day.year, title="Fewer injuries")
-    span = {"start": day - timedelta(days=60), "end": day + timedelta(days=60)}
-    clear = make_priority(goal, org.exec, title="Guard every press", **span)
-    make_kpi(clear, org.plant, name="Injuries")
-    no_kpi = make_priority(goal, org.plant, title="Cut scrap", **span)
-    vague = make_priority(goal, org.plant, title="Vague", **span)
-    closed = make_priority(goal, org.plant, title="Closed one", status="closed", **span)
-    old = make_priority(goal, org.plant, title="Last year", start=day - timedelta(days=400),
-                        end=day - timedelta(days=30))
-    Priority.objects.filter(pk__in=[clear.pk, no_kpi.pk, closed.pk, old.pk]).update(
-        success_criteria="Zero lost-time injuries for a quarter")
-    vague.refresh_from_db()
-
-    sup_rule = Constraint.objects.create(statement="No new headcount", team=org.sup,
-                                         start=day - timedelta(days=10))
-    Constraint.objects.create(statement="Freeze", team=org.maint, start=day - timedelta(days=30),
-                              end=day - timedelta(days=5))
-    change(day, 3, outside=False, priority=no_kpi)
-    change(day, 2, outside=True, priority=no_kpi)
-    change(day, 1, outside=True, subject="constraint", constraint=sup_rule)
-    change(day, 20, outside=True, priority=vague)
-
-    escalate(org, to_team=org.exec, raised=at(day, 8), state="resolved", hours=10)
-    escalate(org, to_team=org.exec, raised=at(day, 6), state="returned", hours=30)
-    escalate(org, to_team=org.exec, raised=at(day, 4), state="resolved", hours=20)
-    escalate(org, to_team=org.exec, raised=at(day, 2))
-    escalate(org, to_team=org.exec, raised=at(day, 15), state="resolved", hours=40)
-    escalate(org, to_team=org.plant, raised=at(day, 5), state="resolved", hours=1)
-
-    long_ago = now - timedelta(days=90)
-    TeamCapacity.objects.create(team=org.line1, unit="hours", amount=Decimal("10"),
-                                created_at=long_ago)
-    TeamCapacity.objects.create(team=org.sup, unit="hours", amount=Decimal("20"),
-                                created_at=long_ago)
-    weeks = last_weeks(4, today=capacity_today(day), include_current=False)
-    work = IdeaFactory(team=org.line1, reporter=org.member)
-    for monday, hours in zip(weeks, [8, 5, 10, 7], strict=True):
-        TimeEntry.objects.create(user=org.member, idea=work, team=org.line1,
-                                 date=monday + timedelta(days=1), hours=Decimal(hours))
-    TimeEntry.objects.create(user=org.member, idea=work, team=org.line1,
-                             date=weeks[0] - timedelta(days=3), hours=Decimal(9))  # before
-    TimeEntry.objects.create(user=org.supervisor, idea=work, team=org.sup,
-                             date=weeks[-1] + timedelta(days=2), hours=Decimal(10))
-
-    issue = SystemicIssue.objects.create(title="Torque drift", statement="Guns drift",
-                                         owner_team=org.plant, created_by=org.manager)
-    this_month = timezone.localdate(now).replace(day=1)
-    two_back = (this_month - timedelta(days=1)).replace(day=1) - timedelta(days=1)
-    logged = [now, now, now,
-              timezone.make_aware(datetime.combine(two_back.replace(day=10), datetime.min.time()))]
-    for i, when in enumerate(logged):
-        problem = make_item(org.line1 if i % 2 else org.line2, created=when,
-                            reporter=org.member, title=f"Torque gun drifts {i}")
-        SystemicLink.objects.create(issue=issue, idea=problem, linked_by=org.manager)
-    return Exec(now=now, day=day, start=start,
-                priorities={"clear": clear, "no_kpi": no_kpi, "vague": vague}, issue=issue,
-                weeks=weeks)
 
 
 # ---------------------------------------------------------------- exact figures

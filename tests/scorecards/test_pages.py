@@ -206,3 +206,17 @@ def test_the_items_list_runs_the_same_queries_for_10_and_100_rows(org, client_as
     assert Idea.objects.count() == 100
     assert _count(client, url) == small
     assert "100 items you may see" in client.get(url).content.decode()
+
+
+def test_the_items_csv_defuses_formulas_typed_into_titles(org, client_as):
+    """Every download goes through org.downloads: text a spreadsheet would run as a formula
+    gets a leading apostrophe; numbers stay numbers."""
+    idea = Idea.objects.create(title='=HYPERLINK("http://evil.test","Click")', team=org.line1,
+                               reporter=org.member, last_activity_at=timezone.now(),
+                               status_changed_at=timezone.now())
+    Idea.objects.filter(pk=idea.pk).update(created_at=timezone.now() - timedelta(days=2))
+    url = "/scorecards/items/?scope=org&metric=submitted&export=csv"
+    body = b"".join(client_as(org.executive).get(url).streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    row = next(r for r in rows if r[0] == str(idea.pk))
+    assert row[1] == '\'=HYPERLINK("http://evil.test","Click")'

@@ -8,12 +8,10 @@ from ideas.models import SystemicIssue, SystemicLink
 from scorecards.services import snapshot_take
 from tests.conftest import browser_login
 
-from .test_system_figures import sys_world  # noqa: F401 (the hand-built system-work data)
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_lead_reads_the_system_work_and_opens_the_items_with_evidence(org, sys_world,  # noqa: F811
+def test_a_lead_reads_the_system_work_and_opens_the_items_with_evidence(org, sys_world,
                                                                       new_page):
     snapshot_take(day=sys_world.day, now=sys_world.now)
     page = new_page()
@@ -40,7 +38,7 @@ def test_a_lead_reads_the_system_work_and_opens_the_items_with_evidence(org, sys
     assert not problems
 
 
-def test_an_executive_follows_a_top_systemic_issue_from_home(org, sys_world, new_page):  # noqa: F811
+def test_an_executive_follows_a_top_systemic_issue_from_home(org, sys_world, new_page):
     issue = SystemicIssue.objects.create(title="Scrap from worn jigs", statement="Recurs",
                                          owner_team=org.plant, created_by=org.manager)
     for idea in sys_world.done.values():

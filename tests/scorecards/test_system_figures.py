@@ -5,8 +5,7 @@ issues on the executive home."""
 
 import csv
 import io
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,110 +19,10 @@ from scorecards.compute import compute, compute_windows
 from scorecards.models import Snapshot
 from scorecards.selectors import executive_overview
 from scorecards.services import snapshot_take
-from strategy.models import (
-    KPI,
-    AnnualGoal,
-    Experiment,
-    KPIReading,
-    Objective,
-    Priority,
-    PriorityLink,
-    Review,
-    ReviewCadence,
-)
+from strategy.models import KPIReading, ReviewCadence
 from tests.factories import IdeaFactory, MembershipFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def noon(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(12)))
-
-
-def item(team, reporter, *, created: date, **fields) -> Idea:
-    fields.setdefault("last_activity_at", fields.get("done_at") or noon(created))
-    fields.setdefault("status_changed_at", fields.get("done_at") or noon(created))
-    idea = IdeaFactory(team=team, reporter=reporter, **fields)
-    Idea.objects.filter(pk=idea.pk).update(created_at=noon(created))
-    idea.refresh_from_db()
-    return idea
-
-
-@dataclass
-class Sys:
-    now: datetime
-    day: date  # yesterday: the end of every period here
-    mondays: list[date]  # the last four complete weeks, oldest first
-    done: dict
-    secret: Idea
-
-
-@pytest.fixture
-def sys_world(org) -> Sys:
-    """The 30 days ending yesterday (D).
-
-    line1: four items done on D-3, logged on D-10 at team, cross-team, system and team level:
-      "exp" has a decided experiment, "kpi" serves a priority whose KPI has readings on D-20
-      and D-1, "plain" has nothing, "undecided" has an experiment not decided yet.
-      Protects 10 h a week (since 60 days ago) and logs 4 h in each of the last four complete
-      weeks (plus 9 h today and 2 h five weeks back, outside the month).
-      Reviews weekly since the first of those four weeks; held in the first and third.
-    line2: five system-level items logged on D-5 (one of them private to line2), nothing done;
-      protects 10 h a week and logs 12 h in each of the four weeks.
-    Tier 1's leads review weekly since the same Monday and never held one.
-    """
-    now = timezone.now()
-    day = timezone.localdate(now) - timedelta(days=1)
-    sunday = day - timedelta(days=(day.weekday() + 1) % 7)  # the last complete week's end
-    mondays = [sunday - timedelta(days=6 + 7 * i) for i in range(3, -1, -1)]
-
-    logged = day - timedelta(days=10)
-    done_at = noon(day - timedelta(days=3))
-    done = {}
-    for name, level in [("exp", "team"), ("kpi", "cross_team"), ("plain", "system"),
-                        ("undecided", "team")]:
-        done[name] = item(org.line1, org.member, created=logged, status="done",
-                          done_at=done_at, level=level, title=f"Done {name}")
-    Experiment.objects.create(idea=done["exp"], hypothesis="We believe a jig will halve scrap",
-                              signal="scrap", start=logged, evidence="Scrap 4% → 2%",
-                              decision="adopt", decided_at=done_at)
-    Experiment.objects.create(idea=done["undecided"], hypothesis="h", signal="s", start=logged)
-    objective = Objective.objects.create(title="Zero defects", horizon_year=day.year + 3)
-    goal = AnnualGoal.objects.create(objective=objective, year=day.year, title="Less scrap")
-    priority = Priority.objects.create(goal=goal, title="Halve scrap", why_now="Cost",
-                                       owner_team=org.exec, start=day - timedelta(days=90),
-                                       end=day + timedelta(days=90))
-    kpi = KPI.objects.create(priority=priority, name="Scrap rate", baseline=4, target=2,
-                             direction="down", owner_team=org.plant)
-    KPIReading.objects.create(kpi=kpi, date=day - timedelta(days=20), value=Decimal("4.0"))
-    KPIReading.objects.create(kpi=kpi, date=day - timedelta(days=1), value=Decimal("3.0"))
-    PriorityLink.objects.create(priority=priority, idea=done["kpi"])
-
-    for i in range(4):
-        item(org.line2, org.other, created=day - timedelta(days=5), level="system",
-             title=f"System item {i}")
-    secret = item(org.line2, org.other, created=day - timedelta(days=5), level="system",
-                  is_private=True, title="Secret system item")
-
-    since = now - timedelta(days=60)
-    for team, hours in ((org.line1, "4"), (org.line2, "12")):
-        TeamCapacity.objects.create(team=team, unit="hours", amount=Decimal("10"),
-                                    created_at=since)
-        for monday in mondays:
-            TimeEntry.objects.create(user=org.member, idea=done["plain"], team=team,
-                                     date=monday + timedelta(days=2), hours=Decimal(hours))
-    TimeEntry.objects.create(user=org.member, idea=done["plain"], team=org.line1,
-                             date=day + timedelta(days=1), hours=Decimal("9"))
-    TimeEntry.objects.create(user=org.member, idea=done["plain"], team=org.line1,
-                             date=mondays[0] - timedelta(days=5), hours=Decimal("2"))
-
-    ReviewCadence.objects.create(team=org.line1, every="weekly", since=mondays[0])
-    ReviewCadence.objects.create(tier=org.tiers[1], every="weekly", since=mondays[0])
-    for week in (0, 2):
-        Review.objects.create(team=org.line1, held_on=mondays[week] + timedelta(days=3),
-                              period_start=mondays[week], assessment="Held",
-                              held_by=org.lead)
-    return Sys(now=now, day=day, mondays=mondays, done=done, secret=secret)
 
 
 def month(sys_world):

@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from org.models import Membership
 from strategy.models import (
     KPI,
     AnnualGoal,
+    CentreOfExcellence,
     Constraint,
     Deployment,
     DeploymentComment,
@@ -17,7 +19,10 @@ from strategy.models import (
     Objective,
     Priority,
     PriorityLink,
+    Standard,
+    StandardVersion,
 )
+from tests.factories import TeamFactory, UserFactory
 
 
 @dataclass
@@ -81,3 +86,22 @@ def constraint(org):
                                          start=start or timezone.localdate() - timedelta(days=10),
                                          end=end)
     return _make
+
+
+@pytest.fixture
+def coe(org):
+    """Olga, lead of the Centre of Excellence (a team under the executive team)."""
+    team = TeamFactory(name="CoE", slug="coe", tier=org.tiers[3], parent=org.exec)
+    CentreOfExcellence.objects.create(team=team)
+    olga = UserFactory(username="olga")
+    Membership.objects.create(user=olga, team=team, role="lead")
+    return olga
+
+
+@pytest.fixture
+def standard(coe):
+    """A standard of the CoE with its first version."""
+    s = Standard.objects.create(title="Safety walk", owner_team=coe.memberships.get().team,
+                                owner=coe, review_date=timezone.localdate())
+    StandardVersion.objects.create(standard=s, number=1, body="1. Walk the aisles")
+    return s

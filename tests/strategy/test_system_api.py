@@ -8,19 +8,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from org.models import Membership
 from strategy.models import (
-    CentreOfExcellence,
     Experiment,
     PlanningWindow,
     Review,
     ReviewFocus,
     Standard,
     StandardProposal,
-    StandardVersion,
     StrategyChange,
 )
-from tests.factories import IdeaFactory, TeamFactory, UserFactory
+from tests.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db
 V1 = "/api/v1"
@@ -28,23 +25,6 @@ V1 = "/api/v1"
 
 def today():
     return timezone.localdate()
-
-
-@pytest.fixture
-def coe(org):
-    team = TeamFactory(name="CoE", slug="coe", tier=org.tiers[3], parent=org.exec)
-    CentreOfExcellence.objects.create(team=team)
-    olga = UserFactory(username="olga")
-    Membership.objects.create(user=olga, team=team, role="lead")
-    return olga
-
-
-@pytest.fixture
-def standard(coe):
-    s = Standard.objects.create(title="Safety walk", owner_team=coe.memberships.get().team,
-                                owner=coe, review_date=today())
-    StandardVersion.objects.create(standard=s, number=1, body="1. Walk")
-    return s
 
 
 def test_experiment_api_bad_inputs_and_decide(org, api):

@@ -11,9 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ideas.models import SystemicIssue, SystemicLink
-from org.models import Membership
 from strategy.models import (
-    CentreOfExcellence,
     Experiment,
     PlanningWindow,
     Priority,
@@ -23,7 +21,7 @@ from strategy.models import (
     StandardVersion,
     StrategyChange,
 )
-from tests.factories import IdeaFactory, TeamFactory, UserFactory
+from tests.factories import IdeaFactory
 
 from .conftest import link, make_kpi
 
@@ -32,23 +30,6 @@ pytestmark = pytest.mark.django_db
 
 def today():
     return timezone.localdate()
-
-
-@pytest.fixture
-def coe(org):
-    team = TeamFactory(name="CoE", slug="coe", tier=org.tiers[3], parent=org.exec)
-    CentreOfExcellence.objects.create(team=team)
-    olga = UserFactory(username="olga")
-    Membership.objects.create(user=olga, team=team, role="lead")
-    return olga
-
-
-@pytest.fixture
-def standard(coe):
-    s = Standard.objects.create(title="Safety walk", owner_team=coe.memberships.get().team,
-                                owner=coe, review_date=today())
-    StandardVersion.objects.create(standard=s, number=1, body="1. Walk the aisles")
-    return s
 
 
 def _status(client, method, url, data=None):

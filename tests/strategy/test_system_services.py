@@ -11,11 +11,10 @@ from django.utils import timezone
 from ideas.models import Idea, SystemicIssue, SystemicLink, TimeEntry
 from ideas.services import idea_assign, idea_create, idea_transition
 from org.errors import Conflict, DomainError, Forbidden
-from org.models import Membership, Notification
+from org.models import Notification
 from strategy import services
 from strategy import system_services as svc
 from strategy.models import (
-    CentreOfExcellence,
     Experiment,
     PlanningWindow,
     Priority,
@@ -435,17 +434,6 @@ def test_clarity_and_constraint_coverage_exact(org, strat, constraint):
 
 
 # ---------------------------------------------------------------- standards
-
-
-@pytest.fixture
-def coe(org):
-    from tests.factories import TeamFactory
-
-    team = TeamFactory(name="CoE", slug="coe", tier=org.tiers[3], parent=org.exec)
-    CentreOfExcellence.objects.create(team=team)
-    olga = UserFactory(username="olga")
-    Membership.objects.create(user=olga, team=team, role="lead")
-    return olga
 
 
 def test_standards_are_edited_by_the_coe_only(org, coe, django_capture_on_commit_callbacks):
