@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -33,11 +32,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler403 = "org.views.error_403"
-handler404 = "org.views.error_404"
-handler500 = "org.views.error_500"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+handler403 = "core.views.error_403"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"

@@ -3,7 +3,6 @@ rows in one query (teams, tiers and people joined), chains for the whole page in
 
 from datetime import timedelta
 
-from django.db import connection
 from django.db.models import (
     Aggregate,
     Case,
@@ -147,15 +146,11 @@ def sla_medians(user, *, days: int = 30) -> list[dict]:
     ack_q = Q(acknowledged_at__gte=since)
     res_q = Q(state__in=DECIDED, resolved_at__gte=since)
     qs = escalations_visible_to(user).filter(ack_q | res_q).order_by()
-    by_level: dict[int, dict] = {}
-    if connection.vendor == "postgresql":
-        rows = qs.values("to_team__tier__level").annotate(
-            ack=Median(_seconds_between("acknowledged_at", "raised_at"), filter=ack_q),
-            res=Median(_seconds_between("resolved_at", "raised_at"), filter=res_q),
-            n_ack=Count("id", filter=ack_q), n_res=Count("id", filter=res_q))
-        by_level = {r["to_team__tier__level"]: r for r in rows}
-    else:  # SQLite (the zero-setup `make run` database) has no percentile: median in Python
-        by_level = _python_medians(qs, ack_q, res_q)
+    rows = qs.values("to_team__tier__level").annotate(
+        ack=Median(_seconds_between("acknowledged_at", "raised_at"), filter=ack_q),
+        res=Median(_seconds_between("resolved_at", "raised_at"), filter=res_q),
+        n_ack=Count("id", filter=ack_q), n_res=Count("id", filter=res_q))
+    by_level = {r["to_team__tier__level"]: r for r in rows}
     out = []
     for tier in tiers:
         r = by_level.get(tier.level, {})
@@ -169,25 +164,6 @@ def sla_medians(user, *, days: int = 30) -> list[dict]:
 
 def _hours(seconds):
     return None if seconds is None else round(seconds / 3600, 1)
-
-
-def _python_medians(qs, ack_q, res_q) -> dict:  # pragma: no cover - SQLite only
-    from statistics import median
-
-    acks: dict[int, list[float]] = {}
-    ress: dict[int, list[float]] = {}
-    for level, raised, acked in qs.filter(ack_q).values_list(
-            "to_team__tier__level", "raised_at", "acknowledged_at"):
-        acks.setdefault(level, []).append((acked - raised).total_seconds())
-    for level, raised, resolved in qs.filter(res_q).values_list(
-            "to_team__tier__level", "raised_at", "resolved_at"):
-        ress.setdefault(level, []).append((resolved - raised).total_seconds())
-    return {
-        level: {"ack": median(acks[level]) if level in acks else None,
-                "res": median(ress[level]) if level in ress else None,
-                "n_ack": len(acks.get(level, [])), "n_res": len(ress.get(level, []))}
-        for level in set(acks) | set(ress)
-    }
 
 
 def chains_for(escalations) -> dict[int, list[Escalation]]:
@@ -280,7 +256,7 @@ def top_tier_decisions(*, start, end) -> dict:
     """The executive scorecard's decision figures: escalations *received* at the top tier
     (raised to a top-tier team in [start, end)), how many of them were decided, the median hours
     from raised to decided, and the share of the decided that were returned vs resolved.
-    One aggregate query (PostgreSQL's percentile; SQLite falls back to Python).
+    One aggregate query (PostgreSQL's percentile).
 
     Organisation-wide counts with no titles: nothing private can leak, so no ``user``."""
     top = Subquery(Tier.objects.order_by("-level").values("level")[:1])
@@ -294,16 +270,8 @@ def top_tier_decisions(*, start, end) -> dict:
         "returned": Count("id", filter=Q(state=workflow.RETURNED)),
         "open": Count("id", filter=Q(state__in=ACTIVE)),
     }
-    if connection.vendor == "postgresql":
-        row = qs.aggregate(median=Median(_seconds_between("resolved_at", "raised_at"),
-                                         filter=decided_q), **counts)
-    else:  # pragma: no cover - SQLite only
-        from statistics import median
-
-        row = qs.aggregate(**counts)
-        spans = [(r - s).total_seconds() for s, r in
-                 qs.filter(decided_q).values_list("raised_at", "resolved_at")]
-        row["median"] = median(spans) if spans else None
+    row = qs.aggregate(median=Median(_seconds_between("resolved_at", "raised_at"),
+                                     filter=decided_q), **counts)
     decided = row["decided"]
     return {
         "received": row["received"], "decided": decided, "resolved": row["resolved"],

@@ -340,8 +340,7 @@ class BoardState:
         return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
 
 
-# The version check runs on every wall poll, so it is one hand-written query (portable SQL for
-# PostgreSQL and the SQLite of `make run`): building it with the ORM costs ten times as long as
+# The version check runs on every wall poll, so it is one hand-written query: building it with the ORM costs ten times as long as
 # running it. The fingerprint is: count | newest change | newest activity | flagged count | sum
 # of versions over every idea of the team or waiting on it, so any move, edit, escalation,
 # comment or flag changes it; board settings' ``changed_at`` covers letters and huddles; the

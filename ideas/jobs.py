@@ -69,9 +69,8 @@ def _relaxed_commit() -> None:
     whatever happens; a crash can only lose the last fraction of a second of batches — flags
     and their nudges together — and the next run redoes them. Every batch pays one disk flush
     less."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def flag_aging_items(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> dict:
@@ -114,11 +113,9 @@ def flag_aging_items(*, now: datetime | None = None, batch_size: int = BATCH_SIZ
     return run.as_dict()
 
 
-def _update_returning(qs, values: dict, returning: list[str]) -> list[tuple] | None:
-    """``qs.update(**values)`` that hands back ``returning`` columns of the rows it changed —
-    one statement on PostgreSQL (UPDATE … RETURNING). None elsewhere: the caller reads them."""
-    if connection.vendor != "postgresql":
-        return None
+def _update_returning(qs, values: dict, returning: list[str]) -> list[tuple]:
+    """``qs.update(**values)`` that hands back ``returning`` columns of the rows it changed, in
+    one statement (UPDATE … RETURNING)."""
     query = qs.query.chain(UpdateQuery)
     query.add_update_values(values)
     sql, params = query.get_compiler(qs.db).as_sql()
@@ -136,9 +133,6 @@ def _flag_batch(batch, *, stale: Q, now: datetime, leads: dict[int, list[int]],
     to_flag = batch.filter(stale, waiting_on_team__isnull=True, aging_flagged_at__isnull=True)
     columns = ["id", "title", "team_id", "owner_id"]
     rows = _update_returning(to_flag, {"aging_flagged_at": now}, columns)
-    if rows is None:
-        to_flag.update(aging_flagged_at=now)
-        rows = list(batch.filter(aging_flagged_at=now).values_list(*columns))
     if not rows:
         return 0, 0
     owners = {owner for *_, owner in rows if owner}

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import (
     Count,
     Exists,
-    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -340,10 +339,6 @@ RECUR_DAYS = 90
 SUGGESTION_LIMIT = 20
 
 
-def uses_trigrams() -> bool:
-    return connection.vendor == "postgresql"
-
-
 @dataclass
 class Suggestions:
     """Candidate problems for a systemic issue, and whether they make a recurring pattern:
@@ -369,7 +364,7 @@ def suggestions(user, *, text: str, category: str = "", issue: SystemicIssue | N
     are similar to ``text``, that the user may see and that are not yet linked to ``issue``.
 
     One query over the pg_trgm GIN index on the title (``title % text``, migration 0005),
-    ordered by similarity; SQLite falls back to ``icontains`` on the longer words. Whether the
+    ordered by similarity. Whether the
     matches (with the problems already linked) recur across teams or within 90 days is worked
     out from the same rows."""
     text = " ".join((text or "").split())[:200]
@@ -382,19 +377,9 @@ def suggestions(user, *, text: str, category: str = "", issue: SystemicIssue | N
         Q(status__in=Idea.OPEN_STATUSES) | Q(created_at__gte=now - timedelta(days=RECUR_DAYS)))
     if category:
         qs = qs.filter(category=category)
-    if uses_trigrams():
-        from django.contrib.postgres.search import TrigramSimilarity
-
-        qs = (qs.filter(title__trigram_similar=text)
-              .annotate(similarity=TrigramSimilarity("title", text)))
-        order = ("-similarity", "-created_at", "-id")
-    else:
-        words = [w for w in text.split() if len(w) >= 4] or text.split()
-        match = Q()
-        for word in words[:8]:
-            match |= Q(title__icontains=word)
-        qs = qs.filter(match).annotate(similarity=Value(0.0, output_field=FloatField()))
-        order = ("-created_at", "-id")
+    qs = (qs.filter(title__trigram_similar=text)
+          .annotate(similarity=TrigramSimilarity("title", text)))
+    order = ("-similarity", "-created_at", "-id")
     if issue is not None:
         qs = qs.annotate(linked=Exists(SystemicLink.objects.filter(issue=issue,
                                                                    idea_id=OuterRef("pk"))))

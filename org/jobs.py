@@ -114,23 +114,8 @@ def notify_many(notes: Iterable[Note]) -> int:
     if not rows:
         return 0
     now = timezone.now()
-    if connection.vendor == "postgresql":
-        made = _insert_pg(rows, now)
-        to_mail = [pk for pk, wants_mail in made if wants_mail]
-    else:
-        existing = set(Notification.objects.filter(
-            event_key__in={r[6] for r in rows}, recipient_id__in={r[0] for r in rows})
-            .values_list("recipient_id", "event_key"))
-        fresh = [r for r in rows if (r[0], r[6]) not in existing]
-        created = Notification.objects.bulk_create(
-            [Notification(recipient_id=r[0], verb=r[1], text=r[2], url=r[3],
-                          target_type_id=r[4], target_id=r[5], event_key=r[6]) for r in fresh],
-            ignore_conflicts=True, batch_size=500)
-        made = list(Notification.objects.filter(
-            event_key__in={r[6] for r in fresh}, created_at__gte=now)
-            .values_list("pk", flat=True)) if created else []
-        to_mail = list(Notification.objects.filter(pk__in=made, recipient__email_notifications=True)
-                       .exclude(recipient__email="").values_list("pk", flat=True)) if made else []
+    made = _insert_pg(rows, now)
+    to_mail = [pk for pk, wants_mail in made if wants_mail]
 
     def _queue_emails() -> None:
         from .tasks import send_notification_emails

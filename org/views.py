@@ -138,19 +138,3 @@ def _check_broker() -> None:
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
-
-
-@login_not_required
-def error_403(request, exception=None):
-    return render(request, "403.html", {"message": str(exception or "")}, status=403)
-
-
-@login_not_required
-def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
-
-
-@login_not_required
-def error_500(request):
-    return render(request, "500.html", status=500)
-

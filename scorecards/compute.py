@@ -3,8 +3,7 @@ organisation at once, in a fixed number of queries whatever the size of the orga
 
 Additive parts (counts, sums, numerators and denominators) are grouped by team in the database
 and rolled up to tiers and the organisation in memory; medians are computed by PostgreSQL's
-``percentile_cont`` over ``GROUPING SETS`` (team, tier, organisation) — with a plain Python
-median only on SQLite, the zero-setup database of ``make run``. Distinct people
+``percentile_cont`` over ``GROUPING SETS`` (team, tier, organisation). Distinct people
 (participation) are read once as sets and intersected per scope.
 
 Scopes: a team's own items (not its subtree), every team at one tier, the whole organisation.
@@ -14,8 +13,7 @@ respond); item figures are about the items its teams own.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from statistics import median
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.db.models import (
@@ -35,7 +33,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from escalation.models import Escalation
 from huddles.models import SqdcDay
@@ -102,40 +99,28 @@ def median_seconds(qs, *, team_field: str, level_field: str, later: str, earlier
     windows = windows or {"all": None}
     qs = qs.order_by()
     result: dict[str, dict[Scope, float]] = {w: {} for w in windows}
-    if connection.vendor == "postgresql":
-        inner = qs.values(g_team=F(team_field), g_level=F(level_field), g_at=F(later),
-                          g_secs=_seconds(later, earlier))
-        sql, params = inner.query.sql_with_params()
-        medians, extra = [], []
-        for lo in windows.values():
-            if lo is None:
-                medians.append("percentile_cont(0.5) WITHIN GROUP (ORDER BY g_secs)")
-            else:
-                medians.append("percentile_cont(0.5) WITHIN GROUP (ORDER BY g_secs) "
-                               "FILTER (WHERE g_at >= %s)")
-                extra.append(lo)
-        sets = "(g_team, g_level), (g_level), ()" if rollup else "(g_team, g_level)"
-        query = (f"SELECT g_team, g_level, GROUPING(g_team), GROUPING(g_level), "
-                 f"{', '.join(medians)} FROM ({sql}) AS m GROUP BY GROUPING SETS ({sets})")
-        with connection.cursor() as cursor:
-            cursor.execute(query, [*extra, *params])
-            for team, level, g_team, g_level, *values in cursor.fetchall():
-                scope = ("team", team) if not g_team else ("tier", level) if not g_level else ORG
-                for window, value in zip(windows, values, strict=True):
-                    if value is not None:
-                        result[window][scope] = float(value)
-        return result
-    # SQLite only: no percentile_cont, so the median is taken in Python.
-    samples: dict[str, dict[Scope, list[float]]] = {w: defaultdict(list) for w in windows}
-    for team, level, late, early in qs.values_list(team_field, level_field, later, earlier):
-        seconds = (late - early).total_seconds()
-        scopes = [("team", team)] + ([("tier", level), ORG] if rollup else [])
-        for window, lo in windows.items():
-            if lo is None or late >= lo:
-                for scope in scopes:
-                    samples[window][scope].append(seconds)
-    return {w: {scope: float(median(v)) for scope, v in by_scope.items()}
-            for w, by_scope in samples.items()}
+    inner = qs.values(g_team=F(team_field), g_level=F(level_field), g_at=F(later),
+                      g_secs=_seconds(later, earlier))
+    sql, params = inner.query.sql_with_params()
+    medians, extra = [], []
+    for lo in windows.values():
+        if lo is None:
+            medians.append("percentile_cont(0.5) WITHIN GROUP (ORDER BY g_secs)")
+        else:
+            medians.append("percentile_cont(0.5) WITHIN GROUP (ORDER BY g_secs) "
+                           "FILTER (WHERE g_at >= %s)")
+            extra.append(lo)
+    sets = "(g_team, g_level), (g_level), ()" if rollup else "(g_team, g_level)"
+    query = (f"SELECT g_team, g_level, GROUPING(g_team), GROUPING(g_level), "
+             f"{', '.join(medians)} FROM ({sql}) AS m GROUP BY GROUPING SETS ({sets})")
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*extra, *params])
+        for team, level, g_team, g_level, *values in cursor.fetchall():
+            scope = ("team", team) if not g_team else ("tier", level) if not g_level else ORG
+            for window, value in zip(windows, values, strict=True):
+                if value is not None:
+                    result[window][scope] = float(value)
+    return result
 
 
 def _ratio(numerator, denominator, digits: int = 4):
@@ -483,10 +468,6 @@ def _participants(lo: datetime, hi: datetime) -> dict[int, datetime]:
     for user_id, at in rows:
         if user_id is None:
             continue
-        if isinstance(at, str):  # SQLite hands raw timestamps back as text
-            at = parse_datetime(at)
-            if timezone.is_naive(at):
-                at = timezone.make_aware(at, UTC)
         out[user_id] = at
     return out
 

@@ -1,7 +1,6 @@
 """A large, realistic data set for load tests and `make bench`, built with bulk inserts.
 
-PostgreSQL: COPY … FROM STDIN in chunks (a million items in well under a minute on a small
-machine); SQLite: large ``bulk_create`` batches. Ids are reserved up front so escalations can
+COPY … FROM STDIN in chunks (a million items in well under a minute on a small machine). Ids are reserved up front so escalations can
 point at their items without reading them back.
 
 Shape: four tiers (the existing ones if any), one root team, ~5% of teams at tier 3, ~20% at
@@ -113,15 +112,12 @@ def _reserve_ids(model, count: int) -> int:
     """The first of ``count`` consecutive ids nobody else will take."""
     table = model._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-            first = cursor.fetchone()[0] + 1
-            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                           [table, first + count])
-            return first
+        cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-        return cursor.fetchone()[0] + 1
+        first = cursor.fetchone()[0] + 1
+        cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                       [table, first + count])
+        return first
 
 
 def _columns(model) -> list[str]:
@@ -144,43 +140,32 @@ def _defaults(model) -> dict:
 
 
 def _write(model, rows) -> None:
-    """Inserts dict rows (column -> value) in chunks: COPY on PostgreSQL, bulk_create else."""
+    """Inserts dict rows (column -> value) with COPY, in chunks."""
     columns = _columns(model)
     defaults = _defaults(model)
     rows = ({**defaults, **row} for row in rows)
-    if connection.vendor == "postgresql":
-        raw = connection.cursor().cursor
-        buffer, writer, pending = io.StringIO(), None, 0
-        sql = (f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN "
-               "WITH (FORMAT csv, NULL '\\N')")
+    raw = connection.cursor().cursor
+    buffer, writer, pending = io.StringIO(), None, 0
+    sql = (f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN "
+           "WITH (FORMAT csv, NULL '\\N')")
 
-        def flush():
-            buffer.seek(0)
-            raw.copy_expert(sql, buffer)
-            buffer.seek(0)
-            buffer.truncate()
+    def flush():
+        buffer.seek(0)
+        raw.copy_expert(sql, buffer)
+        buffer.seek(0)
+        buffer.truncate()
 
-        writer = csv.writer(buffer)
-        for row in rows:
-            writer.writerow([r"\N" if row.get(c) is None else row[c] for c in columns])
-            pending += 1
-            if pending >= CHUNK:
-                flush()
-                pending = 0
-        if pending:
-            flush()
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
-        return
-    by_attname = {f.column: f.attname for f in model._meta.concrete_fields}
-    batch = []
+    writer = csv.writer(buffer)
     for row in rows:
-        batch.append(model(**{by_attname[c]: v for c, v in row.items()}))
-        if len(batch) >= 5000:
-            model.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        model.objects.bulk_create(batch)
+        writer.writerow([r"\N" if row.get(c) is None else row[c] for c in columns])
+        pending += 1
+        if pending >= CHUNK:
+            flush()
+            pending = 0
+    if pending:
+        flush()
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def generate_load(*, ideas: int, teams: int, stale: float = 0.1, per_team: int = 6,
@@ -299,11 +284,10 @@ def generate_load(*, ideas: int, teams: int, stale: float = 0.1, per_team: int =
         for i, row in enumerate(escalations):
             row["id"] = first_esc + i
         _write(Escalation, iter(escalations))
-    if connection.vendor == "postgresql":
-        # Fresh statistics for every table touched (teams, people, memberships …), as
-        # autovacuum would give them later: the planner's first queries should not guess.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    # Fresh statistics for every table touched (teams, people, memberships …), as autovacuum
+    # would give them later: the planner's first queries should not guess.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return LoadResult(teams=len(made), users=sum(len(v) for v in people.values()),
                       ideas=ideas, stale=stale_count, escalations=len(escalations),
                       first_idea_id=first_id, last_idea_id=first_id + ideas - 1)

@@ -7,7 +7,7 @@ from django.utils.csp import CSP
 
 from config.env import BASE_DIR, env
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="tierline-insecure-development-key-change-me")
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "import_export",
+    "core",
     "org",
     "ideas",
     "huddles",
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,23 +78,36 @@ TEMPLATES = [
     },
 ]
 
-# SQLite is only the zero-setup default of `make run`; tests and production use PostgreSQL.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# PostgreSQL everywhere. Each settings module names its database: `make run`/`make dev` and the
+# tests default to the embedded server of config/localdb.py, production requires DATABASE_URL.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def database(url: str, *, conn_max_age: int = 0) -> dict:
+    db = env.db_url_config(url)
+    db["ATOMIC_REQUESTS"] = False
+    # Under ASGI each request runs its sync code in a fresh thread, so a connection kept past
+    # the request would be left behind with its thread: connections are per request (0).
+    db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=conn_max_age)
+    db["CONN_HEALTH_CHECKS"] = True
+    return db
+
+
+def redis_cache(url: str, prefix: str = "tierline") -> dict:
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+            "KEY_PREFIX": prefix}
+
+
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "tierline",
-        }
+# Every process (web workers, Celery worker and beat) must see one cache: Redis when configured,
+# else a table in PostgreSQL (`manage.py createcachetable`). Never a per-process cache.
+CACHES = {
+    "default": redis_cache(REDIS_URL) if REDIS_URL else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tierline_cache",
+        "KEY_PREFIX": "tierline",
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+}
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
@@ -129,7 +144,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed, compressed files from `collectstatic`, served by whitenoise with far-future caching.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("TIERLINE_MEDIA_ROOT", default=str(BASE_DIR / "media"))
@@ -164,6 +180,32 @@ TIERLINE_BASE_URL = env("TIERLINE_BASE_URL", default="http://127.0.0.1:8000")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# The security headers production sends, on every run. Whether Tierline is served over TLS is
+# an explicit setting (TIERLINE_HTTPS), never a guess: secure cookies, HSTS and the HTTPS
+# redirect follow it. `make run` serves plain http://127.0.0.1:8000, so it is off there.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+
+def secure_transport(https: bool) -> dict:
+    """The settings that depend on TLS. Behind a TLS-terminating proxy, the proxy must send
+    X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER)."""
+    return {
+        "TIERLINE_HTTPS": https,
+        "SESSION_COOKIE_SECURE": https,
+        "CSRF_COOKIE_SECURE": https,
+        "SECURE_SSL_REDIRECT": https and env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True),
+        "SECURE_HSTS_SECONDS": env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000) if https else 0,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": https,
+        "SECURE_HSTS_PRELOAD": https,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if https else None,
+    }
+
+
+globals().update(secure_transport(env.bool("TIERLINE_HTTPS", default=False)))
+
 # Content Security Policy, enforced (Django 6 built-in). Scripts only from our origin or with
 # the per-request nonce; htmx and our small scripts are served by our own static files.
 SECURE_CSP = {
@@ -185,6 +227,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "core.parsers.FormParser",
+        "core.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -228,19 +275,19 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Celery: Redis when a broker URL is given; otherwise Kombu's filesystem transport, so that
-# `make run` needs no server at all.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-CELERY_BROKER_FOLDER = env.path("CELERY_BROKER_FOLDER", default=str(BASE_DIR / ".broker"))
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_FOLDER),
-        "data_folder_out": str(CELERY_BROKER_FOLDER),
-        "processed_folder": str(CELERY_BROKER_FOLDER),
-        "store_processed": False,
-    }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Celery: Redis when configured; otherwise the settings module names a broker on PostgreSQL
+# (Kombu's SQLAlchemy transport), see celery_broker_url(). Either way every effect a task has is
+# also recorded in the database (e-mail outbox, flags), so a lost message loses no effect.
+def celery_broker_url(database_url: str) -> str:
+    if env("CELERY_BROKER_URL", default=""):
+        return env("CELERY_BROKER_URL")
+    if REDIS_URL:
+        return REDIS_URL
+    scheme, sep, rest = database_url.partition("://")
+    return f"sqla+postgresql+psycopg2://{rest}"
+
+
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -252,7 +299,7 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 * 60)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = env(
-    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".celerybeat-schedule")
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".tierline" / "celerybeat-schedule")
 )
 # The one place the periodic jobs are scheduled. Run exactly one beat process per deployment
 # (`celery -A config beat`; more beats would enqueue every job twice — harmless, since every

@@ -1,13 +1,20 @@
-"""The test suite: always real PostgreSQL and Redis (never SQLite, never an in-memory broker)."""
+"""The test suite: always real PostgreSQL and Redis (never an in-memory broker). PostgreSQL is
+TEST_DATABASE_URL when set, else the embedded server of config/localdb.py (its own data folder,
+.tierline/postgres-test, started on first use; `make test` stops it at the end)."""
+
+import os
+
+from config import localdb
 
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK, env
+from .base import REST_FRAMEWORK, database, env
 
-DATABASES = {
-    "default": env.db(
-        "TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/tierline"
-    )
-}
+TEST_DATABASE_URL = env("TEST_DATABASE_URL", default="") or localdb.start(
+    localdb.TEST_DATA_DIR, for_tests=True
+)
+# Processes the tests start (a Celery worker, gunicorn) find the same server without a lookup.
+os.environ["TEST_DATABASE_URL"] = TEST_DATABASE_URL
+DATABASES = {"default": database(TEST_DATABASE_URL)}
 # TEST_DB_NAME lets several test runs share one PostgreSQL server without colliding.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME", default="test_tierline")}
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -26,7 +33,6 @@ CACHES = {
     }
 }
 CELERY_BROKER_URL = env("TEST_CELERY_BROKER_URL", default=TEST_REDIS_URL)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -35,6 +41,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEBUG = False
+SECRET_KEY = "tierline-tests-only-secret-key-not-for-any-deployment-0123456789"
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "10000/minute", "user": "100000/minute"},

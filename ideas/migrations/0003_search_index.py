@@ -1,6 +1,5 @@
 """The full-text search index: a GIN index over the same weighted vector that
-ideas.search.search_vector() builds. PostgreSQL only: SQLite (``make run``) searches with
-icontains and gets no index."""
+ideas.search.search_vector() builds."""
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
@@ -19,14 +18,10 @@ def _index():
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.add_index(apps.get_model("ideas", "Idea"), _index())
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.remove_index(apps.get_model("ideas", "Idea"), _index())
 
 

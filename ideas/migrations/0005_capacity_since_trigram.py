@@ -1,8 +1,7 @@
 """Capacity start date, and the trigram index behind systemic-issue suggestions.
 
 The pg_trgm GIN index on the title serves ``title % 'text'`` (ideas.systemic.suggestions).
-PostgreSQL only, like the full-text index of 0003: SQLite (``make run``) matches with icontains
-and gets no index. pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may
+pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may
 create it."""
 
 import django.utils.timezone
@@ -18,14 +17,10 @@ def _index():
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.add_index(apps.get_model("ideas", "Idea"), _index())
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.remove_index(apps.get_model("ideas", "Idea"), _index())
 
 

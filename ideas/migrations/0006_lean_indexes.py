@@ -6,14 +6,12 @@ from django.db import migrations, models
 
 
 def room_for_hot_updates(apps, schema_editor):
-    """Pages keep 15 % free, so the jobs' flag updates stay on the page (HOT) — PostgreSQL."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE ideas_idea SET (fillfactor = 85)")
+    """Pages keep 15 % free, so the jobs' flag updates stay on the page (HOT)."""
+    schema_editor.execute("ALTER TABLE ideas_idea SET (fillfactor = 85)")
 
 
 def full_pages(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE ideas_idea RESET (fillfactor)")
+    schema_editor.execute("ALTER TABLE ideas_idea RESET (fillfactor)")
 
 
 class Migration(migrations.Migration):
