@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Two pytest-xdist workers: each gets its own PostgreSQL and Redis database.
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --dist loadgroup
+TEST_PGDATA := .tierline/postgres-test
 
 # The newest Python >= 3.12 on this machine (pyenv versions included); override with PYTHON=.
 PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
@@ -16,11 +17,13 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
 	$$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: help run test lint bench venv check-python services-check migrate seed clean
+.PHONY: help run dev test lint bench venv check-python services-check db-stop clean lock
 
 help:
-	@echo "make run    set up .venv, migrate, seed demo data, start web + worker + beat on http://$(HOST):$(PORT)"
-	@echo "make test   run ruff and the whole test suite (PostgreSQL and Redis required)"
+	@echo "make run    set up .venv, start PostgreSQL (embedded unless DATABASE_URL), migrate, seed the demo,"
+	@echo "            serve as production does (gunicorn, DEBUG off) with worker + beat on http://$(HOST):$(PORT)"
+	@echo "make dev    the same with Django's auto-reloading debug server (DEBUG on)"
+	@echo "make test   run ruff and the whole test suite (embedded PostgreSQL unless TEST_DATABASE_URL; Redis)"
 	@echo "make bench  print the benchmark table"
 
 check-python:
@@ -38,18 +41,11 @@ $(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock | chec
 
 venv: $(BIN)/.installed
 
-migrate: venv
-	@echo "Migrating the database (SQLite db.sqlite3 unless DATABASE_URL is set)"
-	@$(BIN)/python manage.py migrate --noinput -v 0
+run: venv
+	@HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m config.serve
 
-seed: migrate
-	@$(BIN)/python manage.py seed_demo
-
-run: seed
-	@$(BIN)/python manage.py collectstatic --noinput -v 0
-	@$(BIN)/python manage.py demo_logins
-	@echo "Starting web, worker and beat: open http://$(HOST):$(PORT)  (Ctrl-C stops all three)"
-	@HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+dev: venv
+	@HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m config.serve --dev
 
 services-check: venv
 	@$(BIN)/python scripts/check_services.py
@@ -57,15 +53,23 @@ services-check: venv
 lint: venv
 	$(BIN)/ruff check .
 
+# The embedded test server (when TEST_DATABASE_URL is unset) starts on first use and is stopped
+# at the end, pass or fail.
 test: venv services-check lint
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	@DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/python -m config.localdb stop $(TEST_PGDATA) >/dev/null; exit $$status
 
 bench: venv services-check
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python scripts/bench.py
+	@DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python scripts/bench.py; status=$$?; \
+	$(BIN)/python -m config.localdb stop $(TEST_PGDATA) >/dev/null; exit $$status
+
+db-stop: venv
+	@$(BIN)/python -m config.localdb stop
+	@$(BIN)/python -m config.localdb stop $(TEST_PGDATA)
 
 lock: venv
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) staticfiles .broker .celerybeat-schedule db.sqlite3
+	rm -rf $(VENV) staticfiles .tierline

@@ -146,6 +146,27 @@ class UserAdmin(ImportExportModelAdmin, BaseUserAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "verb", "text", "created_at", "read_at"]
-    list_filter = ["verb"]
+    list_display = ["recipient", "verb", "text", "created_at", "read_at", "email_state",
+                    "email_attempts", "email_next_attempt_at", "emailed_at", "email_error"]
+    # Filter on "Failed" to see every e-mail that was given up, then "Retry e-mail now".
+    list_filter = ["email_state", "verb"]
+    list_select_related = ["recipient"]
     raw_id_fields = ["recipient"]
+    readonly_fields = ["email_state", "email_attempts", "email_last_error",
+                       "email_next_attempt_at", "emailed_at", "email_body"]
+    actions = ["retry_email"]
+
+    @admin.display(description="Last e-mail error")
+    def email_error(self, obj):
+        error = obj.email_last_error
+        return f"{error[:77]}…" if len(error) > 80 else error
+
+    @admin.action(description="Retry e-mail now", permissions=["change"])
+    def retry_email(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        retried = services.notification_email_retry(notification_ids=ids, actor=request.user)
+        self.message_user(request, f"{retried} e-mail(s) will be sent again now.")
+        if retried < len(ids):
+            self.message_user(
+                request, f"{len(ids) - retried} selected notification(s) had no failed e-mail "
+                "and were left as they are.", level=messages.WARNING)

@@ -4,11 +4,11 @@
 thousands of nudges at once (aging items, stalled escalations): one INSERT per batch instead of
 a few queries per event, with the same guarantees — at most one notification per recipient and
 ``event_key`` (the unique constraint decides, so reruns and duplicate deliveries add nothing),
-and an e-mail for the people who opted in, sent after the transaction commits.
+and an e-mail for the people who opted in: each row starts ``pending`` in the e-mail outbox
+(see ``org.services.notification_emails_send``) and a worker is asked to send it after commit.
 """
 
 import io
-import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,15 +16,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Membership, Notification, User
-
-log = logging.getLogger(__name__)
-
-EMAIL_CHUNK = 200
+from .services import notification_emails_queue, notification_emails_send
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +48,20 @@ CREATE TEMPORARY TABLE IF NOT EXISTS org_notification_stage (
 _INSERT_PG = """
 WITH made AS (
     INSERT INTO org_notification
-        (recipient_id, verb, text, url, target_type_id, target_id, event_key, created_at)
-    SELECT recipient_id, verb, text, url, target_type_id, target_id, event_key, %s
-    FROM org_notification_stage
+        (recipient_id, verb, text, url, target_type_id, target_id, event_key, created_at,
+         email_state, email_attempts, email_last_error, email_next_attempt_at, email_body)
+    SELECT s.recipient_id, s.verb, s.text, s.url, s.target_type_id, s.target_id, s.event_key,
+           %(now)s,
+           CASE WHEN u.email_notifications AND u.email <> '' THEN %(pending)s
+                ELSE %(not_wanted)s END,
+           0, '',
+           CASE WHEN u.email_notifications AND u.email <> '' THEN %(now)s END,
+           ''
+    FROM org_notification_stage s JOIN {users} u ON u.id = s.recipient_id
     ON CONFLICT (recipient_id, event_key) DO NOTHING
-    RETURNING id, recipient_id
+    RETURNING id, email_state
 )
-SELECT made.id, (u.email_notifications AND u.email <> '')
-FROM made JOIN {users} u ON u.id = made.recipient_id
+SELECT id, email_state = %(pending)s FROM made
 """
 
 
@@ -80,17 +82,19 @@ def _insert_pg(rows: list[tuple], now: datetime) -> list[tuple[int, bool]]:
         data = io.StringIO("".join("\t".join(map(_copy_field, row)) + "\n" for row in rows))
         cursor.copy_expert("COPY org_notification_stage FROM STDIN", data)
         cursor.execute(_INSERT_PG.format(users=connection.ops.quote_name(User._meta.db_table)),
-                       [now])
+                       {"now": now, "pending": Notification.EmailState.PENDING,
+                        "not_wanted": Notification.EmailState.NOT_WANTED})
         made = cursor.fetchall()
         cursor.execute("TRUNCATE org_notification_stage")
     return made
 
 
 def notify_many(notes: Iterable[Note]) -> int:
-    """Creates the notifications that do not exist yet (per recipient and event key) and queues
-    their e-mails after commit. Call inside the transaction that made the change, so a rolled
-    back change says nothing. One INSERT for the lot on PostgreSQL (the unique constraint skips
-    what exists); returns how many notifications were new."""
+    """Creates the notifications that do not exist yet (per recipient and event key), their
+    e-mails pending in the outbox for the people who want them, and queues those after commit.
+    Call inside the transaction that made the change, so a rolled back change says nothing.
+    One INSERT for the lot on PostgreSQL (the unique constraint skips what exists, and the
+    recipient's settings decide each e-mail's state); returns how many notifications were new."""
     notes = [n for n in notes if n.recipient_id]
     if not notes:
         return 0
@@ -116,15 +120,9 @@ def notify_many(notes: Iterable[Note]) -> int:
     now = timezone.now()
     made = _insert_pg(rows, now)
     to_mail = [pk for pk, wants_mail in made if wants_mail]
-
-    def _queue_emails() -> None:
-        from .tasks import send_notification_emails
-
-        for start in range(0, len(to_mail), EMAIL_CHUNK):
-            send_notification_emails.delay(to_mail[start:start + EMAIL_CHUNK])
-
     if to_mail:
-        transaction.on_commit(_queue_emails)
+        # The rows are pending in the outbox already: this only makes them go out at once.
+        transaction.on_commit(lambda: notification_emails_queue(to_mail))
     return len(made)
 
 
@@ -144,7 +142,7 @@ def lead_ids_by_team(team_ids: Iterable[int] | None = None) -> dict[int, list[in
 # org knows nothing of the apps above it: each section of the digest (aging items, escalations,
 # decisions …) is registered by an app that may read them (see scorecards/digest.py).
 
-DIGEST_VERB = "digest"
+DIGEST_VERB = Notification.DIGEST_VERB
 DIGEST_LIMIT = 15  # lines per section; the rest is a count and a link
 
 
@@ -254,9 +252,14 @@ def build_digests(*, now: datetime | None = None) -> list[Digest]:
 
 def send_digests(*, now: datetime | None = None) -> int:
     """Sends each opted-in person one morning digest a day, and nothing when there is nothing
-    to say. Safe to run twice: the day's digest is recorded as a (read) notification with the
-    event key ``digest:<date>`` and claimed before the e-mail goes out; a failed send releases
-    its claim so the retry sends it. Returns how many e-mails were sent."""
+    to say. Returns how many e-mails were sent.
+
+    The day's digest is recorded as a (read) notification with the event key
+    ``digest:<date>`` that carries the e-mail's text, pending in the e-mail outbox; it is then
+    sent like any notification e-mail (claimed, sent, recorded). A failed send stays pending
+    and the sweep (``org.tasks.send_due_emails``) retries it with the same text after the
+    backoff; a worker killed mid-send leaves it to come due after the lease. A second run the
+    same day creates nothing (one record per person and day) and finds nothing due."""
     now = now or timezone.now()
     event_key = f"digest:{timezone.localdate(now).isoformat()}"
     digests = {d.user.pk: d for d in build_digests(now=now)}
@@ -264,26 +267,11 @@ def send_digests(*, now: datetime | None = None) -> int:
         return 0
     Notification.objects.bulk_create(
         [Notification(recipient_id=pk, verb=DIGEST_VERB, text=d.summary()[:300], url="/",
-                      event_key=event_key, read_at=now) for pk, d in digests.items()],
+                      event_key=event_key, read_at=now, email_body=digest_body(d),
+                      email_state=Notification.EmailState.PENDING, email_next_attempt_at=now)
+         for pk, d in digests.items()],
         ignore_conflicts=True,
     )
-    with transaction.atomic():
-        claimed = list(Notification.objects.select_for_update(skip_locked=True)
-                       .filter(event_key=event_key, recipient_id__in=list(digests),
-                               emailed_at__isnull=True)
-                       .values_list("pk", "recipient_id"))
-        Notification.objects.filter(pk__in=[pk for pk, _ in claimed]).update(emailed_at=now)
-    sent, failed = 0, []
-    for pk, recipient_id in claimed:
-        digest = digests[recipient_id]
-        try:
-            send_mail(f"[Tierline] {digest.summary()}", digest_body(digest), None,
-                      [digest.user.email])
-            sent += 1
-        except OSError:
-            log.exception("The digest for user %s could not be sent", recipient_id)
-            failed.append(pk)
-    if failed:
-        Notification.objects.filter(pk__in=failed).update(emailed_at=None)
-        raise OSError(f"{len(failed)} digest e-mail(s) could not be sent; they will be retried.")
-    return sent
+    ids = list(Notification.objects.filter(event_key=event_key, recipient_id__in=list(digests))
+               .values_list("pk", flat=True))
+    return notification_emails_send(notification_ids=ids, now=now)

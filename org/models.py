@@ -146,8 +146,23 @@ class Membership(models.Model):
         return f"{self.user} in {self.team} ({self.get_role_display()})"
 
 
+class NotificationEmailState(models.TextChoices):
+    NOT_WANTED = "not_wanted", "Not wanted"
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
 class Notification(models.Model):
-    """An in-app notification. `event_key` makes each event notify a person at most once."""
+    """An in-app notification. `event_key` makes each event notify a person at most once.
+
+    The notification is also the e-mail outbox: its e-mail state is decided when it is created
+    (``pending`` when the recipient has an address and wants e-mail, else ``not_wanted``) and
+    moves to ``sent`` or, after the last failed attempt, ``failed``
+    (see ``org.services.notification_emails_send``)."""
+
+    EmailState = NotificationEmailState
+    DIGEST_VERB = "digest"  # the morning digest's record (org.jobs.send_digests)
 
     # Both indexes below lead with the recipient; the jobs insert notifications by the
     # hundred thousand, so no third index on it.
@@ -164,7 +179,21 @@ class Notification(models.Model):
     event_key = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    email_state = models.CharField(
+        "e-mail", max_length=12, choices=EmailState.choices, default=EmailState.NOT_WANTED
+    )
+    email_attempts = models.PositiveSmallIntegerField(
+        "e-mail attempts", default=0, help_text="Sends started, the one that succeeded included."
+    )
+    email_last_error = models.CharField("last e-mail error", max_length=500, blank=True)
+    # While pending: when the next attempt is due. A worker that claims the row pushes it
+    # forward by a lease, so the row comes due again if the worker dies mid-send.
+    email_next_attempt_at = models.DateTimeField("next e-mail attempt", null=True, blank=True)
+    emailed_at = models.DateTimeField("e-mailed at", null=True, blank=True)
+    # The e-mail's text when it is not built from `text` and `url` (the morning digest): kept
+    # so that a retry sends what the first attempt would have sent.
+    email_body = models.TextField("e-mail body", blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -178,6 +207,19 @@ class Notification(models.Model):
                 fields=["recipient", "created_at"],
                 condition=models.Q(read_at__isnull=True),
                 name="org_notif_unread_idx",
+            ),
+            # The sweep's queue. Partial: the millions of rows that are sent or not wanted
+            # write no entry here.
+            models.Index(
+                fields=["email_next_attempt_at"],
+                condition=models.Q(email_state=NotificationEmailState.PENDING),
+                name="org_notif_email_due_idx",
+            ),
+            # Failed e-mails, few: counted by /healthz on every probe, listed in the admin.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(email_state=NotificationEmailState.FAILED),
+                name="org_notif_email_failed_idx",
             ),
         ]
 

@@ -3,7 +3,7 @@
 import logging
 
 from celery import shared_task
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from . import jobs
@@ -22,21 +22,40 @@ def heartbeat() -> str:
     return stamp
 
 
+# The e-mails themselves are the outbox rows (Notification.email_state): these tasks only say
+# "send what is due now". A send error is recorded on its row and retried by the sweep, so
+# neither task retries itself on mail errors; a lost or failed task loses nothing.
+
+
 @shared_task(
     name="org.tasks.send_notification_emails",
     acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
+    soft_time_limit=4 * 60,
+    time_limit=5 * 60,
 )
 def send_notification_emails(notification_ids: list[int]) -> int:
+    """Right after notifications are created: sends their e-mails now (low latency). A second
+    delivery sends nothing twice (rows already sent or claimed are not due)."""
     return notification_emails_send(notification_ids=notification_ids)
+
+
+@shared_task(
+    name="org.tasks.send_due_emails",
+    acks_late=True,
+    soft_time_limit=4 * 60,
+    time_limit=5 * 60,
+)
+def send_due_emails() -> int:
+    """Every minute: sends every notification e-mail that is due — retries after their backoff,
+    rows a lost worker claimed, and e-mails whose first task never ran. Not retried itself:
+    the next minute's run is the retry."""
+    return notification_emails_send()
 
 
 @shared_task(
     name="org.tasks.send_digests",
     acks_late=True,
-    autoretry_for=(OSError,),
+    autoretry_for=(OSError, OperationalError),
     retry_backoff=True,
     max_retries=5,
     soft_time_limit=20 * 60,
@@ -44,5 +63,6 @@ def send_notification_emails(notification_ids: list[int]) -> int:
 )
 def send_digests() -> int:
     """Every morning: one digest e-mail per opted-in person with something to say. A second
-    delivery sends nothing (each person's digest of the day is claimed once)."""
+    delivery sends nothing (each person's digest of the day is recorded once and sent through
+    the e-mail outbox; a failed send is retried by ``send_due_emails``)."""
     return jobs.send_digests()

@@ -1,16 +1,19 @@
 """Home (My work), the team hierarchy, notifications, profile, health and error pages."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .forms import ProfileForm
-from .models import Team
+from .models import Notification, Team
 from .permissions import is_executive
 from .registry import home_panels
 from .selectors import (
@@ -107,7 +110,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, cache and broker status. 200 when all are up, 503 naming what is down."""
+    """Database, cache and broker status. 200 when all are up, 503 naming what is down.
+    Also counts the e-mail outbox's failed and overdue e-mails (``email``): for monitoring,
+    never a reason for 503."""
     checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
     status = {}
     for name, check in checks.items():
@@ -117,8 +122,29 @@ def healthz(request: HttpRequest) -> JsonResponse:
         except Exception as exc:  # noqa: BLE001 - any failure is reported, never raised
             status[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
     down = [name for name, s in status.items() if not s["ok"]]
-    body = {"status": "ok" if not down else "unavailable", "down": down, "checks": status}
+    body = {"status": "ok" if not down else "unavailable", "down": down, "checks": status,
+            "email": _email_outbox_status() if status["database"]["ok"] else None}
     return JsonResponse(body, status=200 if not down else 503)
+
+
+# A pending e-mail this late was missed by the every-minute sweep (is beat or the worker down?).
+EMAIL_OVERDUE_AFTER = timedelta(minutes=15)
+
+
+def _email_outbox_status() -> dict | None:
+    """Failed e-mails (given up, see the admin's filter) and pending ones overdue by more than
+    15 minutes. Two separate counts, each over its small partial index (one aggregate with
+    filtered counts would read the whole table on every probe)."""
+    states = Notification.EmailState
+    overdue_before = timezone.now() - EMAIL_OVERDUE_AFTER
+    try:
+        return {
+            "failed": Notification.objects.filter(email_state=states.FAILED).count(),
+            "overdue": Notification.objects.filter(
+                email_state=states.PENDING, email_next_attempt_at__lt=overdue_before).count(),
+        }
+    except DatabaseError:  # reported by the database check; the counts are only extra
+        return None
 
 
 def _check_database() -> None:

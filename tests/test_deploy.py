@@ -14,12 +14,23 @@ def _compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
+def _embedded_major() -> str:
+    from config import localdb
+
+    out = subprocess.run([localdb.pg_bin("postgres"), "--version"], capture_output=True,
+                         text=True, check=True).stdout
+    return out.split()[-1].split(".")[0]
+
+
 def test_compose_has_the_full_stack():
     services = _compose()["services"]
     assert set(services) == {"db", "redis", "web", "worker", "beat"}
     assert services["db"]["image"].startswith("postgres:")
     assert services["redis"]["image"].startswith("redis:")
-    assert "gunicorn config.wsgi:application" in services["web"]["command"]
+    assert "gunicorn config.asgi:application -k uvicorn_worker.UvicornWorker" in \
+        services["web"]["command"]
+    # The same major PostgreSQL as the embedded server of `make run` and the tests.
+    assert services["db"]["image"] == f"postgres:{_embedded_major()}"
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
     assert services["beat"]["deploy"]["replicas"] == 1

@@ -175,6 +175,8 @@ if env("EMAIL_URL", default=""):
     MAILERS = smtp_mailers(env("EMAIL_URL"))
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Notification e-mails are an outbox: a failed send is retried with backoff, then marked failed.
+TIERLINE_EMAIL_MAX_ATTEMPTS = env.int("TIERLINE_EMAIL_MAX_ATTEMPTS", default=8)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Tierline <tierline@localhost>")
 TIERLINE_BASE_URL = env("TIERLINE_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -287,7 +289,15 @@ def celery_broker_url(database_url: str) -> str:
     return f"sqla+postgresql+psycopg2://{rest}"
 
 
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+def broker_options(broker_url: str) -> dict:
+    if broker_url.startswith("sqla+"):
+        # Engine options: check a pooled connection before use, so the worker rides out a
+        # database restart.
+        return {"pool_pre_ping": True}
+    return {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+
+
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_options(REDIS_URL)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -307,6 +317,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 # by hand: `python manage.py run_job <name>`.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "org.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    # The e-mail outbox: whatever is due (a lost task, a retry after backoff, a killed send).
+    "send-due-emails": {
+        "task": "org.tasks.send_due_emails",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
     "flag-aging-items": {
         "task": "ideas.tasks.flag_aging_items",
         "schedule": crontab(minute=5),  # hourly

@@ -9,7 +9,7 @@ import secrets
 from config import localdb
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, celery_broker_url, database, env
+from .base import BASE_DIR, broker_options, celery_broker_url, database, env
 
 
 def _secret_key() -> str:
@@ -30,3 +30,4 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 DATABASE_URL = env("DATABASE_URL", default="") or localdb.start(localdb.RUN_DATA_DIR)
 DATABASES = {"default": database(DATABASE_URL)}
 CELERY_BROKER_URL = celery_broker_url(DATABASE_URL)
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_options(CELERY_BROKER_URL)

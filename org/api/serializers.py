@@ -14,7 +14,7 @@ class TierSerializer(serializers.ModelSerializer):
 
 
 class TierInputSerializer(serializers.Serializer):
-    level = serializers.IntegerField(required=False, min_value=1)
+    level = serializers.IntegerField(required=False, min_value=1, max_value=20)
     name = serializers.CharField(max_length=80)
     huddle_time = serializers.TimeField()
     authority_limit = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0,

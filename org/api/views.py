@@ -7,6 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import IdLookupMixin
+
 from .. import services
 from ..models import Membership, Notification, Tier, User
 from ..permissions import is_admin
@@ -29,7 +31,7 @@ class IsAdminOrReadOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or is_admin(request.user)
 
 
-class TierViewSet(viewsets.ModelViewSet):
+class TierViewSet(IdLookupMixin, viewsets.ModelViewSet):
     queryset = Tier.objects.all()
     serializer_class = TierSerializer
     permission_classes = [permissions.IsAuthenticated, IsAdminOrReadOnly]
@@ -55,7 +57,7 @@ class TierViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TeamViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = TeamSerializer
     permission_classes = [permissions.IsAuthenticated, IsAdminOrReadOnly]
     filterset_fields = ["tier", "parent", "active", "tier__level"]
@@ -83,7 +85,7 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(TeamSerializer(self.get_queryset().get(pk=team.pk)).data)
 
 
-class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class UserViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = UserSerializer
     permission_classes = [permissions.IsAuthenticated, IsAdminOrReadOnly]
     filterset_fields = ["is_active", "memberships__team"]
@@ -110,7 +112,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class NotificationViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                           viewsets.GenericViewSet):
     """The user's own notifications, newest first; ``?unread=true`` for unread only."""
 

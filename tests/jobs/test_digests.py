@@ -1,7 +1,6 @@
 """org.tasks.send_digests: one e-mail per opted-in person with something to say, once a day."""
 
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.core import mail
@@ -10,7 +9,9 @@ from django.utils import timezone
 from ideas.models import Idea
 from org import jobs
 from org.models import Notification
+from org.services import EMAIL_LEASE, notification_emails_claim, notification_emails_send
 from org.tasks import send_digests
+from tests.org.test_email_outbox import FlakyBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,14 @@ def news(org, item, escalation, now):
                         decision_note="Declined.", decision_at=now - timedelta(days=3))
     return {"owned": owned, "unowned": unowned, "esc": esc, "decided": decided,
             "old": old_decision}
+
+
+@pytest.fixture
+def mail_server(settings):
+    """A mail server that drops the connection for the first ``mail_server.failures`` sends."""
+    settings.MAILERS = {"default": {"BACKEND": "tests.org.test_email_outbox.FlakyBackend"}}
+    FlakyBackend.failures, FlakyBackend.refused, FlakyBackend.calls = 0, set(), 0
+    return FlakyBackend
 
 
 def by_recipient():
@@ -71,6 +80,7 @@ def test_a_second_run_the_same_day_sends_nothing(org, news, now):
     record = Notification.objects.get(recipient=org.member, verb="digest")
     assert record.event_key == f"digest:{timezone.localdate(now).isoformat()}"
     assert record.read_at is not None and record.emailed_at is not None
+    assert record.email_state == Notification.EmailState.SENT
 
 
 def test_people_who_opted_out_or_have_no_address_get_nothing(org, news, now):
@@ -94,10 +104,40 @@ def test_a_closed_item_is_not_aging_news(org, news, now):
     assert "member" not in by_recipient()
 
 
-def test_a_failed_send_is_released_for_the_retry(org, news, now):
-    with mock.patch("org.jobs.send_mail", side_effect=OSError("SMTP down")):
-        with pytest.raises(OSError):
-            jobs.send_digests(now=now)
+def test_a_failed_send_is_kept_and_retried_by_the_sweep_with_the_same_text(org, news, now,
+                                                                           mail_server):
+    mail_server.failures = 2  # the mail server drops the first two sends
+    assert jobs.send_digests(now=now) == 2
+    failed = Notification.objects.filter(verb="digest", emailed_at__isnull=True)
+    assert failed.count() == 2
+    for record in failed:
+        assert record.email_state == Notification.EmailState.PENDING
+        assert record.email_attempts == 1 and "SMTPServerDisconnected" in record.email_last_error
+        assert record.email_next_attempt_at > now
+    # A second run the same day (a redelivered task) sends nothing, not even the failed ones …
+    assert jobs.send_digests(now=now + timedelta(seconds=10)) == 0
+    # … the sweep sends them after the backoff, once, with the text the first attempt had.
+    assert notification_emails_send(now=now + timedelta(minutes=2)) == 2
+    assert notification_emails_send(now=now + timedelta(hours=1)) == 0
+    assert jobs.send_digests(now=now + timedelta(seconds=20)) == 0
+    assert len(mail.outbox) == 4
+    mails = by_recipient()
+    assert set(mails) == {"member", "lead", "supervisor", "other"}
+    assert mails["member"].subject == "[Tierline] Morning digest: 1 aging item."
+    assert "Leaking valve" in mails["member"].body
+    assert not Notification.objects.filter(verb="digest").exclude(
+        email_state=Notification.EmailState.SENT).exists()
+
+
+def test_a_digest_whose_worker_died_mid_send_goes_out_after_the_lease(org, news, now,
+                                                                      monkeypatch):
+    # The job records the digests, then its worker is killed before anything is sent.
+    monkeypatch.setattr(jobs, "notification_emails_send", lambda **kw: 0)
+    jobs.send_digests(now=now)
+    monkeypatch.undo()
+    notification_emails_claim(now=now)
     assert mail.outbox == []
-    assert jobs.send_digests(now=now) == 4  # the retry sends every one of them, once
+    assert jobs.send_digests(now=now) == 0  # a redelivery the same day: the claim holds
+    assert notification_emails_send(now=now + EMAIL_LEASE + timedelta(seconds=1)) == 4
+    assert set(by_recipient()) == {"member", "lead", "supervisor", "other"}
     assert len(mail.outbox) == 4

@@ -46,6 +46,7 @@ def test_the_beat_schedule_is_in_one_place_and_names_every_job():
     assert stalled.minute == {0, 15, 30, 45}
     nightly = scheduled["scorecards.tasks.snapshot_scorecards"]
     assert (nightly.hour, nightly.minute) == ({0}, {20})
+    assert scheduled["org.tasks.send_due_emails"] == timedelta(minutes=1)
     digest = scheduled["org.tasks.send_digests"]
     assert (digest.hour, digest.minute) == ({6}, {30})
 

@@ -17,6 +17,8 @@ class TestNotify:
         _say(org)  # a rerun or a duplicate delivery of the same event
         assert Notification.objects.filter(event_key="event-1").count() == 2
         assert sorted(m.to[0] for m in mailoutbox) == ["lead@example.test", "member@example.test"]
+        assert set(Notification.objects.values_list("email_state", "email_attempts")) == {
+            (Notification.EmailState.SENT, 1)}
 
     def test_actor_is_not_told_of_their_own_act(self, org):
         _say(org, actor=org.member)
@@ -26,7 +28,8 @@ class TestNotify:
         org.member.email_notifications = False
         org.member.save()
         _say(org)
-        assert Notification.objects.filter(recipient=org.member).count() == 1
+        assert Notification.objects.get(recipient=org.member).email_state == (
+            Notification.EmailState.NOT_WANTED)
         assert [m.to[0] for m in mailoutbox] == ["lead@example.test"]
 
     def test_nothing_is_said_about_a_rolled_back_change(self, org, mailoutbox):

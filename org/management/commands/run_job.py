@@ -14,6 +14,7 @@ JOBS = {
     "flag_stalled_escalations": "escalation.tasks.flag_stalled_escalations",
     "snapshot_scorecards": "scorecards.tasks.snapshot_scorecards",
     "send_digests": "org.tasks.send_digests",
+    "send_due_emails": "org.tasks.send_due_emails",
     "heartbeat": "org.tasks.heartbeat",
 }
 
