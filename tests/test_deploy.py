@@ -84,3 +84,65 @@ def test_production_has_no_default_secrets():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def _settings_of(module: str, **env_vars) -> dict:
+    """Loads a settings module in a fresh interpreter and returns the values we care about."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "TIERLINE_"))}
+    env.update(DJANGO_SETTINGS_MODULE=module,
+               DATABASE_URL="postgres://u@db.example:5432/tierline", **env_vars)
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps({"
+        "'debug': s.DEBUG, 'cache': s.CACHES['default']['BACKEND'], "
+        "'broker': s.CELERY_BROKER_URL, 'broker_options': s.CELERY_BROKER_TRANSPORT_OPTIONS, "
+        "'secure_cookie': s.SESSION_COOKIE_SECURE, 'hsts': s.SECURE_HSTS_SECONDS, "
+        "'redirect': s.SECURE_SSL_REDIRECT, 'storage': s.STORAGES['staticfiles']['BACKEND'], "
+        "'engine': s.DATABASES['default']['ENGINE']}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    import json
+
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_make_run_settings_share_one_cache_and_broker_across_processes():
+    s = _settings_of("config.settings.local")
+    assert s["debug"] is False and s["engine"] == "django.db.backends.postgresql"
+    # No Redis configured: a PostgreSQL table for the cache, PostgreSQL for the broker —
+    # never a per-process cache, never a broker folder on one disk.
+    assert s["cache"] == "django.core.cache.backends.db.DatabaseCache"
+    assert s["broker"] == "sqla+postgresql+psycopg2://u@db.example:5432/tierline"
+    assert s["broker_options"] == {"pool_pre_ping": True}
+    assert s["storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    # Plain http://127.0.0.1:8000 unless told it is behind TLS.
+    assert (s["secure_cookie"], s["hsts"], s["redirect"]) == (False, 0, False)
+
+    with_redis = _settings_of("config.settings.local", REDIS_URL="redis://r.example:6379/0")
+    assert with_redis["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert with_redis["broker"] == "redis://r.example:6379/0"
+
+    tls = _settings_of("config.settings.local", TIERLINE_HTTPS="true")
+    assert (tls["secure_cookie"], tls["hsts"] > 0, tls["redirect"]) == (True, True, True)
+
+
+def test_production_follows_the_tls_setting():
+    prod = dict(DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="t.example",
+                REDIS_URL="redis://r.example:6379/0")
+    on = _settings_of("config.settings.production", **prod)
+    assert (on["secure_cookie"], on["hsts"] > 0, on["redirect"]) == (True, True, True)
+    off = _settings_of("config.settings.production", TIERLINE_HTTPS="false", **prod)
+    assert (off["secure_cookie"], off["hsts"], off["redirect"]) == (False, 0, False)
+
+
+def test_dev_settings_are_the_debug_server():
+    s = _settings_of("config.settings.dev")
+    assert s["debug"] is True and s["engine"] == "django.db.backends.postgresql"
+
+
+def test_one_engine_no_sqlite_or_vendor_branches_in_the_app_code():
+    found = subprocess.run(
+        ["git", "grep", "-n", "-i", "-E", r"sqlite|connection\.vendor", "--", ".",
+         ":!tests/", ":!README.md"], cwd=ROOT, capture_output=True, text=True)
+    assert found.stdout == ""
