@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from org.api.serializers import TokenInputSerializer
+
 APPS = ["org", "ideas", "huddles", "escalation", "strategy", "scorecards"]
 
 # Each app's api/urls.py has register(router) for its viewsets and may have
@@ -21,6 +23,8 @@ for _app in APPS:
 
 class TokenView(ObtainAuthToken):
     """POST username (or e-mail) and password; answers {"token": "..."}."""
+
+    serializer_class = TokenInputSerializer
 
 
 urlpatterns = [

@@ -3,7 +3,7 @@
 import sys
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
@@ -17,6 +17,9 @@ def error_403(request: HttpRequest, exception=None) -> HttpResponse:
 
 @login_not_required
 def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "code": "not_found", "errors": {}},
+                            status=404)
     return render(request, "404.html", status=404)
 
 
@@ -29,8 +32,6 @@ def error_500(request: HttpRequest) -> HttpResponse:
     if kind == "conflict":
         return conflict_response(request)
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
         return JsonResponse({"detail": "Server error. It was logged.", "code": "error",
                              "errors": {}}, status=500)
     # No request context: the failure may be in what the context processors need.

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.params import local_url, parse_id
 from ideas.permissions import access_idea
 from org.errors import DomainError
 from org.pagination import NarrowPaginator
@@ -45,10 +45,10 @@ def _team_pk(team) -> int | None:
 
 
 def _idea_for(request) -> int:
-    raw = request.GET.get("idea") or request.POST.get("idea") or ""
-    if not raw.isdigit():
+    idea_id = parse_id(request.GET.get("idea") or request.POST.get("idea"))
+    if idea_id is None:
         raise DomainError("Choose the item to escalate.")
-    return int(raw)
+    return idea_id
 
 
 # ---------------------------------------------------------------- escalate (new)
@@ -68,10 +68,7 @@ def _preview(request, idea, data) -> dict:
 
 def _local(request, target: str) -> str:
     """``target`` if it is a URL on this site (safe to redirect to), else ""."""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return ""
+    return local_url(request, target)
 
 
 def _back_url(request) -> str:

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.params import parse_id
 from ideas import workflow
 from ideas.models import Idea, TeamCapacity, TimeEntry
 from ideas.permissions import can_transition
@@ -70,7 +71,7 @@ class BoardFilters:
     @classmethod
     def from_query(cls, params) -> "BoardFilters":
         owner = (params.get("owner") or "").strip()
-        if owner != "none" and not owner.isdigit():
+        if owner != "none" and parse_id(owner) is None:
             owner = ""
         category = params.get("category") or ""
         kind = params.get("kind") or ""
@@ -87,7 +88,7 @@ class BoardFilters:
     def keep(self, idea: Idea) -> bool:
         if self.owner == "none" and idea.owner_id is not None:
             return False
-        if self.owner.isdigit() and idea.owner_id != int(self.owner):
+        if self.owner not in ("", "none") and idea.owner_id != parse_id(self.owner):
             return False
         if self.category and idea.category != self.category:
             return False

@@ -20,9 +20,9 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.params import local_url, parse_id
 from ideas import system_services as time_services
 from ideas import workflow
 from ideas.models import Idea
@@ -264,8 +264,8 @@ def move(request: HttpRequest, team_slug: str) -> HttpResponse:
     data = request.POST
     to = (data.get("to") or "").strip()
     idea = None
-    if str(data.get("idea", "")).isdigit():
-        idea = ideas_visible_to(request.user).filter(pk=int(data["idea"]), team_id=team.pk).first()
+    if (idea_id := parse_id(data.get("idea"))) is not None:
+        idea = ideas_visible_to(request.user).filter(pk=idea_id, team_id=team.pk).first()
     if idea is not None and to in workflow.allowed_targets(idea.status) \
             and str(idea.version) == str(data.get("version")) and can_transition(request.user, idea):
         need = workflow.requirement(idea.status, to)
@@ -584,11 +584,7 @@ def _sqdc_form_response(request, team, form, *, status=200) -> HttpResponse:
 
 
 def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
+    return local_url(request, request.POST.get("next") or request.GET.get("next")) or default
 
 
 @require_POST
@@ -764,7 +760,8 @@ def huddle_attendance(request: HttpRequest, team_slug: str, pk: int) -> HttpResp
     present = request.POST.get("present") in ("1", "true", "on", "yes")
     try:
         services.huddle_set_attendance(huddle_id=huddle.pk, actor=request.user,
-                                       user_id=request.POST.get("user", ""), present=present)
+                                       user_id=parse_id(request.POST.get("user")),
+                                       present=present)
     except DomainError as exc:
         return _huddle_done(request, team, text=exc.message, level="error",
                             status=exc.status_code, huddle=huddle)
@@ -799,7 +796,7 @@ def huddle_discussed(request: HttpRequest, team_slug: str, pk: int) -> HttpRespo
     team = _team(request, team_slug)
     huddle = _huddle_of(request, team, pk)
     discussed = request.POST.get("discussed") in ("1", "true", "on", "yes")
-    idea_id = request.POST.get("idea", "")
+    idea_id = parse_id(request.POST.get("idea"))
     try:
         services.huddle_mark_discussed(huddle_id=huddle.pk, actor=request.user,
                                        idea_id=idea_id, discussed=discussed)
@@ -810,7 +807,7 @@ def huddle_discussed(request: HttpRequest, team_slug: str, pk: int) -> HttpRespo
         return redirect("huddles:board", team.slug)
     if request.htmx:
         return render(request, "huddles/_card.html#discussed", {
-            "card": {"idea": {"pk": int(idea_id)}, "discussed": discussed},
+            "card": {"idea": {"pk": idea_id}, "discussed": discussed},
             "discussed_url": reverse("huddles:huddle-discussed", args=[team.slug, huddle.pk]),
         })
     return redirect("huddles:board", team.slug)

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.params import parse_id
 from org.models import Team, User
 
 from .models import Idea
@@ -36,9 +37,10 @@ class PersonField(forms.CharField):
         value = (super().clean(value) or "").strip().lower()
         if value in ("", "me", "none"):
             return value
-        if not value.isdigit() or not User.objects.filter(pk=int(value)).exists():
+        pk = parse_id(value)
+        if pk is None or not User.objects.filter(pk=pk).exists():
             raise ValidationError("Choose a person, “me” or “none”.", code="invalid")
-        return int(value)
+        return pk
 
 
 class IdeaFilterForm(forms.Form):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from core.params import parse_id
 from org.models import Team
 from org.permissions import is_admin, is_executive
 from org.selectors import user_led_team_ids, user_team_ids
@@ -76,7 +77,7 @@ class SystemicIssueForm(forms.Form):
             del self.fields["status"]
         # Any ids: the service checks each one is visible and linkable.
         raw = self.data.getlist("problems") if hasattr(self.data, "getlist") else []
-        self.fields["problems"].choices = [(v, v) for v in raw if str(v).isdigit()]
+        self.fields["problems"].choices = [(v, v) for v in raw if parse_id(v) is not None]
 
 
 class SystemicFilterForm(forms.Form):
@@ -98,9 +99,9 @@ class LinkForm(forms.Form):
         for value in values:
             for part in str(value).replace(",", " ").split():
                 part = part.lstrip("#")
-                if not part.isdigit():
+                if (pk := parse_id(part)) is None:
                     raise forms.ValidationError("Give item numbers, e.g. 12 or #12.")
-                ids.append(int(part))
+                ids.append(pk)
         if not ids:
             raise forms.ValidationError("Choose at least one problem to link.")
         return ids

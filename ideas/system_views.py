@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.params import ids, parse_id
 from org.errors import DomainError
 from org.models import Team
 from org.permissions import is_admin, is_executive
@@ -87,7 +88,7 @@ def issue_new(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         context.update(_suggestion_context(request, text=form.data.get("title", ""),
                                            category=form.data.get("category", "")))
-        context["chosen"] = {int(v) for v in form.data.getlist("problems") if v.isdigit()}
+        context["chosen"] = set(ids(form.data.getlist("problems")))
     return render(request, "ideas/systemic_new.html", context, status=400 if form.is_bound
                   else 200)
 
@@ -196,11 +197,11 @@ def issue_link(request: HttpRequest, pk: int) -> HttpResponse:
 def idea_link_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """From the item page: link this problem to a systemic issue."""
     idea = access_idea(request.user, pk)
-    issue_id = request.POST.get("issue", "")
-    if not issue_id.isdigit():
+    issue_id = parse_id(request.POST.get("issue"))
+    if issue_id is None:
         messages.error(request, "Choose a systemic issue.")
         return redirect("ideas:detail", pk=idea.pk)
-    issue = sel.access_systemic_issue(request.user, int(issue_id))
+    issue = sel.access_systemic_issue(request.user, issue_id)
     try:
         svc.systemic_link(issue_id=issue.pk, idea_ids=[idea.pk], actor=request.user)
     except DomainError as exc:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.params import parse_int
 from org.downloads import csv_response
 from org.errors import DomainError
 from org.pagination import NarrowPaginator
@@ -226,10 +227,9 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 labels = services.labels_resolve(form.cleaned_data["labels_text"])
-                version = request.POST.get("version")
                 services.idea_update(
                     idea_id=idea.pk, actor=request.user, labels=labels,
-                    expected_version=int(version) if version and version.isdigit() else None,
+                    expected_version=parse_int(request.POST.get("version"), low=1),
                     **form.service_fields())
                 for extension in form.extensions:
                     extension.save(form, idea, request.user)

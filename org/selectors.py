@@ -125,4 +125,6 @@ def unread_notification_count(user: User) -> int:
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    # The e-mail body (digests only) is never shown in the list.
+    return (Notification.objects.filter(recipient=user).defer("email_body")
+            .order_by("-created_at", "-id"))

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from core.params import parse_int
 from escalation.models import Escalation
 from ideas.models import Idea
 from ideas.selectors import PRIORITY_ORDER, ideas_visible_to, with_card_data
@@ -449,7 +450,7 @@ def parse_scope(value: str) -> DrillScope:
         return DrillScope("org", 0, "Organisation")
     kind, _, ref = value.partition(":")
     if kind == "tier":
-        tier = Tier.objects.filter(level=int(ref) if ref.isdigit() else -1).first()
+        tier = Tier.objects.filter(level=parse_int(ref, low=1, high=32767) or -1).first()
         if tier is None:
             raise Http404("No such tier.")
         return DrillScope("tier", tier.level, f"Tier {tier.level} · {tier.name}", tier=tier)

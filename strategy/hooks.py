@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.params import parse_id
 from ideas.registry import (
     ListFilter,
     register_board_panel,
@@ -71,8 +72,7 @@ class PriorityFormExtension:
         team = idea.team if idea else None
         if team is None:
             posted = str(form.data.get("team", "")) if form.is_bound else ""
-            team = posted if posted.isdigit() else (form.initial.get("team")
-                                                    or user_primary_team(user))
+            team = parse_id(posted) or (form.initial.get("team") or user_primary_team(user))
         if team is not None and not hasattr(team, "pk"):
             team = Team.objects.filter(pk=team).first()
         constraints = list(selectors.constraints_for_team(team)) if team else \
@@ -182,8 +182,8 @@ def _filter_apply(qs, value):
         return qs.filter(Exists(links))
     if value == "none":
         return qs.filter(~Exists(links))
-    if value.isdigit():
-        return qs.filter(Exists(links.filter(priority_id=int(value))))
+    if (priority_id := parse_id(value)) is not None:
+        return qs.filter(Exists(links.filter(priority_id=priority_id)))
     return qs
 
 

@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.params import local_url, parse_id, parse_int
 from ideas.permissions import can_edit as can_edit_idea
 from org.errors import Conflict, DomainError, Forbidden
 from org.models import Team
@@ -57,11 +57,7 @@ def _apply_error(form, exc: DomainError) -> None:
 
 
 def _next_url(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
+    return local_url(request, request.POST.get("next") or request.GET.get("next")) or default
 
 
 def _run(request, action: Callable, success: str | None = None) -> bool:
@@ -88,8 +84,8 @@ def _year_choice(request, years: list[int]) -> int | None:
     raw = request.GET.get("year", "")
     if raw == "all":
         return None
-    if raw.isdigit() and int(raw) in years:
-        return int(raw)
+    if (year := parse_int(raw)) in years:
+        return year
     today = timezone.localdate().year
     return today if today in years or not years else years[0]
 
@@ -206,9 +202,8 @@ def _priority_context(request, priority: Priority, **forms) -> dict:
 def priority_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     initial = {}
-    goal_id = request.GET.get("goal", "")
-    if goal_id.isdigit():
-        initial["goal"] = int(goal_id)
+    if (goal_id := parse_id(request.GET.get("goal"))) is not None:
+        initial["goal"] = goal_id
 
     def save(data):
         priority = services.priority_create(actor=request.user, **data)
@@ -449,9 +444,8 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     initial = {}
-    objective_id = request.GET.get("objective", "")
-    if objective_id.isdigit():
-        initial["objective"] = int(objective_id)
+    if (objective_id := parse_id(request.GET.get("objective"))) is not None:
+        initial["objective"] = objective_id
 
     def save(data):
         goal = services.goal_create(actor=request.user, **data)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from core.api import IdField
 from org.api.serializers import UserBriefSerializer
 
 from ..models import MAX_SPEND, Escalation
@@ -114,7 +115,7 @@ class EscalateInputSerializer(serializers.Serializer):
                                      allow_blank=True)
     ask = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     requested_spend = spend_field()
-    other_team = serializers.IntegerField(
+    other_team = IdField(
         required=False, allow_null=True,
         help_text="Required with the cross_team reason: the other team in the conflict.")
     options = serializers.CharField(required=False, allow_blank=True, max_length=5000,
@@ -123,13 +124,13 @@ class EscalateInputSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=5000,
         help_text="The escalating team's recommendation; required at the top tier.")
     preview = serializers.BooleanField(required=False, default=False)
-    expected_to_team = serializers.IntegerField(required=False, allow_null=True)
+    expected_to_team = IdField(required=False, allow_null=True)
 
 
 class ConflictViewInputSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    team = serializers.IntegerField(required=False, allow_null=True,
-                                    help_text="Which team's view, when you belong to both.")
+    team = IdField(required=False, allow_null=True,
+                   help_text="Which team's view, when you belong to both.")
 
 
 class DecisionInputSerializer(serializers.Serializer):

@@ -10,6 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import IdLookupMixin
+from core.filters import FilterSet, IdFilter
 from ideas.permissions import access_idea
 from org.selectors import user_team_ids
 
@@ -29,19 +31,17 @@ STATE_CHOICES = [("active", "Open or acknowledged"), ("closed", "Closed")] + [
     (code, label) for code, label in workflow.LABELS.items()]
 
 
-class EscalationFilter(django_filters.FilterSet):
+class EscalationFilter(FilterSet):
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="filter_state")
-    team = django_filters.NumberFilter(method="filter_team",
-                                       label="Team at either end (from or to)")
-    to_team = django_filters.NumberFilter(field_name="to_team_id")
-    other_team = django_filters.NumberFilter(field_name="other_team_id",
-                                             label="Cross-team: the other team named")
-    from_team = django_filters.NumberFilter(field_name="from_team_id")
+    team = IdFilter(method="filter_team", label="Team at either end (from or to)")
+    to_team = IdFilter(field_name="to_team_id")
+    other_team = IdFilter(field_name="other_team_id", label="Cross-team: the other team named")
+    from_team = IdFilter(field_name="from_team_id")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     mine = django_filters.BooleanFilter(method="filter_mine",
                                         label="Sent to one of my teams")
     reason = django_filters.ChoiceFilter(choices=Escalation.Reason.choices)
-    idea = django_filters.NumberFilter(field_name="idea_id")
+    idea = IdFilter(field_name="idea_id")
 
     class Meta:
         model = Escalation
@@ -65,7 +65,7 @@ class EscalationFilter(django_filters.FilterSet):
         return qs.filter(to_team_id__in=list(user_team_ids(self.request.user)))
 
 
-class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
+class EscalationViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Escalations about the items you may see. Filters: state (a state, ``active`` or
     ``closed``), team (at either end or named in a conflict), to_team, from_team, other_team,
     overdue, mine (sent to my teams), reason, idea."""

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from core.api import IdField, IntegerField
 from ideas import workflow
 from org.models import Team
 
@@ -124,10 +125,10 @@ class BoardListSerializer(serializers.ModelSerializer):
 
 
 class MoveInputSerializer(serializers.Serializer):
-    idea = serializers.IntegerField()
+    idea = IdField()
     to = serializers.CharField(max_length=20, help_text="The status to move to: " + ", ".join(
         workflow.LABELS) + ".")
-    version = serializers.IntegerField(min_value=1)
+    version = IntegerField(min_value=1)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     learning = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
@@ -172,12 +173,12 @@ class HuddleUpdateSerializer(serializers.Serializer):
 
 
 class AttendanceSerializer(serializers.Serializer):
-    user = serializers.IntegerField()
+    user = IdField()
     present = serializers.BooleanField(default=True)
 
 
 class DiscussedSerializer(serializers.Serializer):
-    idea = serializers.IntegerField()
+    idea = IdField()
     discussed = serializers.BooleanField(default=True)
 
 

@@ -14,6 +14,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import IdLookupMixin
+from core.filters import FilterSet
+from core.params import parse_id
 from org.models import Team
 from org.permissions import is_admin
 
@@ -67,13 +70,16 @@ def _etag_matches(request, etag: str) -> bool:
     return etag in [t.strip().removeprefix("W/") for t in header.split(",") if t.strip()]
 
 
-class BoardViewSet(viewsets.ViewSet):
+class BoardViewSet(IdLookupMixin, viewsets.ViewSet):
     """A team's board: columns with cards (only items the caller may see), WIP limits, the
     version to send back with a move, today's SQDC letters."""
 
+    filter_backends: list = []  # no queryset to filter: the filters are BoardFilters
+
     def _team(self, pk) -> Team:
+        pk = parse_id(pk)
         team = (Team.objects.select_related("tier", "board_settings")
-                .filter(pk=pk).first() if str(pk).isdigit() else None)
+                .filter(pk=pk).first() if pk is not None else None)
         if team is None or not (team.active or is_admin(self.request.user)):
             raise Http404("No such board.")
         return team
@@ -150,7 +156,7 @@ class BoardViewSet(viewsets.ViewSet):
         return Response(BoardSettingsSerializer(settings).data)
 
 
-class HuddleFilter(filters.FilterSet):
+class HuddleFilter(FilterSet):
     date = filters.DateFromToRangeFilter(help_text="date_after / date_before (inclusive).")
     open = filters.BooleanFilter(field_name="ended_at", lookup_expr="isnull")
 
@@ -159,7 +165,8 @@ class HuddleFilter(filters.FilterSet):
         fields = ["team", "date", "open"]
 
 
-class HuddleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class HuddleViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                    viewsets.GenericViewSet):
     """Huddles of the caller's teams and of the teams below them. Members of the team start,
     tick attendance, mark discussed items and end; leads correct ended ones."""
 
@@ -242,7 +249,7 @@ class HuddleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self._out(huddle)
 
 
-class SqdcDayFilter(filters.FilterSet):
+class SqdcDayFilter(FilterSet):
     date = filters.DateFromToRangeFilter(help_text="date_after / date_before (inclusive).")
 
     class Meta:
@@ -250,7 +257,8 @@ class SqdcDayFilter(filters.FilterSet):
         fields = ["team", "date", "category", "status"]
 
 
-class SqdcDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SqdcDayViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                     viewsets.GenericViewSet):
     """SQDC letters by team, day and category. POST sets one (creating or replacing it)."""
 
     serializer_class = SqdcDaySerializer
@@ -277,7 +285,7 @@ class SqdcDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                         status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 
-class DisplayLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class DisplayLinkViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          viewsets.GenericViewSet):
     """Read-only wall-screen links of the teams the caller leads. The link's URL (with its
     key) is answered once, on creation: only a hash of the key is stored."""

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from core.api import IntegerField
 from org.api.serializers import UserBriefSerializer
 from org.models import Team, User
 
@@ -134,8 +135,8 @@ class IdeaInputSerializer(serializers.Serializer):
                                           allow_blank=True)
     labels = serializers.ListField(child=serializers.CharField(max_length=40), required=False,
                                    max_length=8)
-    version = serializers.IntegerField(required=False, min_value=1,
-                                       help_text="The version you edited; a stale one is 409.")
+    version = IntegerField(required=False, min_value=1,
+                           help_text="The version you edited; a stale one is 409.")
 
     def validate(self, attrs):
         # A system change says what it changes; a partial edit may rely on the stored one.
@@ -150,7 +151,7 @@ class TransitionInputSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Idea.Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     learning = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = IntegerField(required=False, min_value=1)
     result = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     actual_money_per_year = _money()
     actual_hours_per_year = _hours()

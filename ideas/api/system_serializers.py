@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import IdField
 from org.api.serializers import UserBriefSerializer
 from org.models import Team
 
@@ -32,14 +33,14 @@ class TimeEntrySerializer(serializers.ModelSerializer):
 
 
 class TimeEntryInputSerializer(serializers.Serializer):
-    idea = serializers.IntegerField(min_value=1)
+    idea = IdField()
     # Limits are the service's (clear messages for zero, negative and > 24 hours a day).
     hours = serializers.DecimalField(max_digits=6, decimal_places=2)
     date = serializers.DateField(required=False, help_text="Defaults to today.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    team = serializers.IntegerField(required=False, min_value=1,
-                                    help_text="The team the time counts for (one of yours); "
-                                              "defaults to the item's team if you are in it.")
+    team = IdField(required=False,
+                   help_text="The team the time counts for (one of yours); "
+                             "defaults to the item's team if you are in it.")
 
 
 class TrendPointSerializer(serializers.Serializer):
@@ -141,18 +142,18 @@ class SystemicIssueInputSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Idea.Category.choices)
     owner_team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.filter(active=True))
     status = serializers.ChoiceField(choices=SystemicIssue.Status.choices, required=False)
-    problems = serializers.ListField(child=serializers.IntegerField(min_value=1),
+    problems = serializers.ListField(child=IdField(),
                                      required=False, max_length=100,
                                      help_text="Item ids to link (create only).")
 
 
 class LinkInputSerializer(serializers.Serializer):
-    ideas = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1,
+    ideas = serializers.ListField(child=IdField(), min_length=1,
                                   max_length=100)
 
 
 class UnlinkInputSerializer(serializers.Serializer):
-    idea = serializers.IntegerField(min_value=1)
+    idea = IdField()
 
 
 class SuggestionSerializer(serializers.ModelSerializer):

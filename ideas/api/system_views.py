@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import IdLookupMixin, query_id
 from org.errors import DomainError
 
 from .. import system_selectors as sel
@@ -37,15 +38,6 @@ TIME_FILTERS = [
 ]
 
 
-def _int_param(params, name):
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    if not str(value).isdigit():
-        raise ValidationError({name: ["Give a number."]})
-    return int(value)
-
-
 def _date_param(params, name):
     from datetime import date
 
@@ -58,7 +50,7 @@ def _date_param(params, name):
         raise ValidationError({name: ["Give a date as YYYY-MM-DD."]})
 
 
-class TimeEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class TimeEntryViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        viewsets.GenericViewSet):
     """Improvement time logged against items. You see the entries on items you may see."""
 
@@ -70,15 +62,14 @@ class TimeEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         if self.action != "list":
             return qs
         params = self.request.query_params
-        if (idea := _int_param(params, "idea")) is not None:
+        if (idea := query_id(self.request, "idea")) is not None:
             qs = qs.filter(idea_id=idea)
-        if (team := _int_param(params, "team")) is not None:
+        if (team := query_id(self.request, "team")) is not None:
             qs = qs.filter(team_id=team)
-        user = params.get("user")
-        if user == "me":
+        if params.get("user") == "me":
             qs = qs.filter(user=self.request.user)
-        elif user:
-            qs = qs.filter(user_id=_int_param(params, "user"))
+        elif (user := query_id(self.request, "user")) is not None:
+            qs = qs.filter(user_id=user)
         if (start := _date_param(params, "date_from")) is not None:
             qs = qs.filter(date__gte=start)
         if (end := _date_param(params, "date_to")) is not None:
@@ -134,7 +125,7 @@ def with_tracking(user, issues: list) -> list:
     return issues
 
 
-class SystemicIssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class SystemicIssueViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                            viewsets.GenericViewSet):
     """Problems that recur across teams or over time. Linked private items show as "Private
     item" (no id, title or team) to those who may not see them."""

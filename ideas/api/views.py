@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import IdLookupMixin
 from org.errors import Forbidden
 
 from .. import selectors, services
@@ -39,7 +40,8 @@ FILTER_PARAMS = [
 ]
 
 
-class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class IdeaViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                  viewsets.GenericViewSet):
     serializer_class = IdeaSerializer
     filter_backends: list = []  # the one filter set: ideas.filters.IdeaFilterForm
 

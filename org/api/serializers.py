@@ -1,4 +1,5 @@
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from ..models import Membership, Notification, Team, Tier, User
 
@@ -112,3 +113,12 @@ class NotificationSerializer(serializers.ModelSerializer):
 
         ct = ContentType.objects.get_for_id(obj.target_type_id)  # cached by Django
         return f"{ct.app_label}.{ct.model}"
+
+
+class TokenInputSerializer(AuthTokenSerializer):
+    """POST /api/v1/auth/token/: a login no longer than the login page takes (a longer one can
+    match nobody, and would not fit where failed logins are counted)."""
+
+    username = serializers.CharField(label="Username or e-mail", max_length=254, write_only=True)
+    password = serializers.CharField(label="Password", max_length=4096, trim_whitespace=False,
+                                     style={"input_type": "password"}, write_only=True)

@@ -57,7 +57,8 @@ class TierViewSet(IdLookupMixin, viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TeamViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TeamViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                  viewsets.GenericViewSet):
     serializer_class = TeamSerializer
     permission_classes = [permissions.IsAuthenticated, IsAdminOrReadOnly]
     filterset_fields = ["tier", "parent", "active", "tier__level"]
@@ -85,7 +86,8 @@ class TeamViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
         return Response(TeamSerializer(self.get_queryset().get(pk=team.pk)).data)
 
 
-class UserViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class UserViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                  viewsets.GenericViewSet):
     serializer_class = UserSerializer
     permission_classes = [permissions.IsAuthenticated, IsAdminOrReadOnly]
     filterset_fields = ["is_active", "memberships__team"]

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from core.api import IdField
 from ideas.models import Idea
 from org.models import Team
 
@@ -152,7 +153,7 @@ class CauseInputSerializer(serializers.Serializer):
 
 
 class PriorityLinkInputSerializer(serializers.Serializer):
-    idea = serializers.IntegerField(min_value=1)
+    idea = IdField()
 
 
 class DeployInputSerializer(serializers.Serializer):
@@ -326,5 +327,5 @@ class IdeaPriorityOutSerializer(serializers.Serializer):
 
 
 class IdeaPrioritiesInputSerializer(serializers.Serializer):
-    priorities = serializers.ListField(child=serializers.IntegerField(min_value=1),
+    priorities = serializers.ListField(child=IdField(),
                                        allow_empty=True, max_length=50)

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import IdField, IdLookupMixin
 from ideas.selectors import ideas_visible_to
 from org.models import Team, Tier
 
@@ -49,7 +50,7 @@ class ExperimentSerializer(serializers.ModelSerializer):
 
 
 class ExperimentInputSerializer(serializers.Serializer):
-    idea = serializers.IntegerField(min_value=1)
+    idea = IdField()
     hypothesis = serializers.CharField(max_length=2000)
     signal = serializers.CharField(max_length=300)
     kpi = serializers.PrimaryKeyRelatedField(queryset=KPI.objects.all(), required=False,
@@ -66,7 +67,7 @@ class DecideInputSerializer(serializers.Serializer):
     learning = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
-class ExperimentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ExperimentViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         viewsets.GenericViewSet):
     """Experiments on the items the caller may see. Whoever may edit the item adds, edits and
     decides them; deciding needs evidence."""
@@ -154,15 +155,15 @@ class ReviewInputSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     assessment = serializers.CharField(max_length=5000)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    focus_ideas = serializers.ListField(child=serializers.IntegerField(min_value=1),
+    focus_ideas = serializers.ListField(child=IdField(),
                                         required=False, max_length=50)
-    focus_issues = serializers.ListField(child=serializers.IntegerField(min_value=1),
+    focus_issues = serializers.ListField(child=IdField(),
                                          required=False, max_length=50)
     focus_notes = serializers.ListField(child=serializers.CharField(max_length=300),
                                         required=False, max_length=20)
 
 
-class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ReviewViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                     mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Improvement reviews held. Everyone logged in reads them (focus items they may not see
     show as “a private item”); only a team's leads record its review, only leads of teams at a
@@ -242,7 +243,7 @@ class AdminsWrite(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or can_manage_windows(request.user)
 
 
-class PlanningWindowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class PlanningWindowViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                            viewsets.GenericViewSet):
     """Planning windows: inside one, priorities and constraints change freely; outside, a
     change needs a cause and counts as churn. Everyone reads; admins write."""
@@ -349,7 +350,7 @@ class ProposalSerializer(serializers.ModelSerializer):
 
 
 class ProposalInputSerializer(serializers.Serializer):
-    idea = serializers.IntegerField(min_value=1)
+    idea = IdField()
     text = serializers.CharField(max_length=5000)
 
 
@@ -383,7 +384,7 @@ def _proposal_context(user, proposals) -> dict:
                                  .values_list("pk", flat=True)) if ids else set()}
 
 
-class StandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class StandardViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       viewsets.GenericViewSet):
     """The standards library. Everyone logged in reads, comments and (from a done item they
     may edit) proposes changes; only members of the Centre of Excellence create and edit
@@ -452,7 +453,7 @@ class StandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(CommentOutSerializer(rows, many=True).data)
 
 
-class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ProposalViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       viewsets.GenericViewSet):
     """Proposals to change standards; the CoE accepts (a new version) or declines with a
     reason. Filter with ?state=pending."""

@@ -3,15 +3,16 @@ readings, constraints, deployments (catchball). Everyone logged in reads; writes
 the strategy permissions and made by the services."""
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import IdLookupMixin, query_id
 from ideas.permissions import access_idea
 from org.errors import Forbidden
 from org.models import Team
@@ -69,15 +70,6 @@ class ExecutivesWrite(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or can_manage_strategy(request.user)
 
 
-def _int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    if not str(raw).isdigit():
-        raise exceptions.ValidationError({name: [f"“{raw}” is not an id."]})
-    return int(raw)
-
-
 def _validated(serializer_class, data, **kwargs) -> dict:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
@@ -90,7 +82,7 @@ WRITE_METHODS = ["get", "post", "patch", "head", "options"]
 # ---------------------------------------------------------------- objectives and goals
 
 
-class ObjectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ObjectiveViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        viewsets.GenericViewSet):
     serializer_class = ObjectiveSerializer
     permission_classes = [permissions.IsAuthenticated, ExecutivesWrite]
@@ -117,7 +109,7 @@ class ObjectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(ObjectiveSerializer(self.get_queryset().get(pk=objective.pk)).data)
 
 
-class AnnualGoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class AnnualGoalViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         viewsets.GenericViewSet):
     serializer_class = GoalSerializer
     permission_classes = [permissions.IsAuthenticated, ExecutivesWrite]
@@ -142,7 +134,7 @@ class AnnualGoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 # ---------------------------------------------------------------- priorities
 
 
-class PriorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class PriorityViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       viewsets.GenericViewSet):
     """Priorities with their KPIs' status, deployments and figures: linked ideas by state, done
     count, summed actual impact, and alignment over the teams they reach (only the ideas the
@@ -157,7 +149,7 @@ class PriorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         qs = (Priority.objects.select_related("owner_team", "goal")
               .prefetch_related(selectors.kpis_prefetch(1), selectors.deployments_prefetch())
               .order_by("start", "title", "pk"))
-        deployed_to = _int_param(self.request, "deployed_to")
+        deployed_to = query_id(self.request, "deployed_to")
         if deployed_to is not None:
             qs = qs.filter(deployments__team_id=deployed_to)
         return qs
@@ -261,7 +253,8 @@ class PriorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 # ---------------------------------------------------------------- KPIs and readings
 
 
-class KPIViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class KPIViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                 viewsets.GenericViewSet):
     serializer_class = KPISerializer
     permission_classes = [permissions.IsAuthenticated, ExecutivesWrite]
     http_method_names = WRITE_METHODS
@@ -322,7 +315,7 @@ class KPIViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 # ---------------------------------------------------------------- constraints
 
 
-class ConstraintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ConstraintViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         viewsets.GenericViewSet):
     """``?active=true`` for those in force today; ``?applies_to=<team id>`` for those that
     apply to a team (organisation-wide, the team's or an ancestor's)."""
@@ -332,7 +325,7 @@ class ConstraintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     http_method_names = WRITE_METHODS
 
     def get_queryset(self):
-        applies_to = _int_param(self.request, "applies_to")
+        applies_to = query_id(self.request, "applies_to")
         if applies_to is not None:
             team = Team.objects.filter(pk=applies_to).first()
             if team is None:
@@ -379,13 +372,13 @@ class ConstraintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 def get_constraint(pk) -> Constraint:
-    return get_object_or_404(Constraint, pk=pk)
+    return get_object_or_404(Constraint, pk=pk)  # DRF's: a malformed id is a 404 too
 
 
 # ---------------------------------------------------------------- deployments
 
 
-class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class DeploymentViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """The catchball. ``?awaiting=me``: proposed deployments to the teams the caller leads.
     Accept / counter: the team's leads; revise (propose again), withdraw: executives."""

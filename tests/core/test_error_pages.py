@@ -106,3 +106,10 @@ def test_a_real_bug_is_our_500_page_without_details(anon):
 def test_404_is_our_page(anon):
     r = anon.get("/nothing-here/")
     assert r.status_code == 404 and b"Not found" in r.content
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_path_is_a_json_404(anon):
+    r = anon.get("/api/v1/no-such-resource/")
+    assert r.status_code == 404 and r.json() == {"detail": "Not found.", "code": "not_found",
+                                                 "errors": {}}
