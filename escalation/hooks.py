@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import DomainError
 from ideas.models import Idea
 from ideas.permissions import can_edit_systemic_issue, can_view
-from org.errors import DomainError
 
 from . import selectors, workflow
 from .models import Escalation

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from org.errors import DomainError
+from core.errors import DomainError
 from org.models import Team, Tier
 from org.selectors import team_ancestors, team_descendant_ids, top_tier
 

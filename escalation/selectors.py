@@ -20,9 +20,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core.pagination import narrow_slice
 from ideas.selectors import ideas_visible_to
 from org.models import Tier
-from org.pagination import narrow_slice
 from org.permissions import is_admin
 from org.selectors import user_team_ids
 

@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.errors import Conflict, DomainError, Forbidden
 from ideas.models import Idea
 from ideas.services import idea_set_waiting, record_event
-from org.errors import Conflict, DomainError, Forbidden
 from org.models import Team, User
 from org.permissions import is_member
 from org.selectors import team_leads

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.errors import DomainError
+from core.pagination import NarrowPaginator
 from core.params import local_url, parse_id
 from ideas.permissions import access_idea
-from org.errors import DomainError
-from org.pagination import NarrowPaginator
 from org.selectors import user_team_ids
 
 from . import selectors, services, workflow

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from org.errors import DomainError
+from core.errors import DomainError
 
 from . import services
 from .models import BoardSettings, DisplayLink, Huddle, SqdcDay

@@ -14,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.errors import Conflict, DomainError, Forbidden
 from ideas import services as idea_services
 from ideas.models import Idea
 from ideas.selectors import ideas_visible_to
-from org.errors import Conflict, DomainError, Forbidden
 from org.models import Membership, Team, User
 
 from .models import (

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.errors import DomainError
 from core.params import local_url, parse_id
 from ideas import system_services as time_services
 from ideas import workflow
@@ -29,7 +30,6 @@ from ideas.models import Idea
 from ideas.permissions import can_log_time, can_transition
 from ideas.registry import board_panels
 from ideas.selectors import ideas_visible_to
-from org.errors import DomainError
 from org.models import Team, User
 from org.permissions import is_admin, is_executive
 from org.selectors import team_ancestors, user_team_ids

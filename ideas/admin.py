@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from org.errors import DomainError
+from core.errors import DomainError
 from org.models import Membership
 
 from . import services, system_services

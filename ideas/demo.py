@@ -561,7 +561,9 @@ def _seed_system_work(context: dict) -> None:
     TeamCapacity.objects.filter(team__in=teams.values()).update(created_at=since)
 
     # Eight weeks of improvement time against each team's own items.
-    from .system_selectors import last_weeks, protected_hours
+    from core.dates import last_weeks
+
+    from .system_selectors import protected_hours
 
     caps = {c.team_id: c for c in TeamCapacity.objects.filter(team__in=teams.values())}
     by_team: dict[int, list[Idea]] = {}

@@ -4,7 +4,7 @@ without ideas importing them. Each app registers in its AppConfig.ready()."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# guard(idea, target_status, actor, **details) -> None; raises org.errors.DomainError to refuse.
+# guard(idea, target_status, actor, **details) -> None; raises core.errors.DomainError to refuse.
 # Runs inside the transition's transaction, after the workflow check, with the idea locked.
 TransitionGuard = Callable[..., None]
 _transition_guards: list[TransitionGuard] = []

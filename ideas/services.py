@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from org.errors import Conflict, DomainError, Forbidden
+from core.errors import Conflict, DomainError, Forbidden
 from org.models import Membership, Team, User
 from org.services import notify
 

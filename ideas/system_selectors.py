@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 
+from core.dates import last_weeks, months_back, week_start
 from org.models import Team
 from org.permissions import is_admin
 
@@ -32,21 +33,6 @@ from .selectors import ideas_visible_to
 ZERO = Decimal("0")
 
 # ---------------------------------------------------------------- capacity
-
-
-def week_start(day: date) -> date:
-    """The Monday of the week ``day`` falls in."""
-    return day - timedelta(days=day.weekday())
-
-
-def last_weeks(weeks: int, *, today: date | None = None, include_current: bool = True
-               ) -> list[date]:
-    """Mondays of the last ``weeks`` weeks, oldest first (the current week last, if included)."""
-    today = today or timezone.localdate()
-    end = week_start(today)
-    if not include_current:
-        end -= timedelta(weeks=1)
-    return [end - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
 
 
 def protected_hours(capacity: TeamCapacity | None, member_count: int) -> Decimal:
@@ -266,18 +252,6 @@ def linked_problems(user, issue: SystemicIssue) -> list[LinkedProblem]:
                  .order_by("-idea__created_at", "-id"))
     return [LinkedProblem(link=link, idea=link.idea if can_view(user, link.idea) else None)
             for link in links]
-
-
-def months_back(n: int, *, today: date | None = None) -> list[date]:
-    """First days of the last ``n`` months, oldest first (the current month last)."""
-    today = today or timezone.localdate()
-    out, y, m = [], today.year, today.month
-    for _ in range(n):
-        out.append(date(y, m, 1))
-        m -= 1
-        if m == 0:
-            y, m = y - 1, 12
-    return list(reversed(out))
 
 
 def persistence(issue_ids, months: int = 12, *, today: date | None = None

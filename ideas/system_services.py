@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from org.errors import DomainError, Forbidden
+from core.errors import DomainError, Forbidden
 from org.models import Team, User
 from org.selectors import team_leads, user_primary_team, user_team_ids
 from org.services import notify

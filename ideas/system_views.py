@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.charts import monthly_bars, monthly_sparkline
+from core.errors import DomainError
 from core.params import ids, parse_id
-from org.errors import DomainError
 from org.models import Team
 from org.permissions import is_admin, is_executive
 from org.selectors import user_team_ids
@@ -38,7 +39,6 @@ from .system_forms import (
     SystemicIssueForm,
     TimeEntryForm,
 )
-from .system_svg import bars_svg, sparkline_svg
 from .views import _apply_error
 from .views import _detail_context as _idea_detail_context
 
@@ -53,7 +53,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page"))
     issues = sel.with_persistence(list(page.object_list))
     for issue in issues:
-        issue.sparkline = sparkline_svg(issue.series)
+        issue.sparkline = monthly_sparkline(issue.series, label="Linked problems per month")
     context = {"form": form, "page": page, "issues": issues,
                "may_create": can_create_systemic_issue(request.user)}
     template = "ideas/systemic_list.html#results" if request.htmx else "ideas/systemic_list.html"
@@ -117,7 +117,7 @@ def _detail_context(request, issue, **extra) -> dict:
         "problems": problems,
         "hidden_count": len(problems) - len(visible),
         "teams": sorted({p.idea.team.name for p in visible}),
-        "chart": bars_svg(issue.series),
+        "chart": monthly_bars(issue.series, label="Linked problems per month", noun="problem"),
         "may_edit": may_edit,
         "may_link": may_link,
         "edit_form": extra.get("edit_form") or (SystemicIssueForm(

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.downloads import csv_response
+from core.errors import DomainError
+from core.pagination import NarrowPaginator
 from core.params import parse_int
-from org.downloads import csv_response
-from org.errors import DomainError
-from org.pagination import NarrowPaginator
 
 from . import selectors, services, workflow
 from .filters import IdeaFilterForm, LearningFilterForm

@@ -7,8 +7,9 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.errors import DomainError
+
 from . import services
-from .errors import DomainError
 from .models import Membership, Notification, Team, Tier, User
 from .resources import TeamResource, UserResource
 

@@ -7,7 +7,8 @@ nothing is saved.
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from .errors import DomainError
+from core.errors import DomainError
+
 from .models import Membership, Team, Tier, User
 from .services import _validate_placement
 

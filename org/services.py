@@ -24,7 +24,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .errors import DomainError
+from core.errors import DomainError
+
 from .models import Membership, Notification, Team, Tier, User
 from .registry import open_work_reasons
 from .selectors import team_descendant_ids, top_tier

@@ -2,9 +2,10 @@
 
 import logging
 
-from celery import shared_task
-from django.db import OperationalError, connection
+from django.db import connection
 from django.utils import timezone
+
+from core.tasks import TRANSIENT, job
 
 from . import jobs
 from .services import notification_emails_send
@@ -12,7 +13,7 @@ from .services import notification_emails_send
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="org.tasks.heartbeat", acks_late=True)
+@job("org.tasks.heartbeat", minutes=1)
 def heartbeat() -> str:
     """Proves the worker, beat and the database are wired together."""
     with connection.cursor() as cursor:
@@ -27,24 +28,14 @@ def heartbeat() -> str:
 # neither task retries itself on mail errors; a lost or failed task loses nothing.
 
 
-@shared_task(
-    name="org.tasks.send_notification_emails",
-    acks_late=True,
-    soft_time_limit=4 * 60,
-    time_limit=5 * 60,
-)
+@job("org.tasks.send_notification_emails", minutes=4, retry=None)
 def send_notification_emails(notification_ids: list[int]) -> int:
     """Right after notifications are created: sends their e-mails now (low latency). A second
     delivery sends nothing twice (rows already sent or claimed are not due)."""
     return notification_emails_send(notification_ids=notification_ids)
 
 
-@shared_task(
-    name="org.tasks.send_due_emails",
-    acks_late=True,
-    soft_time_limit=4 * 60,
-    time_limit=5 * 60,
-)
+@job("org.tasks.send_due_emails", minutes=4, retry=None)
 def send_due_emails() -> int:
     """Every minute: sends every notification e-mail that is due — retries after their backoff,
     rows a lost worker claimed, and e-mails whose first task never ran. Not retried itself:
@@ -52,15 +43,7 @@ def send_due_emails() -> int:
     return notification_emails_send()
 
 
-@shared_task(
-    name="org.tasks.send_digests",
-    acks_late=True,
-    autoretry_for=(OSError, OperationalError),
-    retry_backoff=True,
-    max_retries=5,
-    soft_time_limit=20 * 60,
-    time_limit=25 * 60,
-)
+@job("org.tasks.send_digests", minutes=20, retry=(OSError, *TRANSIENT), max_retries=5)
 def send_digests() -> int:
     """Every morning: one digest e-mail per opted-in person with something to say. A second
     delivery sends nothing (each person's digest of the day is recorded once and sent through

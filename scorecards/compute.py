@@ -34,13 +34,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
+from core.dates import day_bounds, last_weeks
 from escalation.models import Escalation
 from huddles.models import SqdcDay
 from huddles.selectors import huddles_held_vs_scheduled
 from ideas.models import Comment, Idea, IdeaEvent
-from ideas.system_selectors import capacity_by_week, last_weeks
+from ideas.system_selectors import capacity_by_week
 from org.models import Membership, Team
-from strategy.selectors import alignment_by_team, day_bounds
+from strategy.selectors import alignment_by_team
 from strategy.system_selectors import evidence_q, missed_reviews, missed_tier_reviews
 
 from .definitions import LEVEL_FOCUS_MIN_ITEMS, LEVELS

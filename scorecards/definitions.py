@@ -157,4 +157,9 @@ def format_value(value, unit: str) -> str:
     return f"{value:,.0f}"
 
 
+def formatter(unit: str):
+    """``format_value`` for one unit, as the charts take it."""
+    return lambda value: format_value(value, unit)
+
+
 UNIT_SUFFIX = {"days": " d", "hours": " h", "money": "", "rate": "", "share": "", "count": ""}

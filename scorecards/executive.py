@@ -17,18 +17,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from core import charts
+from core.dates import day_bounds
+from core.periods import WINDOWS, Period
 from escalation.selectors import top_tier_decisions
 from ideas.system_selectors import capacity_by_tier, top_systemic_issues
-from ideas.system_svg import sparkline_svg
 from org.models import Team
 from strategy.models import KPI, Priority
-from strategy.selectors import day_bounds
 from strategy.system_selectors import churn_by_cycle, clarity, constraint_coverage, stability
 
-from .charts import sparkline
-from .definitions import format_value
+from .definitions import format_value, formatter
 from .models import Snapshot
-from .periods import WINDOWS, Period
 from .selectors import blank, downsample, series_csv_rows
 
 CAPACITY_WEEKS = 4
@@ -169,7 +168,8 @@ class Tile:
 
     @property
     def sparkline(self) -> SafeString:
-        return sparkline(self.series, unit=self.figure.unit, label=self.figure.label)
+        return charts.dated_sparkline(self.series, label=self.figure.label,
+                                      fmt=formatter(self.figure.unit))
 
 
 @dataclass
@@ -259,7 +259,7 @@ def executive_scorecard(user, *, period: Period, now: datetime | None = None
                  if coverage["uncovered_ids"] else [])
     issues = top_systemic_issues(user, TOP_ISSUES, ISSUE_MONTHS)
     for issue in issues:
-        issue.sparkline = sparkline_svg(issue.series)
+        issue.sparkline = charts.monthly_sparkline(issue.series, label="Linked problems per month")
         issue.url = reverse("systemic:detail", args=[issue.pk])
         issue.total = sum(p["count"] for p in issue.series)
     return ExecutiveScorecard(

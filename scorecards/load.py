@@ -20,9 +20,9 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from escalation.models import Escalation
 from ideas.models import Idea
-from org.errors import DomainError
 from org.models import Membership, Team, Tier, User
 
 TIERS = [(1, "Front line", time(7, 15), Decimal("500"), 10, 8, 48),

@@ -10,7 +10,7 @@
 
 from django.http import Http404
 
-from org.errors import Forbidden
+from core.errors import Forbidden
 from org.models import Team
 from org.permissions import is_admin, is_executive
 from org.selectors import team_ancestors, user_team_ids

@@ -16,17 +16,17 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from core import charts
+from core.dates import day_bounds
 from core.params import parse_int
+from core.periods import TREND_POINTS, Period, default_end
 from escalation.models import Escalation
 from ideas.models import Idea
 from ideas.selectors import PRIORITY_ORDER, ideas_visible_to, with_card_data
 from ideas.system_selectors import top_systemic_issues
-from ideas.system_svg import sparkline_svg
 from org.models import Team, Tier
-from strategy.selectors import day_bounds
 from strategy.system_selectors import evidence_q
 
-from . import charts
 from .compute import ACTIVE_ESC, DECIDED_ESC, OPEN, compute
 from .definitions import (
     BY_KEY,
@@ -38,10 +38,10 @@ from .definitions import (
     TILES,
     Metric,
     format_value,
+    formatter,
     status_for,
 )
 from .models import Snapshot, Target
-from .periods import TREND_POINTS, Period, default_end
 
 CSS = {"ok": "chip-ok", "warn": "chip-warn", "bad": "chip-bad", "none": ""}
 CHART_KEYS = ["submitted", "implemented", "participation", "aging_now", "escalations_stalled",
@@ -107,7 +107,8 @@ class Tile:
 
     @property
     def sparkline(self):
-        return charts.sparkline(self.series, unit=self.metric.unit, label=self.metric.label)
+        return charts.dated_sparkline(self.series, label=self.metric.label,
+                                      fmt=formatter(self.metric.unit))
 
 
 @dataclass
@@ -202,7 +203,7 @@ class Scorecard:
                          "honoured": format_value(honoured, "share"),
                          "teams": v.get("capacity_teams", 0),
                          "sacrificing": v.get("capacity_sacrificing", 0),
-                         "weeks": weeks, "chart": charts.capacity_bars(weeks),
+                         "weeks": weeks, "chart": charts.paired_bars(weeks, fmt=formatter("hours")),
                          "rows": capacity_rows,
                          "url": reverse("systemic:capacity-overview")},
             "missed_reviews": v.get("missed_reviews"),
@@ -214,8 +215,8 @@ class Scorecard:
         out = []
         for key in CHART_KEYS:
             metric = BY_KEY[key]
-            out.append((metric.label, charts.line_chart(self.trend.get(key, []), unit=metric.unit,
-                                                        label=metric.label)))
+            out.append((metric.label, charts.line_chart(self.trend.get(key, []), label=metric.label,
+                                                        fmt=formatter(metric.unit))))
         return out
 
 
@@ -621,7 +622,7 @@ def _systemic_issues(user) -> list[dict]:
             "owner": issue.owner_team.name, "problems": issue.problem_count,
             "recent": issue.recent, "trend": issue.trend,
             "series": [(p["month"], p["count"]) for p in issue.series],
-            "sparkline": sparkline_svg(issue.series),
+            "sparkline": charts.monthly_sparkline(issue.series, label="Linked problems per month"),
             "url": reverse("systemic:detail", args=[issue.pk]),
         })
     return out

@@ -5,12 +5,12 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from org.errors import DomainError
+from core.errors import DomainError
+from core.periods import MAX_CUSTOM_DAYS, WINDOWS
 
 from .compute import compute_windows
 from .executive import snapshot_figures
 from .models import Snapshot
-from .periods import MAX_CUSTOM_DAYS, WINDOWS
 
 
 def snapshot_take(*, day: date, now: datetime | None = None) -> int:

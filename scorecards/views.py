@@ -10,17 +10,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 
+from core.downloads import csv_response
+from core.errors import DomainError, Forbidden
+from core.pagination import NarrowPaginator
+from core.periods import KINDS, LABELS, Period, default_end, parse_period
 from ideas.models import Idea
-from org.downloads import csv_response
-from org.errors import DomainError, Forbidden
 from org.models import Tier
-from org.pagination import NarrowPaginator
 from org.selectors import team_descendants, user_teams
 
 from . import executive as executive_card
 from . import selectors
 from .definitions import BY_KEY
-from .periods import KINDS, LABELS, Period, default_end, parse_period
 from .permissions import access_team, can_view_organisation, can_view_team, check_organisation
 
 EXPORTS = {

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from org.errors import DomainError
+from core.errors import DomainError
 
 from . import services, system_services
 from .models import (

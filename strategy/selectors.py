@@ -10,7 +10,7 @@ for organisation-wide figures in jobs and scorecards.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core.dates import day_bounds
 from ideas.models import Idea
 from ideas.selectors import ideas_visible_to
 from org.models import Team
@@ -47,13 +48,6 @@ CHART_READINGS = 36
 
 
 # ---------------------------------------------------------------- periods
-
-
-def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, end+1 00:00) in the site's time zone: index-friendly created_at filters."""
-    tz = timezone.get_current_timezone()
-    return (timezone.make_aware(datetime.combine(start, time.min), tz),
-            timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
 
 
 def year_period(year: int) -> tuple[date, date]:

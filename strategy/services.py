@@ -13,11 +13,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import Conflict, DomainError, Forbidden
 from ideas.models import Idea
 from ideas.permissions import access_idea
 from ideas.permissions import can_edit as can_edit_idea
 from ideas.services import record_event
-from org.errors import Conflict, DomainError, Forbidden
 from org.models import Team, User
 from org.selectors import team_leads
 from org.services import notify

@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, TruncQuarter
 from django.utils import timezone
 
+from core.dates import day_bounds
 from ideas.models import Idea, SystemicIssue, TimeEntry
 from ideas.selectors import ideas_visible_to, visible_idea_ids
 from org.models import Team, Tier
@@ -56,7 +57,7 @@ from .models import (
     StandardVersion,
     StrategyChange,
 )
-from .selectors import day_bounds, readings_prefetch
+from .selectors import readings_prefetch
 
 
 def _today() -> date:

@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import Conflict, DomainError, Forbidden
 from ideas.models import Idea
 from ideas.permissions import access_idea
 from ideas.selectors import visible_idea_ids
 from ideas.services import record_event
-from org.errors import Conflict, DomainError, Forbidden
 from org.models import Team, Tier, User
 from org.permissions import is_admin, is_executive, is_member
 from org.selectors import team_ancestors, team_leads, top_tier, user_team_ids

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import DomainError, Forbidden
 from ideas.permissions import access_idea
-from org.errors import DomainError, Forbidden
 from org.models import Team, Tier
 from org.selectors import top_tier, user_led_team_ids
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import Conflict, DomainError, Forbidden
 from core.params import local_url, parse_id, parse_int
 from ideas.permissions import can_edit as can_edit_idea
-from org.errors import Conflict, DomainError, Forbidden
 from org.models import Team
 
 from . import selectors, services

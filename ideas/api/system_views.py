@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import IdLookupMixin, query_id
-from org.errors import DomainError
+from core.errors import DomainError
 
 from .. import system_selectors as sel
 from .. import system_services as svc

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import IdLookupMixin
-from org.errors import Forbidden
+from core.errors import Forbidden
 
 from .. import selectors, services
 from ..filters import IdeaFilterForm

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ..periods import KINDS
+from core.periods import KINDS
 
 
 class ScorecardPeriodInputSerializer(serializers.Serializer):

@@ -9,13 +9,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from org.errors import Forbidden
+from core.errors import Forbidden
+from core.periods import Period, parse_period
 from org.models import Tier
 
 from .. import executive as executive_card
 from .. import selectors
 from ..definitions import BY_KEY, TABLE_COLUMNS
-from ..periods import Period, parse_period
 from ..permissions import access_team, can_view_organisation, check_organisation
 from .executive_serializers import ExecutiveScorecardSerializer
 from .serializers import ScorecardPeriodInputSerializer, ScorecardSerializer

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import IdLookupMixin, query_id
+from core.errors import Forbidden
 from ideas.permissions import access_idea
-from org.errors import Forbidden
 from org.models import Team
 from org.selectors import user_led_team_ids
 

@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
 
-from ..charts import sparkline, trend_chart
+from core.charts import sparkline, trend_chart
 
 register = template.Library()
 
@@ -33,10 +34,15 @@ def share(value) -> str:
     return f"{round(float(value) * 100):.0f}%"
 
 
-@register.inclusion_tag("strategy/_sparkline.html")
+@register.simple_tag
 def kpi_sparkline(kpi):
     series = getattr(kpi, "series", None) or []
-    return {"kpi": kpi, "chart": sparkline([r.value for r in series], target=kpi.target)}
+    latest = f"latest {kpinum(kpi.latest.value)}{kpi.unit}, " if getattr(kpi, "latest", None) else ""
+    return sparkline(
+        [r.value for r in series], target=kpi.target, css="spark", testid="sparkline",
+        label=f"Trend of {kpi.name}: {latest}target {kpinum(kpi.target)}{kpi.unit}",
+        empty=format_html('<span class="muted small">{}</span>',
+                          "one reading" if getattr(kpi, "latest", None) else "no readings"))
 
 
 @register.inclusion_tag("strategy/_chart.html")

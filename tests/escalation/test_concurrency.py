@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from core.errors import Conflict
 from escalation import services
 from escalation.models import Escalation
 from ideas import services as idea_services
-from org.errors import Conflict
 from org.models import Membership
 from tests.factories import MembershipFactory, UserFactory
 

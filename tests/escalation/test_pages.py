@@ -319,8 +319,8 @@ class TestPanels:
         assert overdue["label"] == "Escalation overdue" and overdue["css"] == "chip-bad"
 
     def test_team_with_open_escalations_cannot_be_deactivated(self, org, make_idea, raise_):
+        from core.errors import DomainError
         from escalation.models import RoutingRule
-        from org.errors import DomainError
         from org.services import team_deactivate
 
         RoutingRule.objects.create(order=1, kind="category", category="quality",

@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.errors import DomainError
 from escalation import services
 from escalation.models import RoutingRule
 from escalation.routing import plan_route, rule_errors
-from org.errors import DomainError
 from tests.factories import IdeaFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import Conflict, DomainError, Forbidden
 from escalation import services
 from escalation.models import Escalation
 from ideas.models import Idea, IdeaEvent
 from ideas.selectors import ideas_visible_to
-from org.errors import Conflict, DomainError, Forbidden
 from org.models import Membership, Notification
 from tests.escalation.conftest import STRUCTURED
 from tests.factories import MembershipFactory, UserFactory

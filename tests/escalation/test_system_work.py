@@ -9,12 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.errors import Conflict, DomainError, Forbidden
 from escalation import selectors, services
 from escalation.models import ConflictView, Escalation, RoutingRule
 from escalation.routing import plan_route
 from ideas.models import Idea
 from ideas.selectors import ideas_visible_to
-from org.errors import Conflict, DomainError, Forbidden
 from org.models import Membership, Notification
 from tests.escalation.conftest import STRUCTURED
 from tests.factories import IdeaFactory, MembershipFactory, TeamFactory, UserFactory

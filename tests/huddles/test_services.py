@@ -6,11 +6,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import Conflict, DomainError, Forbidden
 from huddles import services
 from huddles.models import BoardSettings, DisplayLink, Huddle, SqdcDay
 from huddles.selectors import board_state_for_link, huddles_held_vs_scheduled
 from ideas.models import IdeaEvent
-from org.errors import Conflict, DomainError, Forbidden
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

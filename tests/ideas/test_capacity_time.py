@@ -7,10 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.errors import DomainError, Forbidden
 from ideas import system_selectors as sel
 from ideas import system_services as svc
 from ideas.models import IdeaEvent, TeamCapacity, TimeEntry
-from org.errors import DomainError, Forbidden
 from org.models import Membership, Notification
 from tests.factories import MembershipFactory, UserFactory
 

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.errors import DomainError, Forbidden
 from ideas import services
 from ideas.models import Attachment, Comment, Idea, IdeaEvent, Label
-from org.errors import DomainError, Forbidden
 from org.models import Notification
 from tests.ideas.conftest import PDF_BYTES
 

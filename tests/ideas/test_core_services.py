@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import Conflict, DomainError, Forbidden
 from ideas import services
 from ideas.models import Idea, IdeaEvent
 from ideas.permissions import can_view
 from ideas.selectors import ideas_visible_to
-from org.errors import Conflict, DomainError, Forbidden
 from org.models import Notification
 from org.services import team_deactivate
 

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from core.errors import DomainError, Forbidden
 from ideas import system_selectors as sel
 from ideas import system_services as svc
 from ideas.models import Idea, IdeaEvent, SystemicIssue, SystemicLink
 from ideas.permissions import can_create_systemic_issue, can_link_problem
-from org.errors import DomainError, Forbidden
 
 pytestmark = pytest.mark.django_db
 

@@ -11,12 +11,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.errors import Forbidden
 from escalation import services as esc
 from escalation.models import Escalation
 from ideas import services
 from ideas import system_services as svc
 from ideas.models import Idea, SystemicIssue, SystemicLink
-from org.errors import Forbidden
 
 pytestmark = pytest.mark.django_db
 

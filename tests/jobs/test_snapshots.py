@@ -71,7 +71,7 @@ def test_backfill_command_refuses_bad_ranges(db, args, message):
 
 
 def test_a_day_that_has_not_begun_cannot_be_snapshotted(org, world):
-    from org.errors import DomainError
+    from core.errors import DomainError
 
     with pytest.raises(DomainError):
         snapshot_take(day=world.day + timedelta(days=2), now=world.now)

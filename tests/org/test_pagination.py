@@ -5,8 +5,8 @@ import pytest
 from django.core.paginator import Paginator
 from django.db.models import Count, F
 
+from core.pagination import NarrowPaginator
 from ideas.models import Idea, Label
-from org.pagination import NarrowPaginator
 from tests.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import DomainError
 from org import services
-from org.errors import DomainError
 from org.models import Membership, Team, Tier
 from org.permissions import is_admin, is_executive, is_lead, is_member
 from org.registry import _open_work_checks, register_open_work_check

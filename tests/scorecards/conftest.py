@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.dates import last_weeks
+from core.periods import parse_period
 from escalation.models import Escalation
 from huddles.models import Huddle, SqdcDay
 from ideas.models import Comment, Idea, SystemicIssue, SystemicLink, TeamCapacity, TimeEntry
-from ideas.system_selectors import last_weeks
 from scorecards.executive import capacity_today
-from scorecards.periods import parse_period
 from strategy.models import (
     KPI,
     AnnualGoal,

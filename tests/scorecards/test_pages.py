@@ -209,7 +209,7 @@ def test_the_items_list_runs_the_same_queries_for_10_and_100_rows(org, client_as
 
 
 def test_the_items_csv_defuses_formulas_typed_into_titles(org, client_as):
-    """Every download goes through org.downloads: text a spreadsheet would run as a formula
+    """Every download goes through core.downloads: text a spreadsheet would run as a formula
     gets a leading apostrophe; numbers stay numbers."""
     idea = Idea.objects.create(title='=HYPERLINK("http://evil.test","Click")', team=org.line1,
                                reporter=org.member, last_activity_at=timezone.now(),

@@ -13,8 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.dates import week_start
 from ideas.models import Idea, SystemicIssue, SystemicLink, TeamCapacity, TimeEntry
-from ideas.system_selectors import capacity_by_tier, week_start
+from ideas.system_selectors import capacity_by_tier
 from scorecards.compute import compute, compute_windows
 from scorecards.models import Snapshot
 from scorecards.selectors import executive_overview

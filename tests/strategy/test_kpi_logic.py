@@ -1,11 +1,12 @@
 """KPI on/off-track logic and set-up warnings (pure, no database)."""
 
+import re
 from datetime import date
 from decimal import Decimal as D
 
 import pytest
 
-from strategy.charts import sparkline, trend_chart
+from core.charts import sparkline, trend_chart
 from strategy.kpi import (
     direction_contradicts,
     kpi_notes,
@@ -84,13 +85,15 @@ def test_direction_contradicting_baseline_to_target_is_warned_not_refused():
 
 
 def test_sparkline_and_chart_coordinates_stay_inside_the_box():
-    assert sparkline([D("1")]) is None
-    chart = sparkline([D("1"), D("3"), D("2")], target=D("5"), width=100, height=20)
-    xs = [float(p.split(",")[0]) for p in chart["points"].split()]
-    ys = [float(p.split(",")[1]) for p in chart["points"].split()]
+    assert sparkline([D("1")], label="one") == ""
+    svg = sparkline([D("1"), D("3"), D("2")], target=D("5"), width=100, height=20, label="t")
+    points = re.search(r'points="([^"]+)"', svg).group(1).split()
+    xs = [float(p.split(",")[0]) for p in points]
+    ys = [float(p.split(",")[1]) for p in points]
     assert xs[0] == 3 and xs[-1] == 97
     assert all(0 <= y <= 20 for y in ys)
-    assert chart["target_y"] < min(ys)  # the target (5) is above every value
+    target_y = float(re.search(r'<line class="target"[^>]* y1="([^"]+)"', svg).group(1))
+    assert target_y < min(ys)  # the target (5) is above every value
     big = trend_chart([(date(2026, 2, 1), D("3.5")), (date(2026, 3, 1), D("3.2"))],
                       baseline=D("4"), target=D("2"), start=START, end=END)
     assert len(big["points"]) == 2

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.http import Http404
 
+from core.errors import Conflict, DomainError, Forbidden
 from ideas.models import IdeaEvent
-from org.errors import Conflict, DomainError, Forbidden
 from org.models import Notification
 from strategy import services
 from strategy.models import Constraint, Deployment, KPIReading, Priority, PriorityLink

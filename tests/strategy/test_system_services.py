@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.errors import Conflict, DomainError, Forbidden
 from ideas.models import Idea, SystemicIssue, SystemicLink, TimeEntry
 from ideas.services import idea_assign, idea_create, idea_transition
-from org.errors import Conflict, DomainError, Forbidden
 from org.models import Notification
 from strategy import services
 from strategy import system_services as svc

@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from org.errors import DomainError
+from core.errors import DomainError
 from scorecards.load import generate_load
 
 

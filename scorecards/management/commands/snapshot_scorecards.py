@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from org.errors import DomainError
+from core.errors import DomainError
 from scorecards.services import snapshot_backfill
 
 

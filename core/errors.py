@@ -1,5 +1,5 @@
 """Domain errors raised by services. Views turn them into form errors or messages, the API into
-400 / 403 / 404 / 409 responses with one error format (config.api.exception_handler)."""
+400 / 403 / 404 / 409 responses with one error format (core.api.exception_handler)."""
 
 
 class DomainError(Exception):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from org.errors import DomainError
+from core.errors import DomainError
 
 WINDOWS = {"week": 7, "month": 30, "quarter": 91}
 KINDS = [*WINDOWS, "custom"]
