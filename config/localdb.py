@@ -215,8 +215,11 @@ def pg_bin(name: str) -> str:
 
 def pg_ctl(data_dir: Path | str, *args: str) -> None:
     """Runs the bundled pg_ctl on a data folder (as the server's own user when root)."""
-    subprocess.run([pg_bin("pg_ctl"), "-D", str(data_dir), *args], check=True,
-                   capture_output=True, **_pg_user_kwargs())
+    done = subprocess.run([pg_bin("pg_ctl"), "-D", str(data_dir), *args], capture_output=True,
+                          text=True, **_pg_user_kwargs())
+    if done.returncode:
+        raise RuntimeError(f"pg_ctl {' '.join(args)} failed ({done.returncode}): "
+                           f"{done.stdout.strip()} {done.stderr.strip()}")
 
 
 def main(argv: list[str]) -> int:

@@ -6,6 +6,9 @@ class EscalationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core.registry import register_nav
+
+        register_nav(40, "Escalations", "escalation:inbox")
         from ideas.registry import (
             register_card_badge_provider,
             register_escalation_state_provider,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.forms import apply_error
 from core.pagination import NarrowPaginator
 from core.params import local_url, parse_id
 from ideas.permissions import access_idea
@@ -25,19 +26,6 @@ from .permissions import (
 )
 
 PAGE_SIZE = 50
-
-
-def _apply_error(form, exc: DomainError) -> None:
-    """The service's refusal on the form: every field it names (structured escalations report
-    the options and the recommendation at once), else the one field, else the whole form."""
-    errors = exc.extra.get("errors") if isinstance(exc.extra.get("errors"), dict) else None
-    if errors:
-        for name, messages_ in errors.items():
-            for message in messages_:
-                form.add_error(name if name in form.fields else None, message)
-        return
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 def _team_pk(team) -> int | None:
@@ -126,7 +114,7 @@ def escalation_new(request: HttpRequest) -> HttpResponse:
                     recommendation=data["recommendation"],
                     other_team_id=_team_pk(data["other_team"]))
             except DomainError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
                 status = exc.status_code
             else:
                 messages.success(
@@ -326,7 +314,7 @@ def _decision_view(request, pk: int, action: str) -> HttpResponse:
                     recommendation=data["recommendation"])
                 text = f"Escalated further to {done.to_team.name}."
         except DomainError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
             status = exc.status_code
         else:
             if request.htmx:
@@ -371,7 +359,7 @@ def conflict_view(request: HttpRequest, pk: int) -> HttpResponse:
                 escalation_id=escalation.pk, actor=request.user, text=form.cleaned_data["text"],
                 team_id=form.cleaned_data["team"])
         except DomainError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
             status = exc.status_code
         else:
             messages.success(request, f"{view.team.name}'s view is recorded; "

@@ -6,6 +6,9 @@ class HuddlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core.registry import register_nav
+
+        register_nav(30, "Boards", "huddles:boards")
         from ideas.registry import register_idea_panel
         from org.registry import register_home_panel
 

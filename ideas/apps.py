@@ -6,6 +6,11 @@ class IdeasConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core.registry import register_nav
+
+        register_nav(20, "Ideas", "ideas:list")
+        register_nav(70, "Learning", "ideas:learning")
+        register_nav(80, "Systemic issues", "systemic:list")
         from org.registry import register_home_panel, register_open_work_check
 
         from .home import attention_panel, owned_panel, reported_panel

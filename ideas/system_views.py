@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.charts import monthly_bars, monthly_sparkline
 from core.errors import DomainError
+from core.forms import apply_error
 from core.params import ids, parse_id
 from org.models import Team
 from org.permissions import is_admin, is_executive
@@ -39,7 +40,6 @@ from .system_forms import (
     SystemicIssueForm,
     TimeEntryForm,
 )
-from .views import _apply_error
 from .views import _detail_context as _idea_detail_context
 
 # ---------------------------------------------------------------- systemic issues
@@ -80,7 +80,7 @@ def issue_new(request: HttpRequest) -> HttpResponse:
                 category=data["category"], owner_team=data["owner_team"],
                 problems=data["problems"])
         except DomainError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, f"Systemic issue “{issue.title}” opened.")
             return redirect("systemic:detail", pk=issue.pk)
@@ -165,7 +165,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 statement=data["statement"], category=data["category"],
                 status=data["status"] or issue.status, owner_team=data["owner_team"])
         except DomainError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect("systemic:detail", pk=pk)
@@ -287,7 +287,7 @@ def time_log(request: HttpRequest, pk: int) -> HttpResponse:
                                           hours=data["hours"], day=data["date"],
                                           note=data["note"], team=data["team"])
         except DomainError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
             status = exc.status_code
         else:
             if not request.htmx:
@@ -371,7 +371,7 @@ def capacity_team(request: HttpRequest, slug: str) -> HttpResponse:
                                  amount=data["amount"],
                                  member_hours_per_week=data["member_hours_per_week"])
             except DomainError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(request, "Protected capacity saved.")
                 return redirect("systemic:capacity", slug=slug)

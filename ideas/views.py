@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.downloads import csv_response
 from core.errors import DomainError
+from core.forms import apply_error
 from core.pagination import NarrowPaginator
 from core.params import parse_int
 
@@ -34,11 +35,6 @@ from .permissions import (
 from .registry import card_badges, idea_panels, learning_panels
 
 PAGE_SIZES = (25, 50, 100)
-
-
-def _apply_error(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 def _page_size(request) -> int:
@@ -140,7 +136,7 @@ def idea_new(request: HttpRequest) -> HttpResponse:
                 for extension in form.extensions:
                     extension.save(form, idea, request.user)
         except DomainError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(
                 request, f"Thanks — “{idea.title}” is logged for {idea.team.name} as #{idea.pk}. "
@@ -234,7 +230,7 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 for extension in form.extensions:
                     extension.save(form, idea, request.user)
         except DomainError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             fresh = selectors.idea_detail(request.user, pk)
             if request.htmx:
@@ -270,7 +266,7 @@ def idea_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 actual_hours_per_year=data["actual_hours_per_year"],
                 actual_benefit=data["actual_benefit"], result=data["result"])
         except DomainError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
             messages.error(request, exc.message)
             told, status = True, exc.status_code
         else:
@@ -292,7 +288,7 @@ def idea_comment(request: HttpRequest, pk: int) -> HttpResponse:
             services.comment_create(idea_id=idea.pk, actor=request.user,
                                     text=form.cleaned_data["text"])
         except DomainError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             if request.htmx:
                 idea = selectors.idea_detail(request.user, pk)
@@ -349,7 +345,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             attachment = services.attachment_add(idea_id=idea.pk, actor=request.user,
                                                  upload=form.cleaned_data["file"])
         except DomainError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, f"Attached {attachment.original_name}.")
             return redirect(reverse("ideas:detail", args=[idea.pk]) + "#attachments")

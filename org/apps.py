@@ -5,3 +5,9 @@ class OrgConfig(AppConfig):
     name = "org"
     verbose_name = "Organisation"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from core.registry import register_nav
+
+        register_nav(10, "My work", "home")
+        register_nav(90, "Teams", "org:teams")

@@ -1,22 +1,11 @@
-"""Navigation entries: only sections that exist are shown, never dead links."""
+"""Navigation: the sections the apps registered (core.registry.register_nav), in order."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+
+from core.registry import nav_entries
 
 from .permissions import is_admin
 from .selectors import unread_notification_count
-
-# (label, url name), shown to everyone. Later apps' sections appear once their URL exists.
-SECTIONS = [
-    ("My work", "home"),
-    ("Ideas", "ideas:list"),
-    ("Boards", "huddles:boards"),
-    ("Escalations", "escalation:inbox"),
-    ("Strategy", "strategy:index"),
-    ("Scorecards", "scorecards:index"),
-    ("Learning", "ideas:learning"),
-    ("Systemic issues", "systemic:list"),
-    ("Teams", "org:teams"),
-]
 
 
 def navigation(request):
@@ -24,12 +13,11 @@ def navigation(request):
     if not user or not user.is_authenticated:
         return {}
     items = []
-    for label, name in SECTIONS:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
+    for entry in nav_entries():
+        if entry.admin_only and not is_admin(user):
             continue
-        items.append({"label": label, "url": url, "active": request.path == url
+        url = reverse(entry.url_name)
+        items.append({"label": entry.label, "url": url, "active": request.path == url
                       or (url != "/" and request.path.startswith(url))})
     if is_admin(user):
         items.append({"label": "Admin", "url": reverse("admin:index"), "active": False})

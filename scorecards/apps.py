@@ -6,6 +6,9 @@ class ScorecardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core.registry import register_nav
+
+        register_nav(60, "Scorecards", "scorecards:index")
         from org.jobs import register_digest_section
         from org.registry import register_home_panel
 

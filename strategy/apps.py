@@ -6,6 +6,9 @@ class StrategyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core.registry import register_nav
+
+        register_nav(50, "Strategy", "strategy:index")
         from . import hooks
 
         hooks.register()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError, Forbidden
+from core.forms import apply_error
 from ideas.permissions import access_idea
 from org.models import Team, Tier
 from org.selectors import top_tier, user_led_team_ids
@@ -44,7 +45,7 @@ from .system_forms import (
     StandardForm,
     WindowForm,
 )
-from .views import _apply_error, _form_view, _run, _save_form
+from .views import _form_view, _run, _save_form
 
 
 def _first_error(form) -> str:
@@ -153,7 +154,7 @@ def _scope_page(request, scope: sel.ReviewScope, *, may_hold: bool, may_cadence:
             except Forbidden as exc:
                 raise PermissionDenied(exc.message)
             except DomainError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(request, "Review recorded. The focus areas lead the next "
                                           "cycle.")

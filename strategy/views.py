@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import Conflict, DomainError, Forbidden
+from core.forms import apply_error
 from core.params import local_url, parse_id, parse_int
 from ideas.permissions import can_edit as can_edit_idea
 from org.models import Team
@@ -50,10 +51,6 @@ STATUS_FILTERS = {"active": Priority.Status.ACTIVE, "closed": Priority.Status.CL
 def _require_manager(request) -> None:
     if not can_manage_strategy(request.user):
         raise PermissionDenied(services.NOT_EXECUTIVE)
-
-
-def _apply_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _next_url(request, default: str) -> str:
@@ -651,13 +648,13 @@ def _save_form(request, form, save: Callable[[dict], tuple[str | None, str]]
     """On a POST with a valid form, runs ``save(form.cleaned_data)``, which calls the service
     and returns ``(message, url)``: the message is shown as a success (None when ``save`` put
     up its own messages) and the answer redirects to the url. A refusal of the service lands on
-    the form (``_apply_error``) and, like an invalid form or a GET, returns None: the caller
+    the form (``apply_error``) and, like an invalid form or a GET, returns None: the caller
     then shows its page with the form."""
     if request.method == "POST" and form.is_valid():
         try:
             message, url = save(form.cleaned_data)
         except DomainError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             if message:
                 messages.success(request, message)

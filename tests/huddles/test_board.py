@@ -256,8 +256,8 @@ class TestPanelsBadgesAndPolling:
             return {"template": "huddles/_panel.html", "title": "Constraints",
                     "context": {"lines": [f"Panel for {team.name}"]}}
 
-        monkeypatch.setattr(registry, "_card_badge_providers", [badges])
-        monkeypatch.setattr(registry, "_board_panels", [panel])
+        monkeypatch.setattr(registry.card_badge_providers, "_entries", [badges])
+        monkeypatch.setattr(registry._board_panels, "_entries", [panel])
         card()
         card()
         response = client_as(org.member).get("/boards/line1/")

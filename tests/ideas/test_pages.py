@@ -365,7 +365,7 @@ class TestItemPage:
     def test_panels_from_other_apps_are_shown(self, org, make_idea, client_as, monkeypatch,
                                               tmp_path, settings):
         idea = make_idea()
-        monkeypatch.setattr(registry, "_idea_panels", [
+        monkeypatch.setattr(registry._idea_panels, "_entries", [
             lambda request, idea: {"template": "ideas/_test_panel.html",
                                    "context": {"word": f"panel-for-{idea.pk}"}},
             lambda request, idea: None])

@@ -118,7 +118,7 @@ class TestDeactivation:
                 services.team_deactivate(team=org.line1)
             assert services.team_deactivate(team=org.line2).active is False
         finally:
-            _open_work_checks.remove(check)
+            _open_work_checks.unregister(check)
 
     def test_reactivation_needs_an_active_parent(self, org):
         services.team_deactivate(team=org.line1)
