@@ -1,6 +1,6 @@
 """`make bench`: runs every app's benchmarks and prints one table.
 
-Each app may have a ``bench.py`` with ``run() -> list[tuple[str, str, str]]`` rows of
+Each area may have a module in ``devtools/bench/`` with ``run() -> list[tuple[str, str, str]]`` rows of
 (benchmark, figure, note). Benchmarks build their own data in a scratch PostgreSQL database
 (the test database settings), emptied before each app's turn, and drop it afterwards.
 """
@@ -38,9 +38,9 @@ def main() -> int:
             if only and app not in only:
                 continue
             try:
-                module = importlib.import_module(f"{app}.bench")
+                module = importlib.import_module(f"devtools.bench.{app}")
             except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.bench":
+                if exc.name != f"devtools.bench.{app}":
                     raise
                 continue
             # Each app's benchmarks start from an empty database (they build their own data).

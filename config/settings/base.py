@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "escalation",
     "strategy",
     "scorecards",
+    "devtools",
 ]
 
 MIDDLEWARE = [

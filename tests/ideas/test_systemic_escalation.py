@@ -325,9 +325,9 @@ def test_api_list_with_tracking_items_is_constant(org, api):
 
 
 def test_demo_issues_have_tracking_items_and_one_is_escalated():
-    from escalation import demo as escalation_demo
-    from ideas import demo as ideas_demo
-    from org import demo as org_demo
+    from devtools.demo import escalation as escalation_demo
+    from devtools.demo import ideas as ideas_demo
+    from devtools.demo import org as org_demo
 
     context = org_demo.seed()
     ideas_demo.seed(context)

@@ -5,9 +5,9 @@ import time
 import pytest
 from django.utils import timezone
 
-from huddles import demo
+from devtools.demo import huddles as demo
+from devtools.demo import org as org_demo
 from huddles.models import BoardSettings, Huddle, SqdcDay
-from org import demo as org_demo
 from tests.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db

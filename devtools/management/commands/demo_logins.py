@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from org.demo import DEMO_PASSWORD, demo_logins
+from devtools.demo.org import DEMO_PASSWORD, demo_logins
 
 
 class Command(BaseCommand):

@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from ideas.models import Idea, SystemicIssue
 from org.models import Membership, Team, User
-
-from . import services
-from .models import (
+from strategy import services
+from strategy.models import (
     KPI,
     CentreOfExcellence,
     Experiment,
@@ -31,7 +30,7 @@ from .models import (
     StandardVersion,
     StrategyChange,
 )
-from .system_selectors import review_slots
+from strategy.system_selectors import review_slots
 
 SEED = 9009
 

@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
-from scorecards.load import generate_load
+from devtools.load import generate_load
 
 
 class Command(BaseCommand):

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from ideas.models import Idea
 from org.models import Membership, Team, User
-
-from .models import (
+from strategy.models import (
     KPI,
     AnnualGoal,
     Constraint,
@@ -171,7 +170,7 @@ def _lead_of(team: Team) -> User | None:
 def seed(context: dict) -> None:
     if not Objective.objects.filter(title=OBJECTIVES[0][0]).exists():
         _seed_deployment(context)
-    from .system_demo import seed_system
+    from devtools.demo.strategy_system_work import seed_system
 
     seed_system(context)
 

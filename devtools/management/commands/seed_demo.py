@@ -1,6 +1,6 @@
 """Demo data for Tierline. Idempotent: running it twice changes nothing.
 
-Each app that has a ``demo`` module with ``seed(context)`` adds its part, in dependency order.
+Each app that has a module in ``devtools.demo`` with ``seed(context)`` adds its part, in dependency order.
 """
 
 import importlib
@@ -8,7 +8,7 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from org import demo as org_demo
+from devtools.demo import org as org_demo
 
 APPS_IN_ORDER = ["ideas", "huddles", "escalation", "strategy", "scorecards"]
 
@@ -21,9 +21,9 @@ class Command(BaseCommand):
             context = org_demo.seed()
             for app in APPS_IN_ORDER:
                 try:
-                    module = importlib.import_module(f"{app}.demo")
+                    module = importlib.import_module(f"devtools.demo.{app}")
                 except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
+                    if exc.name != f"devtools.demo.{app}":
                         raise
                     continue
                 module.seed(context)

@@ -14,12 +14,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from escalation import services
+from escalation.models import ConflictView, Escalation, RoutingRule
 from ideas import services as idea_services
 from ideas.models import Idea, IdeaEvent
 from org.models import Membership, Team, User
-
-from . import services
-from .models import ConflictView, Escalation, RoutingRule
 
 MARKER = "Guard missing on the press 4 feed table"
 SYSTEM_MARKER = "Weekend maintenance cover for the robot cells"

@@ -5,9 +5,9 @@ import time
 import pytest
 from django.db.models import Count, F
 
-from ideas import demo
+from devtools.demo import ideas as demo
+from devtools.demo import org as org_demo
 from ideas.models import Comment, Idea, IdeaEvent
-from org import demo as org_demo
 
 
 @pytest.mark.django_db

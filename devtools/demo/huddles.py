@@ -7,10 +7,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from huddles.models import BoardSettings, Huddle, SqdcDay
 from ideas.models import Idea
 from org.models import Membership
-
-from .models import BoardSettings, Huddle, SqdcDay
 
 SQDC_DAYS = 30
 HUDDLE_DAYS = 21

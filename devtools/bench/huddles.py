@@ -14,10 +14,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from huddles import services
 from ideas.models import Idea
 from org.models import Membership, Team, Tier, User
-
-from . import services
 
 ROUNDS = 30
 POLL_ROUNDS = 200

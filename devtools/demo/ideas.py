@@ -9,9 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from org.models import Membership, Team, User
-
-from .models import (
+from ideas.models import (
     Comment,
     Idea,
     IdeaEvent,
@@ -21,6 +19,7 @@ from .models import (
     TeamCapacity,
     TimeEntry,
 )
+from org.models import Membership, Team, User
 
 SEED = 3003
 PER_TEAM = {1: 26, 2: 20, 3: 12, 4: 6}
@@ -508,8 +507,8 @@ def seed_tracking_items() -> None:
     """The system-level item that carries the work on each demo systemic issue, started by the
     owner team's lead (escalation's demo escalates one of them). Created once: an issue that
     has its item keeps it."""
-    from .services import idea_update
-    from .system_services import systemic_issue_track
+    from ideas.services import idea_update
+    from ideas.system_services import systemic_issue_track
 
     kinds = {title: kind for title, *_rest, kind in SYSTEMIC_ISSUES}
     for issue in (SystemicIssue.objects.filter(title__in=kinds, tracking_idea__isnull=True)
@@ -562,8 +561,7 @@ def _seed_system_work(context: dict) -> None:
 
     # Eight weeks of improvement time against each team's own items.
     from core.dates import last_weeks
-
-    from .system_selectors import protected_hours
+    from ideas.system_selectors import protected_hours
 
     caps = {c.team_id: c for c in TeamCapacity.objects.filter(team__in=teams.values())}
     by_team: dict[int, list[Idea]] = {}
@@ -617,6 +615,6 @@ def _seed_system_work(context: dict) -> None:
                                           for p in problems[:-2]])
 
     # The sacrificing team's leads (and the leads above) hear about it once.
-    from .system_services import check_improvement_capacity
+    from ideas.system_services import check_improvement_capacity
 
     check_improvement_capacity(today=today)

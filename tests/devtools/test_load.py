@@ -3,11 +3,11 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from devtools.load import generate_load
 from escalation.models import Escalation
 from ideas.jobs import flag_aging_items
 from ideas.models import Idea
 from org.models import Membership, Team
-from scorecards.load import generate_load
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import time
 import pytest
 from django.utils import timezone
 
-from org import demo as org_demo
-from strategy import demo
+from devtools.demo import org as org_demo
+from devtools.demo import strategy as demo
 from strategy.models import (
     CentreOfExcellence,
     Experiment,
@@ -35,7 +35,7 @@ def _counts():
 def test_system_demo_covers_the_issue_and_is_idempotent():
     context = org_demo.seed()
     context.setdefault("rng", random.Random(1))
-    from ideas import demo as ideas_demo
+    from devtools.demo import ideas as ideas_demo
 
     ideas_demo.seed(context)
     started = time.monotonic()

@@ -6,9 +6,9 @@ import time
 import pytest
 from django.db.models import Count
 
+from devtools.demo import org as org_demo
+from devtools.demo import strategy as demo
 from ideas.models import Idea
-from org import demo as org_demo
-from strategy import demo
 from strategy.models import (
     KPI,
     AnnualGoal,
@@ -28,7 +28,7 @@ def _context():
     context = org_demo.seed()
     context.setdefault("rng", random.Random(1))
     try:
-        from ideas import demo as ideas_demo
+        from devtools.demo import ideas as ideas_demo
     except ImportError:  # pragma: no cover - ideas demo not built yet
         ideas_demo = None
     if ideas_demo is not None:

@@ -14,10 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ideas.models import Idea, TimeEntry
+from ideas.system_selectors import capacity_by_week, suggestions
 from org.models import Membership, Team, Tier, User
-
-from .models import Idea, TimeEntry
-from .system_selectors import capacity_by_week, suggestions
 
 N_ITEMS = 100_000
 ROUNDS = 20

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from escalation.jobs import flag_stalled_escalations
 from ideas.jobs import flag_aging_items
-
-from .models import Snapshot, Target
-from .services import snapshot_take
+from scorecards.models import Snapshot, Target
+from scorecards.services import snapshot_take
 
 WEEKS = 8
 DAILY = 14

@@ -7,11 +7,11 @@ import pytest
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from escalation import demo
+from devtools.demo import escalation as demo
+from devtools.demo import org as org_demo
 from escalation.models import ConflictView, Escalation, RoutingRule
 from escalation.selectors import overdue_q
 from ideas.models import Idea
-from org import demo as org_demo
 
 pytestmark = pytest.mark.django_db
 

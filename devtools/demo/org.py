@@ -4,7 +4,7 @@ import random
 from datetime import time
 from decimal import Decimal
 
-from .models import Membership, Team, Tier, User
+from org.models import Membership, Team, Tier, User
 
 DEMO_PASSWORD = "tierline-demo"
 

@@ -72,9 +72,9 @@ def _p50(client: Client, url: str) -> float:
 
 
 def run() -> list[tuple[str, str, str]]:
+    from devtools.load import generate_load
     from ideas.jobs import flag_aging_items
     from org.models import Membership, Team, User
-    from scorecards.load import generate_load
     from scorecards.services import snapshot_nightly
 
     rows = []

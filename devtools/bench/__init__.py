@@ -1,0 +1,1 @@
+"""`make bench` rows, one module per area (scripts/bench.py runs them)."""
