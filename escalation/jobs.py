@@ -17,8 +17,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from org.jobs import Note, lead_ids_by_team, notify_many
 from org.models import Team
+from org.notifications import Note, notify_many
+from org.selectors import lead_ids_by_team
 
 from . import workflow
 from .models import Escalation

@@ -19,9 +19,9 @@ from core.errors import Conflict, DomainError, Forbidden
 from ideas.models import Idea
 from ideas.services import idea_set_waiting, record_event
 from org.models import Team, User
+from org.notifications import notify
 from org.permissions import is_member
 from org.selectors import team_leads
-from org.services import notify
 
 from . import workflow
 from .models import MAX_SPEND, ConflictView, Escalation

@@ -22,8 +22,9 @@ from django.db.models import Q
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
-from org.jobs import Note, lead_ids_by_team, notify_many
 from org.models import Team, User
+from org.notifications import Note, notify_many
+from org.selectors import lead_ids_by_team
 
 from .models import Idea
 

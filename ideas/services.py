@@ -24,7 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import Conflict, DomainError, Forbidden
 from org.models import Membership, Team, User
-from org.services import notify
+from org.notifications import notify
 
 from . import workflow
 from .models import Attachment, Comment, Idea, IdeaEvent, Label

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from core.errors import DomainError, Forbidden
 from org.models import Team, User
+from org.notifications import notify
 from org.selectors import team_leads, user_primary_team, user_team_ids
-from org.services import notify
 
 from .models import Idea, SystemicIssue, SystemicLink, TeamCapacity, TimeEntry
 from .permissions import (

@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.errors import DomainError
 
-from . import services
+from . import outbox, services
 from .models import Membership, Notification, Team, Tier, User
 from .resources import TeamResource, UserResource
 
@@ -165,7 +165,7 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.action(description="Retry e-mail now", permissions=["change"])
     def retry_email(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
-        retried = services.notification_email_retry(notification_ids=ids, actor=request.user)
+        retried = outbox.notification_email_retry(notification_ids=ids, actor=request.user)
         self.message_user(request, f"{retried} e-mail(s) will be sent again now.")
         if retried < len(ids):
             self.message_user(

@@ -162,7 +162,7 @@ class Notification(models.Model):
     (see ``org.services.notification_emails_send``)."""
 
     EmailState = NotificationEmailState
-    DIGEST_VERB = "digest"  # the morning digest's record (org.jobs.send_digests)
+    DIGEST_VERB = "digest"  # the morning digest's record (org.digests.send_digests)
 
     # Both indexes below lead with the recipient; the jobs insert notifications by the
     # hundred thousand, so no third index on it.

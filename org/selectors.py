@@ -1,5 +1,8 @@
 """Reads about people and the hierarchy. Tree walks are one recursive SQL query each."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.db.models import Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -128,3 +131,13 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     # The e-mail body (digests only) is never shown in the list.
     return (Notification.objects.filter(recipient=user).defer("email_body")
             .order_by("-created_at", "-id"))
+
+def lead_ids_by_team(team_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+    """Active leads of each team (all teams when ``team_ids`` is None), in one query."""
+    qs = Membership.objects.filter(role=Membership.Role.LEAD, user__is_active=True)
+    if team_ids is not None:
+        qs = qs.filter(team_id__in=list(team_ids))
+    leads: dict[int, list[int]] = defaultdict(list)
+    for team_id, user_id in qs.order_by("user_id").values_list("team_id", "user_id"):
+        leads[team_id].append(user_id)
+    return leads

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from core.tasks import TRANSIENT, job
 
-from . import jobs
-from .services import notification_emails_send
+from . import digests
+from .outbox import notification_emails_send
 
 log = logging.getLogger(__name__)
 
@@ -48,4 +48,4 @@ def send_digests() -> int:
     """Every morning: one digest e-mail per opted-in person with something to say. A second
     delivery sends nothing (each person's digest of the day is recorded once and sent through
     the e-mail outbox; a failed send is retried by ``send_due_emails``)."""
-    return jobs.send_digests()
+    return digests.send_digests()

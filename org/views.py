@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .forms import ProfileForm
 from .models import Notification, Team
+from .notifications import notification_mark_read
 from .permissions import is_executive
 from .registry import home_panels
 from .selectors import (
@@ -23,7 +24,6 @@ from .selectors import (
     unread_notification_count,
     user_team_ids,
 )
-from .services import notification_mark_read
 
 
 def home(request: HttpRequest) -> HttpResponse:

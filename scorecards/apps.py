@@ -9,7 +9,7 @@ class ScorecardsConfig(AppConfig):
         from core.registry import register_nav
 
         register_nav(60, "Scorecards", "scorecards:index")
-        from org.jobs import register_digest_section
+        from org.digests import register_digest_section
         from org.registry import register_home_panel
 
         from .digest import SECTIONS

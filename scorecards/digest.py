@@ -1,4 +1,4 @@
-"""The sections of the morning digest (org.jobs.send_digests), registered here because
+"""The sections of the morning digest (org.digests.send_digests), registered here because
 scorecards may read every app: aging items, escalations awaiting the person's teams, and
 decisions on the person's items. Each section is one query for all recipients."""
 
@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from escalation.models import Escalation
 from ideas.models import Idea
-from org.jobs import DigestContext, DigestLine, DigestSection
+from org.digests import DigestContext, DigestLine, DigestSection
 
 ACTIVE = [Escalation.State.OPEN, Escalation.State.ACKNOWLEDGED]
 

@@ -19,8 +19,8 @@ from ideas.permissions import access_idea
 from ideas.permissions import can_edit as can_edit_idea
 from ideas.services import record_event
 from org.models import Team, User
+from org.notifications import notify
 from org.selectors import team_leads
-from org.services import notify
 
 from .models import (
     KPI,

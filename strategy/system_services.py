@@ -18,9 +18,9 @@ from ideas.permissions import access_idea
 from ideas.selectors import visible_idea_ids
 from ideas.services import record_event
 from org.models import Team, Tier, User
+from org.notifications import notify
 from org.permissions import is_admin, is_executive, is_member
 from org.selectors import team_ancestors, team_leads, top_tier, user_team_ids
-from org.services import notify
 
 from .models import (
     KPI,

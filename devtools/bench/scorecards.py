@@ -30,8 +30,8 @@ def _naive_loop(first_id: int, now) -> tuple[float, int, int]:
     """What one writes without thinking of sets: read every item, decide in Python, save each
     stale one and notify through the usual service. Seconds, items read, items flagged."""
     from ideas.models import Idea
+    from org.notifications import notify
     from org.selectors import team_leads
-    from org.services import notify
 
     began = time.perf_counter()
     read = flagged = 0

@@ -7,9 +7,9 @@ from django.core import mail
 from django.utils import timezone
 
 from ideas.models import Idea
-from org import jobs
+from org import digests
 from org.models import Notification
-from org.services import EMAIL_LEASE, notification_emails_claim, notification_emails_send
+from org.outbox import EMAIL_LEASE, notification_emails_claim, notification_emails_send
 from org.tasks import send_digests
 from tests.org.test_email_outbox import FlakyBackend
 
@@ -48,7 +48,7 @@ def by_recipient():
 
 
 def test_one_digest_per_person_with_news_and_nothing_for_the_others(org, news, now):
-    sent = jobs.send_digests(now=now)
+    sent = digests.send_digests(now=now)
     assert sent == 4
     mails = by_recipient()
     assert set(mails) == {"member", "lead", "supervisor", "other"}
@@ -70,10 +70,10 @@ def test_one_digest_per_person_with_news_and_nothing_for_the_others(org, news, n
 
 
 def test_a_second_run_the_same_day_sends_nothing(org, news, now):
-    assert jobs.send_digests(now=now) == 4
+    assert digests.send_digests(now=now) == 4
     # Ten minutes later, but still the same day when the suite runs just before midnight.
     end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=0)
-    assert jobs.send_digests(now=min(now + timedelta(minutes=10), end_of_day)) == 0
+    assert digests.send_digests(now=min(now + timedelta(minutes=10), end_of_day)) == 0
     send_digests.apply()
     assert len(mail.outbox) == 4
     # The record of the day's digest is a quiet (already read) notification.
@@ -88,26 +88,26 @@ def test_people_who_opted_out_or_have_no_address_get_nothing(org, news, now):
     org.member.save()
     org.lead.email = ""
     org.lead.save()
-    jobs.send_digests(now=now)
+    digests.send_digests(now=now)
     assert set(by_recipient()) == {"supervisor", "other"}
 
 
 def test_nothing_to_say_means_no_mail_at_all(org, now):
-    assert jobs.send_digests(now=now) == 0
+    assert digests.send_digests(now=now) == 0
     assert mail.outbox == []
     assert not Notification.objects.filter(verb="digest").exists()
 
 
 def test_a_closed_item_is_not_aging_news(org, news, now):
     Idea.objects.filter(pk=news["owned"].pk).update(status=Idea.Status.DONE)
-    jobs.send_digests(now=now)
+    digests.send_digests(now=now)
     assert "member" not in by_recipient()
 
 
 def test_a_failed_send_is_kept_and_retried_by_the_sweep_with_the_same_text(org, news, now,
                                                                            mail_server):
     mail_server.failures = 2  # the mail server drops the first two sends
-    assert jobs.send_digests(now=now) == 2
+    assert digests.send_digests(now=now) == 2
     failed = Notification.objects.filter(verb="digest", emailed_at__isnull=True)
     assert failed.count() == 2
     for record in failed:
@@ -115,11 +115,11 @@ def test_a_failed_send_is_kept_and_retried_by_the_sweep_with_the_same_text(org, 
         assert record.email_attempts == 1 and "SMTPServerDisconnected" in record.email_last_error
         assert record.email_next_attempt_at > now
     # A second run the same day (a redelivered task) sends nothing, not even the failed ones …
-    assert jobs.send_digests(now=now + timedelta(seconds=10)) == 0
+    assert digests.send_digests(now=now + timedelta(seconds=10)) == 0
     # … the sweep sends them after the backoff, once, with the text the first attempt had.
     assert notification_emails_send(now=now + timedelta(minutes=2)) == 2
     assert notification_emails_send(now=now + timedelta(hours=1)) == 0
-    assert jobs.send_digests(now=now + timedelta(seconds=20)) == 0
+    assert digests.send_digests(now=now + timedelta(seconds=20)) == 0
     assert len(mail.outbox) == 4
     mails = by_recipient()
     assert set(mails) == {"member", "lead", "supervisor", "other"}
@@ -132,12 +132,12 @@ def test_a_failed_send_is_kept_and_retried_by_the_sweep_with_the_same_text(org, 
 def test_a_digest_whose_worker_died_mid_send_goes_out_after_the_lease(org, news, now,
                                                                       monkeypatch):
     # The job records the digests, then its worker is killed before anything is sent.
-    monkeypatch.setattr(jobs, "notification_emails_send", lambda **kw: 0)
-    jobs.send_digests(now=now)
+    monkeypatch.setattr(digests, "notification_emails_send", lambda **kw: 0)
+    digests.send_digests(now=now)
     monkeypatch.undo()
     notification_emails_claim(now=now)
     assert mail.outbox == []
-    assert jobs.send_digests(now=now) == 0  # a redelivery the same day: the claim holds
+    assert digests.send_digests(now=now) == 0  # a redelivery the same day: the claim holds
     assert notification_emails_send(now=now + EMAIL_LEASE + timedelta(seconds=1)) == 4
     assert set(by_recipient()) == {"member", "lead", "supervisor", "other"}
     assert len(mail.outbox) == 4

@@ -16,15 +16,14 @@ from django.core.management import call_command
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
-from org import services
-from org.jobs import Note, notify_many
+from org import outbox as services
 from org.models import Notification
-from org.services import (
+from org.notifications import Note, notify, notify_many
+from org.outbox import (
     EMAIL_LEASE,
     email_retry_delay,
     notification_emails_claim,
     notification_emails_send,
-    notify,
 )
 from org.tasks import send_due_emails, send_notification_emails
 from tests.factories import IdeaFactory
@@ -84,7 +83,7 @@ def broker_down(monkeypatch):
     def _raise(*args, **kwargs):
         raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(send_notification_emails, "delay", _raise)
+    monkeypatch.setattr(send_notification_emails, "apply_async", _raise)
 
 
 def _reload(n: Notification) -> Notification:

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from config.celery import app
 from org.models import Notification
-from org.services import notification_emails_send
+from org.outbox import notification_emails_send
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 

@@ -2,7 +2,7 @@ import pytest
 from django.db import transaction
 
 from org.models import Notification
-from org.services import notification_mark_read, notify
+from org.notifications import notification_mark_read, notify
 
 
 def _say(org, key="event-1", **kw):
