@@ -5,20 +5,12 @@ from django.utils import timezone
 
 from ideas import workflow
 
-from .models import (
-    DONE_WINDOW_MAX,
-    DONE_WINDOW_MIN,
-    REFRESH_MAX,
-    REFRESH_MIN,
-    WIP_MAX,
-    WIP_MIN,
-    SqdcDay,
-)
+from .models import DONE_WINDOW, REFRESH, WIP, SqdcDay
 
 
 def _wip(label: str) -> forms.IntegerField:
     return forms.IntegerField(
-        label=label, required=False, min_value=WIP_MIN, max_value=WIP_MAX,
+        label=label, required=False, min_value=WIP.low, max_value=WIP.high,
         help_text="Empty: no limit.", widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
 
@@ -28,10 +20,10 @@ class BoardSettingsForm(forms.Form):
     wip_waiting = _wip("WIP limit · Waiting")
     wip_escalated = _wip("WIP limit · Escalated to us")
     done_window_days = forms.IntegerField(
-        label="Done column shows the last … days", min_value=DONE_WINDOW_MIN,
-        max_value=DONE_WINDOW_MAX)
+        label="Done column shows the last … days", min_value=DONE_WINDOW.low,
+        max_value=DONE_WINDOW.high)
     refresh_seconds = forms.IntegerField(
-        label="Wall screen refresh (seconds)", min_value=REFRESH_MIN, max_value=REFRESH_MAX)
+        label="Wall screen refresh (seconds)", min_value=REFRESH.low, max_value=REFRESH.high)
     people_enabled = forms.BooleanField(
         label="Show the People letter (P) on the SQDC board", required=False,
         help_text="Only administrators can change this.")

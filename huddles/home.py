@@ -6,7 +6,9 @@ from org.models import Team
 from org.selectors import user_team_ids
 
 from .models import Huddle
-from .selectors import board_settings_of, letters_for, sqdc_for_day
+from .selectors.board import board_settings_of
+from .selectors.sessions import huddles_visible_to
+from .selectors.sqdc import letters_for, sqdc_for_day
 
 
 def todays_boards_panel(request) -> dict | None:
@@ -30,8 +32,6 @@ def todays_boards_panel(request) -> dict | None:
 
 def discussed_in_huddles_panel(request, idea) -> dict | None:
     """On the idea page: the huddles (the user may see) that discussed the item."""
-    from .selectors import huddles_visible_to
-
     huddles = list(huddles_visible_to(request.user).filter(discussed=idea)
                    .order_by("-date", "-started_at")[:10])
     if not huddles:

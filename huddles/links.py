@@ -1,5 +1,7 @@
 """Links from cards to pages other apps own, built once per board (a reverse() per card would
-cost more than the rest of the card)."""
+cost more than the rest of the card), and the URL a display link opens."""
+
+from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 
@@ -26,3 +28,9 @@ def escalate_url_pattern() -> str:
 def time_url_pattern(team_slug: str) -> str:
     """'/boards/<team>/time/{}/' — the quick improvement-time entry from a card."""
     return reverse("huddles:time-log", args=[team_slug, _MARK]).replace(str(_MARK), "{}")
+
+
+def display_link_url(request, team_slug: str, key: str) -> str:
+    """The whole URL a wall screen opens with a display link's key."""
+    return request.build_absolute_uri(
+        reverse("huddles:wall", args=[team_slug]) + "?" + urlencode({"key": key}))

@@ -1,6 +1,8 @@
 """Huddle boards: per-team board settings, wall-screen display links, SQDC letter days and
 huddle sessions."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,15 +11,25 @@ from django.db.models import Q
 from ideas.models import Idea
 from org.models import Team
 
-WIP_MIN, WIP_MAX = 1, 999
-DONE_WINDOW_MIN, DONE_WINDOW_MAX = 1, 90
-REFRESH_MIN, REFRESH_MAX = 2, 3600
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range a number setting of a board may take (the forms, the API, the service and
+    the database all hold it)."""
+
+    low: int
+    high: int
+
+
+WIP = Bounds(1, 999)
+DONE_WINDOW = Bounds(1, 90)  # days
+REFRESH = Bounds(2, 3600)  # seconds
 
 
 def _wip_field(label: str):
     return models.PositiveSmallIntegerField(
         f"WIP limit · {label}", null=True, blank=True,
-        validators=[MinValueValidator(WIP_MIN), MaxValueValidator(WIP_MAX)],
+        validators=[MinValueValidator(WIP.low), MaxValueValidator(WIP.high)],
         help_text="Leave empty for no limit. Exceeding it shows a warning; it never blocks.",
     )
 
@@ -36,11 +48,11 @@ class BoardSettings(models.Model):
     wip_escalated = _wip_field("Escalated to us")
     done_window_days = models.PositiveSmallIntegerField(
         "done column shows the last … days", default=14,
-        validators=[MinValueValidator(DONE_WINDOW_MIN), MaxValueValidator(DONE_WINDOW_MAX)],
+        validators=[MinValueValidator(DONE_WINDOW.low), MaxValueValidator(DONE_WINDOW.high)],
     )
     refresh_seconds = models.PositiveSmallIntegerField(
         "wall screen refresh (seconds)", default=30,
-        validators=[MinValueValidator(REFRESH_MIN), MaxValueValidator(REFRESH_MAX)],
+        validators=[MinValueValidator(REFRESH.low), MaxValueValidator(REFRESH.high)],
     )
     people_enabled = models.BooleanField(
         "show the People letter", default=False,
@@ -59,18 +71,19 @@ class BoardSettings(models.Model):
             *[
                 models.CheckConstraint(
                     condition=Q(**{f"{f}__isnull": True})
-                    | Q(**{f"{f}__gte": WIP_MIN, f"{f}__lte": WIP_MAX}),
+                    | Q(**{f"{f}__gte": WIP.low, f"{f}__lte": WIP.high}),
                     name=f"huddles_board_{f}_range",
                 )
                 for f in ("wip_new", "wip_in_progress", "wip_waiting", "wip_escalated")
             ],
             models.CheckConstraint(
-                condition=Q(done_window_days__gte=DONE_WINDOW_MIN,
-                            done_window_days__lte=DONE_WINDOW_MAX),
+                condition=Q(done_window_days__gte=DONE_WINDOW.low,
+                            done_window_days__lte=DONE_WINDOW.high),
                 name="huddles_board_done_window_range",
             ),
             models.CheckConstraint(
-                condition=Q(refresh_seconds__gte=REFRESH_MIN, refresh_seconds__lte=REFRESH_MAX),
+                condition=Q(refresh_seconds__gte=REFRESH.low,
+                            refresh_seconds__lte=REFRESH.high),
                 name="huddles_board_refresh_range",
             ),
         ]

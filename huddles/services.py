@@ -20,18 +20,7 @@ from ideas.models import Idea
 from ideas.selectors import ideas_visible_to
 from org.models import Membership, Team, User
 
-from .models import (
-    DONE_WINDOW_MAX,
-    DONE_WINDOW_MIN,
-    REFRESH_MAX,
-    REFRESH_MIN,
-    WIP_MAX,
-    WIP_MIN,
-    BoardSettings,
-    DisplayLink,
-    Huddle,
-    SqdcDay,
-)
+from .models import DONE_WINDOW, REFRESH, WIP, BoardSettings, DisplayLink, Huddle, SqdcDay
 from .permissions import (
     can_edit_ended_huddle,
     can_manage_board,
@@ -41,6 +30,14 @@ from .permissions import (
 )
 
 WIP_FIELDS = ("wip_new", "wip_in_progress", "wip_waiting", "wip_escalated")
+# The number settings: their bounds, how a refusal names them (None: by the field's name) and
+# whether they may be empty (a WIP limit: no limit).
+NUMBER_SETTINGS = {
+    **{name: (WIP, None, True) for name in WIP_FIELDS},
+    "done_window_days": (DONE_WINDOW, "The done window", False),
+    "refresh_seconds": (REFRESH, "The wall refresh interval", False),
+}
+NOTE_FIELDS = ("reason", "learning")  # what the workflow may ask for with a move
 
 # --------------------------------------------------------------------------- board settings
 
@@ -59,18 +56,20 @@ def board_touch(team_id: int) -> None:
         BoardSettings.objects.filter(team_id=team_id).update(changed_at=now)
 
 
-def _int_in_range(value, *, field: str, low: int, high: int, label: str,
-                  allow_none: bool = False) -> int | None:
-    if value in (None, "") and allow_none:
+def _number_setting(name: str, value) -> int | None:
+    bounds, label, may_be_empty = NUMBER_SETTINGS[name]
+    label = label or BoardSettings._meta.get_field(name).verbose_name
+    if value in (None, "") and may_be_empty:
         return None
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise DomainError(f"{label} must be a whole number.", field=field)
+        raise DomainError(f"{label} must be a whole number.", field=name)
     if number != value and not isinstance(value, str):
-        raise DomainError(f"{label} must be a whole number.", field=field)
-    if not low <= number <= high:
-        raise DomainError(f"{label} must be between {low} and {high}.", field=field)
+        raise DomainError(f"{label} must be a whole number.", field=name)
+    if not bounds.low <= number <= bounds.high:
+        raise DomainError(f"{label} must be between {bounds.low} and {bounds.high}.",
+                          field=name)
     return number
 
 
@@ -80,24 +79,13 @@ def board_settings_update(*, team: Team, actor: User, **fields) -> BoardSettings
     (2…3600 s) and, for admins, whether the People letter shows."""
     if not can_manage_board(actor, team):
         raise Forbidden("Only the team's leads can change its board settings.")
-    allowed = {*WIP_FIELDS, "done_window_days", "refresh_seconds", "people_enabled"}
-    unknown = set(fields) - allowed
+    unknown = set(fields) - {*NUMBER_SETTINGS, "people_enabled"}
     if unknown:
         raise DomainError(f"Unknown setting(s): {', '.join(sorted(unknown))}.")
     settings = _settings_locked(team)
-    for name in WIP_FIELDS:
+    for name in NUMBER_SETTINGS:
         if name in fields:
-            label = BoardSettings._meta.get_field(name).verbose_name
-            setattr(settings, name, _int_in_range(fields[name], field=name, low=WIP_MIN,
-                                                  high=WIP_MAX, label=label, allow_none=True))
-    if "done_window_days" in fields:
-        settings.done_window_days = _int_in_range(
-            fields["done_window_days"], field="done_window_days", low=DONE_WINDOW_MIN,
-            high=DONE_WINDOW_MAX, label="The done window")
-    if "refresh_seconds" in fields:
-        settings.refresh_seconds = _int_in_range(
-            fields["refresh_seconds"], field="refresh_seconds", low=REFRESH_MIN,
-            high=REFRESH_MAX, label="The wall refresh interval")
+            setattr(settings, name, _number_setting(name, fields[name]))
     if "people_enabled" in fields and bool(fields["people_enabled"]) != settings.people_enabled:
         if not can_set_people_letter(actor):
             raise Forbidden("Only an administrator can switch the People letter on or off.",
@@ -112,6 +100,17 @@ def board_settings_update(*, team: Team, actor: User, **fields) -> BoardSettings
 # --------------------------------------------------------------------------- moves
 
 
+class NoteNeeded(DomainError):
+    """The workflow wants a reason or a learning note for this move (``field`` says which):
+    the board asks for it. Carries the card as it was, so the question can name it."""
+
+    def __init__(self, refusal: DomainError, idea: Idea):
+        super().__init__(refusal.message, field=refusal.field, code=refusal.code,
+                         extra=refusal.extra)
+        self.status_code = refusal.status_code
+        self.idea = idea
+
+
 def board_move(*, team: Team, idea_id, to: str, actor: User, version, reason: str = "",
                learning: str = "") -> Idea:
     """Moves a card of this team's board to another status.
@@ -119,7 +118,8 @@ def board_move(*, team: Team, idea_id, to: str, actor: User, version, reason: st
     The card must be on this board and visible to the actor; ``version`` is the card's
     version as the board showed it — a stale one is refused with a Conflict (409) by
     idea_transition, which locks the row, so two people dropping the same card at once are
-    serialised and the second learns that the card moved."""
+    serialised and the second learns that the card moved. A move that needs a reason or a
+    learning note and came without raises NoteNeeded."""
     try:
         idea_id = int(idea_id)
     except (TypeError, ValueError):
@@ -130,13 +130,19 @@ def board_move(*, team: Team, idea_id, to: str, actor: User, version, reason: st
         version = int(version)
     except (TypeError, ValueError):
         raise DomainError("The card's version must be a number.", field="version")
-    if not ideas_visible_to(actor).filter(pk=idea_id, team_id=team.pk).exists():
+    idea = ideas_visible_to(actor).filter(pk=idea_id, team_id=team.pk).first()
+    if idea is None:
         raise DomainError(f"That card is not on the board of {team}.", field="idea",
                           code="not_on_board")
-    return idea_services.idea_transition(
-        idea_id=idea_id, to=str(to or ""), actor=actor, reason=reason or "",
-        learning=learning or "", expected_version=version,
-    )
+    try:
+        return idea_services.idea_transition(
+            idea_id=idea_id, to=str(to or ""), actor=actor, reason=reason or "",
+            learning=learning or "", expected_version=version,
+        )
+    except DomainError as refusal:
+        if refusal.field in NOTE_FIELDS:
+            raise NoteNeeded(refusal, idea) from refusal
+        raise
 
 
 # --------------------------------------------------------------------------- display links

@@ -1,30 +1,33 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import board, improvement_time, sessions, settings, sqdc, wall
 
 app_name = "huddles"
 
-urlpatterns = [
-    path("", views.boards, name="boards"),
-    path("<slug:team_slug>/", views.board, name="board"),
-    path("<slug:team_slug>/move/", views.move, name="move"),
-    path("<slug:team_slug>/time/<int:idea_id>/", views.time_log, name="time-log"),
-    path("<slug:team_slug>/tier/", views.tier, name="tier"),
-    path("<slug:team_slug>/wall/", views.wall, name="wall"),
-    path("<slug:team_slug>/settings/", views.board_settings, name="settings"),
-    path("<slug:team_slug>/display-links/", views.display_link_create, name="display-link-create"),
-    path("<slug:team_slug>/display-links/<int:pk>/revoke/", views.display_link_revoke,
+# The pages of one team's board, under /boards/<team>/.
+board_patterns = [
+    path("", board.board, name="board"),
+    path("move/", board.move, name="move"),
+    path("time/<int:idea_id>/", improvement_time.time_log, name="time-log"),
+    path("tier/", board.tier, name="tier"),
+    path("wall/", wall.wall, name="wall"),
+    path("settings/", settings.board_settings, name="settings"),
+    path("display-links/", settings.display_link_create, name="display-link-create"),
+    path("display-links/<int:pk>/revoke/", settings.display_link_revoke,
          name="display-link-revoke"),
-    path("<slug:team_slug>/sqdc/", views.sqdc_month_view, name="sqdc-month"),
-    path("<slug:team_slug>/sqdc/set/", views.sqdc_set, name="sqdc-set"),
-    path("<slug:team_slug>/sqdc/edit/", views.sqdc_edit, name="sqdc-edit"),
-    path("<slug:team_slug>/huddles/", views.huddle_history, name="huddles"),
-    path("<slug:team_slug>/huddles/start/", views.huddle_start, name="huddle-start"),
-    path("<slug:team_slug>/huddles/<int:pk>/", views.huddle_detail, name="huddle"),
-    path("<slug:team_slug>/huddles/<int:pk>/attendance/", views.huddle_attendance,
-         name="huddle-attendance"),
-    path("<slug:team_slug>/huddles/<int:pk>/notes/", views.huddle_notes, name="huddle-notes"),
-    path("<slug:team_slug>/huddles/<int:pk>/discussed/", views.huddle_discussed,
-         name="huddle-discussed"),
-    path("<slug:team_slug>/huddles/<int:pk>/end/", views.huddle_end, name="huddle-end"),
+    path("sqdc/", sqdc.sqdc_month_view, name="sqdc-month"),
+    path("sqdc/set/", sqdc.sqdc_set, name="sqdc-set"),
+    path("sqdc/edit/", sqdc.sqdc_edit, name="sqdc-edit"),
+    path("huddles/", sessions.huddle_history, name="huddles"),
+    path("huddles/start/", sessions.huddle_start, name="huddle-start"),
+    path("huddles/<int:pk>/", sessions.huddle_detail, name="huddle"),
+    path("huddles/<int:pk>/attendance/", sessions.huddle_attendance, name="huddle-attendance"),
+    path("huddles/<int:pk>/notes/", sessions.huddle_notes, name="huddle-notes"),
+    path("huddles/<int:pk>/discussed/", sessions.huddle_discussed, name="huddle-discussed"),
+    path("huddles/<int:pk>/end/", sessions.huddle_end, name="huddle-end"),
+]
+
+urlpatterns = [
+    path("", board.boards, name="boards"),
+    path("<slug:team_slug>/", include(board_patterns)),
 ]

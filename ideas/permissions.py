@@ -7,6 +7,7 @@ from org.permissions import is_admin, is_lead, is_member
 from org.selectors import user_team_ids
 
 from .models import Idea
+from .visibility import ideas_visible_to
 
 
 def can_view(user, idea: Idea) -> bool:
@@ -60,8 +61,6 @@ def can_watch(user, idea: Idea) -> bool:
 def access_idea(user, idea_id: int, queryset=None) -> Idea:
     """The idea if the user may see it; 404 otherwise — an outsider learns nothing of a
     private item, not even that it exists."""
-    from .selectors import ideas_visible_to
-
     qs = queryset if queryset is not None else ideas_visible_to(user)
     try:
         return qs.get(pk=idea_id)

@@ -159,7 +159,7 @@ class Notification(models.Model):
     The notification is also the e-mail outbox: its e-mail state is decided when it is created
     (``pending`` when the recipient has an address and wants e-mail, else ``not_wanted``) and
     moves to ``sent`` or, after the last failed attempt, ``failed``
-    (see ``org.services.notification_emails_send``)."""
+    (see ``org.outbox.notification_emails_send``)."""
 
     EmailState = NotificationEmailState
     DIGEST_VERB = "digest"  # the morning digest's record (org.digests.send_digests)

@@ -3,7 +3,7 @@ database and drops it afterwards).
 
 1. ``generate_load``: a million items over 200 teams, 10% of them stale.
 2. The naive way, for comparison: an ORM loop over a 20,000-item sample that checks each open
-   item in Python, saves each stale one and notifies through ``org.services.notify`` — then
+   item in Python, saves each stale one and notifies through ``org.notifications.notify`` — then
    undone, so the real job starts from the same state.
 3. The aging job over the million: keyset batches, one UPDATE each, bulk nudges.
 4. The nightly snapshot over the same data, then the organisation scorecard page and API,

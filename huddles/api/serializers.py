@@ -6,18 +6,7 @@ from core.api import IdField, IntegerField
 from ideas import workflow
 from org.models import Team
 
-from ..models import (
-    DONE_WINDOW_MAX,
-    DONE_WINDOW_MIN,
-    REFRESH_MAX,
-    REFRESH_MIN,
-    WIP_MAX,
-    WIP_MIN,
-    BoardSettings,
-    DisplayLink,
-    Huddle,
-    SqdcDay,
-)
+from ..models import DONE_WINDOW, REFRESH, WIP, BoardSettings, DisplayLink, Huddle, SqdcDay
 
 
 class BoardPersonSerializer(serializers.Serializer):
@@ -84,19 +73,18 @@ class BoardSettingsSerializer(serializers.ModelSerializer):
                   "done_window_days", "refresh_seconds", "people_enabled", "changed_at"]
 
 
+def _bounded(bounds, **kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=bounds.low, max_value=bounds.high, required=False,
+                                    **kwargs)
+
+
 class BoardSettingsInputSerializer(serializers.Serializer):
-    wip_new = serializers.IntegerField(min_value=WIP_MIN, max_value=WIP_MAX, allow_null=True,
-                                       required=False)
-    wip_in_progress = serializers.IntegerField(min_value=WIP_MIN, max_value=WIP_MAX,
-                                               allow_null=True, required=False)
-    wip_waiting = serializers.IntegerField(min_value=WIP_MIN, max_value=WIP_MAX,
-                                           allow_null=True, required=False)
-    wip_escalated = serializers.IntegerField(min_value=WIP_MIN, max_value=WIP_MAX,
-                                             allow_null=True, required=False)
-    done_window_days = serializers.IntegerField(min_value=DONE_WINDOW_MIN,
-                                                max_value=DONE_WINDOW_MAX, required=False)
-    refresh_seconds = serializers.IntegerField(min_value=REFRESH_MIN, max_value=REFRESH_MAX,
-                                               required=False)
+    wip_new = _bounded(WIP, allow_null=True)
+    wip_in_progress = _bounded(WIP, allow_null=True)
+    wip_waiting = _bounded(WIP, allow_null=True)
+    wip_escalated = _bounded(WIP, allow_null=True)
+    done_window_days = _bounded(DONE_WINDOW)
+    refresh_seconds = _bounded(REFRESH)
     people_enabled = serializers.BooleanField(required=False)
 
 
@@ -111,9 +99,9 @@ class BoardSerializer(serializers.Serializer):
     version = serializers.CharField(help_text="The board version (also the ETag).")
     today = serializers.DateField()
     settings = BoardSettingsSerializer()
-    columns = ColumnSerializer(many=True)
-    escalated_to_us = ColumnSerializer(source="escalated")
-    sqdc = SqdcLetterSerializer(many=True)
+    columns = ColumnSerializer(many=True, source="board.columns")
+    escalated_to_us = ColumnSerializer(source="board.escalated")
+    sqdc = SqdcLetterSerializer(many=True, source="letters")
 
 
 class BoardListSerializer(serializers.ModelSerializer):

@@ -1,10 +1,6 @@
 """Boards, huddles, SQDC days and display links under /api/v1/. Thin: services for writes,
 selectors for reads. Display links give no API access: the API knows only logged-in users."""
 
-from urllib.parse import urlencode
-
-from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -16,25 +12,17 @@ from rest_framework.response import Response
 
 from core.api import IdLookupMixin
 from core.filters import FilterSet
-from core.params import parse_id
 from org.models import Team
-from org.permissions import is_admin
 
 from .. import services
+from ..conditional import NO_CACHE, etag_matches, not_modified
+from ..links import display_link_url
 from ..models import DisplayLink, Huddle, SqdcDay
-from ..selectors import (
-    BoardFilters,
-    board_settings_of,
-    board_state_for_team,
-    build_board,
-    discussed_ids,
-    discussed_visible_to,
-    display_links_visible_to,
-    huddle_today,
-    huddles_visible_to,
-    sqdc_days_visible_to,
-    team_letters,
-)
+from ..selectors.board import BoardFilters, access_board, board_settings_of
+from ..selectors.board_view import board_version, board_view, board_view_now
+from ..selectors.display_links import display_links_visible_to
+from ..selectors.sessions import discussed_visible_to, huddles_visible_to
+from ..selectors.sqdc import sqdc_day_of, sqdc_days_visible_to
 from .serializers import (
     AttendanceSerializer,
     BoardListSerializer,
@@ -65,9 +53,11 @@ BOARD_FILTERS = [
 ]
 
 
-def _etag_matches(request, etag: str) -> bool:
-    header = request.headers.get("If-None-Match", "")
-    return etag in [t.strip().removeprefix("W/") for t in header.split(",") if t.strip()]
+def _valid(serializer_class, request: Request, **kwargs) -> dict:
+    """The request's data as ``serializer_class`` reads it (a 400 with the errors if not)."""
+    data = serializer_class(data=request.data, **kwargs)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
 
 
 class BoardViewSet(IdLookupMixin, viewsets.ViewSet):
@@ -75,28 +65,6 @@ class BoardViewSet(IdLookupMixin, viewsets.ViewSet):
     version to send back with a move, today's SQDC letters."""
 
     filter_backends: list = []  # no queryset to filter: the filters are BoardFilters
-
-    def _team(self, pk) -> Team:
-        pk = parse_id(pk)
-        team = (Team.objects.select_related("tier", "board_settings")
-                .filter(pk=pk).first() if pk is not None else None)
-        if team is None or not (team.active or is_admin(self.request.user)):
-            raise Http404("No such board.")
-        return team
-
-    def _payload(self, team: Team, filters: BoardFilters, etag: str) -> dict:
-        today = timezone.localdate()
-        board = build_board(team, viewer=self.request.user, filters=filters,
-                            discussed_ids=discussed_ids(huddle_today(team, today)), today=today)
-        return {"team": team, "version": etag.strip('"'), "today": today,
-                "settings": board.settings, "columns": board.columns,
-                "escalated": board.escalated,
-                "sqdc": team_letters(team, board.settings, today)}
-
-    def _etag(self, team: Team, filters: BoardFilters) -> str:
-        state = board_state_for_team(team.slug)
-        return state.etag(viewer=f"u{self.request.user.pk}", today=timezone.localdate(),
-                          extra="api?" + str(sorted(filters.as_query().items())))
 
     @extend_schema(responses=BoardListSerializer(many=True))
     def list(self, request: Request) -> Response:
@@ -107,13 +75,16 @@ class BoardViewSet(IdLookupMixin, viewsets.ViewSet):
     @extend_schema(parameters=[TEAM_ID, *BOARD_FILTERS], responses={
         200: BoardSerializer, 304: OpenApiResponse(description="Unchanged since If-None-Match.")})
     def retrieve(self, request: Request, pk=None) -> Response:
-        team = self._team(pk)
+        team = access_board(request.user, pk=pk)
         filters = BoardFilters.from_query(request.query_params)
-        etag = self._etag(team, filters)
-        if _etag_matches(request, etag):
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        data = BoardSerializer(self._payload(team, filters, etag)).data
-        return Response(data, headers={"ETag": etag, "Cache-Control": "no-cache, private"})
+        today = timezone.localdate()
+        etag = board_version(team, viewer=request.user, surface="api", today=today,
+                             filters=filters)
+        if etag_matches(request, etag):
+            return not_modified(etag)
+        view = board_view(team, viewer=request.user, etag=etag, filters=filters, today=today)
+        return Response(BoardSerializer(view).data,
+                        headers={"ETag": etag, "Cache-Control": NO_CACHE})
 
     @extend_schema(parameters=[TEAM_ID], request=MoveInputSerializer, responses={
         200: MoveResultSerializer,
@@ -123,22 +94,15 @@ class BoardViewSet(IdLookupMixin, viewsets.ViewSet):
     def move(self, request: Request, pk=None) -> Response:
         """Moves a card: {"idea", "to", "version"} (+ "reason" / "learning" when the workflow
         asks for them). 409 when the version is stale."""
-        team = self._team(pk)
-        data = MoveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        services.board_move(team=team, idea_id=d["idea"], to=d["to"], actor=request.user,
-                            version=d["version"], reason=d.get("reason", ""),
-                            learning=d.get("learning", ""))
-        filters = BoardFilters()
-        etag = self._etag(team, filters)
-        payload = self._payload(team, filters, etag)
-        card = next((c for col in payload["columns"] for c in col.cards
-                     if c.idea.pk == d["idea"]), None)
-        return Response({
-            "card": CardSerializer(card).data if card else None,
-            "board_version": payload["version"],
-        })
+        team = access_board(request.user, pk=pk)
+        d = _valid(MoveInputSerializer, request)
+        moved = services.board_move(team=team, idea_id=d["idea"], to=d["to"], actor=request.user,
+                                    version=d["version"], reason=d.get("reason", ""),
+                                    learning=d.get("learning", ""))
+        view = board_view_now(team, viewer=request.user, surface="api")
+        card = view.card(moved.pk)
+        return Response({"card": CardSerializer(card).data if card else None,
+                         "board_version": view.version})
 
     @extend_schema(parameters=[TEAM_ID], methods=["GET"], responses=BoardSettingsSerializer)
     @extend_schema(parameters=[TEAM_ID], methods=["PATCH"], request=BoardSettingsInputSerializer,
@@ -146,13 +110,11 @@ class BoardViewSet(IdLookupMixin, viewsets.ViewSet):
     @action(detail=True, methods=["get", "patch"], url_path="settings")
     def board_settings(self, request: Request, pk=None) -> Response:
         """WIP limits, done window, wall refresh; leads change them (People letter: admins)."""
-        team = self._team(pk)
+        team = access_board(request.user, pk=pk)
         if request.method == "GET":
             return Response(BoardSettingsSerializer(board_settings_of(team)).data)
-        data = BoardSettingsInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        settings = services.board_settings_update(team=team, actor=request.user,
-                                                  **data.validated_data)
+        d = _valid(BoardSettingsInputSerializer, request, partial=True)
+        settings = services.board_settings_update(team=team, actor=request.user, **d)
         return Response(BoardSettingsSerializer(settings).data)
 
 
@@ -201,17 +163,15 @@ class HuddleViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     @extend_schema(request=HuddleStartSerializer, responses={201: HuddleSerializer})
     def create(self, request: Request) -> Response:
         """Starts today's huddle of a team (409 when one is already running)."""
-        data = HuddleStartSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        huddle = services.huddle_start(team=data.validated_data["team"], actor=request.user)
+        d = _valid(HuddleStartSerializer, request)
+        huddle = services.huddle_start(team=d["team"], actor=request.user)
         return self._out(huddle, status.HTTP_201_CREATED)
 
     @extend_schema(request=HuddleUpdateSerializer, responses=HuddleSerializer)
     def partial_update(self, request: Request, pk=None) -> Response:
         huddle = self.get_object()
-        data = HuddleUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.huddle_update(huddle_id=huddle.pk, actor=request.user, **data.validated_data)
+        d = _valid(HuddleUpdateSerializer, request)
+        services.huddle_update(huddle_id=huddle.pk, actor=request.user, **d)
         return self._out(huddle)
 
     @extend_schema(request=AttendanceSerializer, responses=HuddleSerializer)
@@ -219,11 +179,9 @@ class HuddleViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     def attendance(self, request: Request, pk=None) -> Response:
         """Ticks a team member as present (or not): {"user": id, "present": true}."""
         huddle = self.get_object()
-        data = AttendanceSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        d = _valid(AttendanceSerializer, request)
         services.huddle_set_attendance(huddle_id=huddle.pk, actor=request.user,
-                                       user_id=data.validated_data["user"],
-                                       present=data.validated_data["present"])
+                                       user_id=d["user"], present=d["present"])
         return self._out(huddle)
 
     @extend_schema(request=DiscussedSerializer, responses=HuddleSerializer)
@@ -231,21 +189,17 @@ class HuddleViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     def discussed(self, request: Request, pk=None) -> Response:
         """Marks an item of the team's board as discussed: {"idea": id, "discussed": true}."""
         huddle = self.get_object()
-        data = DiscussedSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        d = _valid(DiscussedSerializer, request)
         services.huddle_mark_discussed(huddle_id=huddle.pk, actor=request.user,
-                                       idea_id=data.validated_data["idea"],
-                                       discussed=data.validated_data["discussed"])
+                                       idea_id=d["idea"], discussed=d["discussed"])
         return self._out(huddle)
 
     @extend_schema(request=HuddleEndSerializer, responses=HuddleSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk=None) -> Response:
         huddle = self.get_object()
-        data = HuddleEndSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.huddle_end(huddle_id=huddle.pk, actor=request.user,
-                            notes=data.validated_data.get("notes"))
+        d = _valid(HuddleEndSerializer, request)
+        services.huddle_end(huddle_id=huddle.pk, actor=request.user, notes=d.get("notes"))
         return self._out(huddle)
 
 
@@ -273,11 +227,8 @@ class SqdcDayViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     def create(self, request: Request) -> Response:
         """Sets a letter: red needs a note; no future dates; members set today, leads also
         correct past days. Answers 201 when the letter was new, 200 when it was replaced."""
-        data = SqdcDayInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        existed = SqdcDay.objects.filter(team=d["team"], date=d["date"],
-                                         category=d["category"]).exists()
+        d = _valid(SqdcDayInputSerializer, request)
+        existed = sqdc_day_of(d["team"], d["date"], d["category"]) is not None
         row = services.sqdc_set(team=d["team"], day=d["date"], category=d["category"],
                                 status=d["status"], note=d["note"], actor=request.user)
         row = self.get_queryset().get(pk=row.pk)
@@ -301,15 +252,11 @@ class DisplayLinkViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     @extend_schema(request=DisplayLinkInputSerializer, responses={201: DisplayLinkCreatedSerializer})
     def create(self, request: Request) -> Response:
-        data = DisplayLinkInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = _valid(DisplayLinkInputSerializer, request)
         link, key = services.display_link_create(team=d["team"], actor=request.user,
-                                                 label=d["label"],
-                                                 expires_at=d.get("expires_at"))
+                                                 label=d["label"], expires_at=d.get("expires_at"))
         link = DisplayLink.objects.select_related("team", "created_by").get(pk=link.pk)
-        link.url = request.build_absolute_uri(
-            reverse("huddles:wall", args=[link.team.slug]) + "?" + urlencode({"key": key}))
+        link.url = display_link_url(request, link.team.slug, key)
         return Response(DisplayLinkCreatedSerializer(link, context=self.get_serializer_context())
                         .data, status=status.HTTP_201_CREATED)
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from core.api import IdLookupMixin
 
-from .. import services
+from .. import notifications, services
 from ..models import Membership, Notification, Tier, User
 from ..permissions import is_admin
 from ..selectors import notifications_for, teams_with_people, unread_notification_count
@@ -133,7 +133,7 @@ class NotificationViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveM
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk=None) -> Response:
         notification = self.get_object()
-        services.notification_mark_read(user=request.user, notification_id=notification.pk)
+        notifications.notification_mark_read(user=request.user, notification_id=notification.pk)
         notification.refresh_from_db()
         return Response(NotificationSerializer(notification).data)
 
@@ -141,7 +141,7 @@ class NotificationViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveM
         "marked": {"type": "integer"}, "unread": {"type": "integer"}}}})
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
-        marked = services.notification_mark_read(user=request.user)
+        marked = notifications.notification_mark_read(user=request.user)
         return Response({"marked": marked, "unread": unread_notification_count(request.user)})
 
     @extend_schema(responses={200: {"type": "object", "properties": {

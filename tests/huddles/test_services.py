@@ -9,7 +9,8 @@ from django.utils import timezone
 from core.errors import Conflict, DomainError, Forbidden
 from huddles import services
 from huddles.models import BoardSettings, DisplayLink, Huddle, SqdcDay
-from huddles.selectors import board_state_for_link, huddles_held_vs_scheduled
+from huddles.selectors.sessions import huddles_held_vs_scheduled
+from huddles.selectors.version import board_state_for_link
 from ideas.models import IdeaEvent
 from tests.factories import MembershipFactory, UserFactory
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from huddles import views
+from huddles.views import common, improvement_time
 from ideas import system_services
 from ideas.models import TeamCapacity, TimeEntry
 from tests.factories import UserFactory
@@ -95,7 +95,7 @@ class TestQuickEntry:
             calls.append(kwargs)
             return real(**kwargs)
 
-        monkeypatch.setattr(views.time_services, "time_entry_create", spy)
+        monkeypatch.setattr(improvement_time.time_services, "time_entry_create", spy)
         client_as(org.member).post(_url(idea), {"hours": "0.75", "date": "", "note": "x"},
                                    **HTMX)
         assert calls == [{"idea_id": idea.pk, "actor": org.member, "hours": Decimal("0.75"),
@@ -130,7 +130,7 @@ class TestQuickEntry:
         response = client_as(org.member).post(_url(idea), data, **HTMX)
         assert response.status_code == 400
         assert response["HX-Retarget"] == "#dialog-body"
-        assert response[views.FRAGMENT_HEADER] == "1"
+        assert response[common.FRAGMENT_HEADER] == "1"
         errors = response.context["form"].errors
         assert text in " ".join(errors[field])
         assert not TimeEntry.objects.exists()
