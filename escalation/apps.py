@@ -19,7 +19,7 @@ class EscalationConfig(AppConfig):
         from org.registry import register_home_panel, register_open_work_check
 
         from . import hooks
-        from .services import authority_guard, open_escalation_guard
+        from .guards import authority_guard, open_escalation_guard
 
         register_transition_guard(authority_guard)
         register_transition_guard(open_escalation_guard)

@@ -96,8 +96,7 @@ class ConflictViewForm(forms.Form):
 ACTION_FORMS = {workflow.RESOLVE: ResolveForm, workflow.RETURN: ReturnForm,
                 workflow.ESCALATE: FurtherForm}
 
-STATE_CHOICES = [("active", "Open or acknowledged"), ("", "All")] + [
-    (code, label) for code, label in workflow.LABELS.items()]
+STATE_CHOICES = [("active", "Open or acknowledged"), ("", "All"), *Escalation.State.choices]
 
 
 class InboxFilterForm(forms.Form):

@@ -12,7 +12,8 @@ from core.errors import DomainError
 from ideas.models import Idea
 from ideas.permissions import can_edit_systemic_issue, can_view
 
-from . import selectors, workflow
+from . import selectors
+from .authority import needs_approval
 from .models import Escalation
 from .permissions import available_actions, can_raise
 from .routing import check_can_escalate_from
@@ -42,12 +43,8 @@ def _escalation_context(user, idea: Idea, *, back: str = "") -> dict:
             may_raise = True
         except DomainError as exc:  # the top tier decides itself
             blocked = exc.message
-    needs_approval = bool(
-        idea.required_spend is not None
-        and idea.required_spend > idea.team.tier.authority_limit
-        and not any(s.state == workflow.RESOLVED and s.approved_spend is not None
-                    and s.approved_spend >= idea.required_spend
-                    for chain in chains for s in chain))
+    approved = [s.approved_spend for chain in chains for s in chain
+                if s.state == Escalation.State.RESOLVED]
     query = {"idea": idea.pk, "next": back} if back else {"idea": idea.pk}
     return {
         "idea": idea,
@@ -56,7 +53,7 @@ def _escalation_context(user, idea: Idea, *, back: str = "") -> dict:
         "active_actions": available_actions(user, active) if active else [],
         "may_raise": may_raise,
         "blocked": blocked,
-        "needs_approval": needs_approval,
+        "needs_approval": needs_approval(idea.required_spend, idea.team.tier, approved),
         "escalate_url": f"{reverse('escalation:new')}?{urlencode(query)}",
     }
 
@@ -107,7 +104,7 @@ def card_badges(ideas: list) -> dict[int, list[dict]]:
     ids = [i.pk for i in ideas]
     if not ids:
         return {}
-    rows = (Escalation.objects.filter(idea_id__in=ids, state__in=workflow.ACTIVE)
+    rows = (Escalation.objects.filter(idea_id__in=ids, state__in=Escalation.ACTIVE_STATES)
             .select_related("to_team"))
     out: dict[int, list[dict]] = {}
     for esc in rows:

@@ -21,12 +21,11 @@ from org.models import Team
 from org.notifications import Note, notify_many
 from org.selectors import lead_ids_by_team
 
-from . import workflow
 from .models import Escalation
 from .selectors import overdue_q, with_sla_due
+from .workflow import ACTIVE, State
 
 BATCH_SIZE = 2000
-ACTIVE = list(workflow.ACTIVE)
 
 
 def flag_stalled_escalations(*, now: datetime | None = None,
@@ -77,7 +76,7 @@ def notify_stalled(*, now: datetime | None = None) -> int:
     notes = []
     for pk, state, stalled_at, raised_at, missed_due, team_id, team_name, parent_id, title in rows:
         stamp = stalled_at.isoformat()
-        what = "acknowledged" if state == workflow.OPEN else "resolved"
+        what = "acknowledged" if state == State.OPEN else "resolved"
         url = f"/escalations/{pk}/"
         target = (Escalation, pk)
         level_one = leads.get(team_id, [])

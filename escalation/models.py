@@ -28,7 +28,8 @@ from django.db import models
 from django.utils import timezone
 
 from ideas.models import Idea
-from org.models import Team
+from org.models import Team, Tier
+from org.selectors import team_descendant_ids
 
 from . import workflow
 
@@ -43,15 +44,9 @@ class Escalation(models.Model):
         KNOWLEDGE = "knowledge", "Knowledge (expertise we do not have)"
         CROSS_TEAM = "cross_team", "Cross-team (needs another team)"
 
-    class State(models.TextChoices):
-        OPEN = workflow.OPEN, "Open"
-        ACKNOWLEDGED = workflow.ACKNOWLEDGED, "Acknowledged"
-        RESOLVED = workflow.RESOLVED, "Resolved"
-        RETURNED = workflow.RETURNED, "Returned"
-        ESCALATED = workflow.ESCALATED, "Escalated further"
-
+    State = workflow.State
     ACTIVE_STATES = workflow.ACTIVE
-    DECIDED_STATES = (workflow.RESOLVED, workflow.RETURNED)
+    DECIDED_STATES = workflow.DECIDED
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="escalations")
     from_team = models.ForeignKey(Team, on_delete=models.PROTECT,
@@ -155,8 +150,8 @@ class Escalation(models.Model):
 
     @property
     def state_css(self) -> str:
-        return {workflow.OPEN: "chip-warn", workflow.ACKNOWLEDGED: "chip-brand",
-                workflow.RESOLVED: "chip-ok"}.get(self.state, "")
+        return {self.State.OPEN: "chip-warn", self.State.ACKNOWLEDGED: "chip-brand",
+                self.State.RESOLVED: "chip-ok"}.get(self.state, "")
 
     @property
     def is_decided(self) -> bool:
@@ -165,9 +160,9 @@ class Escalation(models.Model):
     @property
     def sla_due(self):
         """The next deadline on the clock: acknowledge while open, resolve once acknowledged."""
-        if self.state == workflow.OPEN:
+        if self.state == self.State.OPEN:
             return self.due_ack_at
-        if self.state == workflow.ACKNOWLEDGED:
+        if self.state == self.State.ACKNOWLEDGED:
             return self.due_resolve_at
         return None
 
@@ -176,11 +171,11 @@ class Escalation(models.Model):
         now = now or timezone.now()
         if self.is_active:
             due = self.sla_due
-            what = "acknowledge" if self.state == workflow.OPEN else "resolve"
+            what = "acknowledge" if self.state == self.State.OPEN else "resolve"
             if due < now:
                 return {"code": "overdue", "css": "chip-bad", "due": due,
                         "label": f"{what} overdue"}
-            start = self.raised_at if self.state == workflow.OPEN else (
+            start = self.raised_at if self.state == self.State.OPEN else (
                 self.acknowledged_at or self.raised_at)
             window = max((due - start).total_seconds(), 1)
             if (due - now).total_seconds() < window / 4:
@@ -279,8 +274,50 @@ class RoutingRule(models.Model):
         return f"Spend above the authority limit → lowest tier that covers it{scope}"
 
     def clean(self) -> None:
-        from .routing import rule_errors
-
-        errors = rule_errors(self)
+        errors = self.validation_errors()
         if errors:
             raise ValidationError(errors)
+
+    def validation_errors(self) -> dict[str, list[str]]:
+        """What is wrong with the rule (the admin form shows it): {field: [messages]}."""
+        errors: dict[str, list[str]] = {}
+
+        def add(name, message):
+            errors.setdefault(name, []).append(message)
+
+        kind = self.kind
+        teams = Team.objects.select_related("tier")
+        target = teams.filter(pk=self.to_team_id).first() if self.to_team_id else None
+        source = teams.filter(pk=self.from_team_id).first() if self.from_team_id else None
+        if kind == self.Kind.CATEGORY and not self.category:
+            add("category", "Choose the category this rule routes.")
+        if kind != self.Kind.CATEGORY and self.category:
+            add("category", "Only category rules name a category.")
+        if kind == self.Kind.SPEND:
+            if target is not None:
+                add("to_team", "A spend rule has no fixed target: it climbs to the lowest tier "
+                               "whose authority limit covers the spend. Leave the team empty.")
+            return errors
+        if target is None:
+            if kind in (self.Kind.CATEGORY, self.Kind.CROSS_TEAM):
+                add("to_team", "Choose the team this rule sends escalations to.")
+            return errors
+        if not target.active:
+            add("to_team", f"{target.name} is inactive: a rule cannot route to it.")
+        lowest = Tier.objects.order_by("level").values_list("level", flat=True).first()
+        if source is None:
+            if lowest is not None and target.tier.level <= lowest:
+                add("to_team", f"{target.name} is at the lowest tier: a rule to it would route "
+                               "sideways or down the tree for every team.")
+            return errors
+        if source.pk == target.pk:
+            add("to_team", "A rule cannot route a team to itself.")
+        elif Team.objects.filter(pk=target.pk,
+                                 id__in=team_descendant_ids(source.pk)).exists():
+            add("to_team", f"{target.name} sits below {source.name}: a rule cannot route down "
+                           "the tree.")
+        elif target.tier.level <= source.tier.level:
+            add("to_team", f"{target.name} (tier {target.tier.level}) is not above "
+                           f"{source.name} (tier {source.tier.level}): escalations go up the "
+                           "tiers.")
+        return errors

@@ -23,10 +23,12 @@ on the chain may see a private item.
 from django.http import Http404
 
 from ideas.models import Idea
-from org.permissions import is_admin, is_lead, is_member
+from org.permissions import is_admin, is_executive, is_lead, is_member
+from org.selectors import user_team_ids
 
 from . import workflow
 from .models import Escalation
+from .selectors import escalations_visible_to
 
 
 def can_raise(user, idea: Idea) -> bool:
@@ -69,8 +71,6 @@ def view_sides(user, root: Escalation, escalation: Escalation | None = None) -> 
     """The teams of a cross-team conflict this user may speak for (origin first). ``root`` is
     the chain's first step (its ``from_team`` is the origin team); ``escalation`` the current
     step (its ``other_team``), defaulting to ``root``."""
-    from org.selectors import user_team_ids
-
     current = escalation or root
     if not getattr(user, "is_authenticated", False) or not current.other_team_id:
         return []
@@ -79,15 +79,11 @@ def view_sides(user, root: Escalation, escalation: Escalation | None = None) -> 
 
 
 def may_see_overview(user) -> bool:
-    from org.permissions import is_executive
-
     return is_admin(user) or is_executive(user)
 
 
 def access_escalation(user, pk, queryset=None) -> Escalation:
     """The escalation if the user may see its idea; 404 otherwise (nothing leaks)."""
-    from .selectors import escalations_visible_to
-
     qs = queryset if queryset is not None else escalations_visible_to(user)
     try:
         return qs.get(pk=pk)

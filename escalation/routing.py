@@ -28,6 +28,9 @@ from core.errors import DomainError
 from org.models import Team, Tier
 from org.selectors import team_ancestors, team_descendant_ids, top_tier
 
+from .authority import can_approve, covering_ancestor, needs_spend_approval
+from .models import Escalation, RoutingRule
+
 
 @dataclass
 class Route:
@@ -113,8 +116,6 @@ def plan_route(*, origin: Team, idea, reason: str, spend: Decimal | None,
     Raises DomainError when ``origin`` is at the top tier. ``rules`` (active RoutingRules in
     order, with ``to_team__tier``) may be passed to share one query across several routes.
     ``other_team``: the other team of a cross-team conflict (see the module docstring)."""
-    from .models import RoutingRule
-
     check_can_escalate_from(origin)
     now = now or timezone.now()
     ancestors = [t for t in team_ancestors(origin) if t.active]  # nearest first
@@ -129,7 +130,7 @@ def plan_route(*, origin: Team, idea, reason: str, spend: Decimal | None,
         return bool(team and team.active and team.pk != origin.pk
                     and team.tier.level > origin.tier.level)
 
-    if reason == "cross_team" and other_team is not None:
+    if reason == Escalation.Reason.CROSS_TEAM and other_team is not None:
         lca = common_ancestor(origin, other_team, ancestors)
         if usable(lca):
             return _conflict_route(origin, other_team, lca, ancestors, rules, scope_ids, spend,
@@ -142,12 +143,11 @@ def plan_route(*, origin: Team, idea, reason: str, spend: Decimal | None,
         if rule.kind == RoutingRule.Kind.CATEGORY and rule.category == idea.category:
             target = rule.to_team
             note = f"{idea.get_category_display()} items go to {target.name} (routing rule)."
-        elif rule.kind == RoutingRule.Kind.CROSS_TEAM and reason == "cross_team":
+        elif rule.kind == RoutingRule.Kind.CROSS_TEAM and reason == Escalation.Reason.CROSS_TEAM:
             target = rule.to_team
             note = f"Cross-team requests go to {target.name} (routing rule)."
-        elif (rule.kind == RoutingRule.Kind.SPEND and spend is not None
-              and spend > origin.tier.authority_limit):
-            target = next((t for t in ancestors if t.tier.authority_limit >= spend), None)
+        elif rule.kind == RoutingRule.Kind.SPEND and needs_spend_approval(spend, origin.tier):
+            target = covering_ancestor(ancestors, spend)
             if target is None:
                 target = ancestors[-1]
                 warnings.append(
@@ -165,15 +165,13 @@ def plan_route(*, origin: Team, idea, reason: str, spend: Decimal | None,
 
 def _conflict_route(origin, other, lca, ancestors, rules, scope_ids, spend, now,
                     warnings) -> Route:
-    from .models import RoutingRule
-
     note = (f"{lca.name} is the lowest team above both {origin.name} and {other.name}: it "
             "decides between them.")
     spend_rule = next((r for r in rules if r.kind == RoutingRule.Kind.SPEND
                        and (not r.from_team_id or r.from_team_id in scope_ids)), None)
-    if spend_rule is not None and spend is not None and spend > lca.tier.authority_limit:
+    if spend_rule is not None and needs_spend_approval(spend, lca.tier):
         above = ancestors[ancestors.index(lca):]
-        target = next((t for t in above if t.tier.authority_limit >= spend), above[-1])
+        target = covering_ancestor(above, spend) or above[-1]
         if target.pk != lca.pk:
             note += (f" A spend of {spend:,.0f} is above its limit of "
                      f"{lca.tier.authority_limit:,.0f}, so it goes to {target.name}.")
@@ -184,7 +182,7 @@ def _conflict_route(origin, other, lca, ancestors, rules, scope_ids, spend, now,
 def _route(target: Team, note: str, rule_id, now, warnings, spend) -> Route:
     ack, resolve = due_times(target.tier, now)
     top = top_tier()
-    if spend is not None and spend > target.tier.authority_limit and target.parent_id:
+    if not can_approve(target, spend):
         warnings.append(
             f"{target.name} may approve up to {target.tier.authority_limit:,.0f}; for a spend "
             f"of {spend:,.0f} it will have to escalate further.")
@@ -192,47 +190,3 @@ def _route(target: Team, note: str, rule_id, now, warnings, spend) -> Route:
                  due_ack_at=ack, due_resolve_at=resolve, warnings=warnings,
                  top_tier=top is not None and target.tier.level >= top.level)
 
-
-def rule_errors(rule) -> dict[str, list[str]]:
-    """What is wrong with a routing rule (the admin form shows it): {field: [messages]}."""
-    errors: dict[str, list[str]] = {}
-
-    def add(name, message):
-        errors.setdefault(name, []).append(message)
-
-    kind = rule.kind
-    target = Team.objects.select_related("tier").filter(pk=rule.to_team_id).first() \
-        if rule.to_team_id else None
-    source = Team.objects.select_related("tier").filter(pk=rule.from_team_id).first() \
-        if rule.from_team_id else None
-    if kind == "category" and not rule.category:
-        add("category", "Choose the category this rule routes.")
-    if kind != "category" and rule.category:
-        add("category", "Only category rules name a category.")
-    if kind == "spend":
-        if target is not None:
-            add("to_team", "A spend rule has no fixed target: it climbs to the lowest tier whose "
-                           "authority limit covers the spend. Leave the team empty.")
-        return errors
-    if target is None:
-        if kind in ("category", "cross_team"):
-            add("to_team", "Choose the team this rule sends escalations to.")
-        return errors
-    if not target.active:
-        add("to_team", f"{target.name} is inactive: a rule cannot route to it.")
-    lowest = Tier.objects.order_by("level").values_list("level", flat=True).first()
-    if source is None:
-        if lowest is not None and target.tier.level <= lowest:
-            add("to_team", f"{target.name} is at the lowest tier: a rule to it would route "
-                           "sideways or down the tree for every team.")
-        return errors
-    if source.pk == target.pk:
-        add("to_team", "A rule cannot route a team to itself.")
-    elif Team.objects.filter(pk=target.pk,
-                             id__in=team_descendant_ids(source.pk)).exists():
-        add("to_team", f"{target.name} sits below {source.name}: a rule cannot route down the "
-                       "tree.")
-    elif target.tier.level <= source.tier.level:
-        add("to_team", f"{target.name} (tier {target.tier.level}) is not above {source.name} "
-                       f"(tier {source.tier.level}): escalations go up the tiers.")
-    return errors

@@ -26,11 +26,8 @@ from org.models import Tier
 from org.permissions import is_admin
 from org.selectors import user_team_ids
 
-from . import workflow
-from .models import Escalation
-
-ACTIVE = list(workflow.ACTIVE)
-DECIDED = list(workflow.DECIDED)
+from .models import ConflictView, Escalation
+from .workflow import ACTIVE, DECIDED, State
 
 
 def escalations_visible_to(user) -> QuerySet[Escalation]:
@@ -58,15 +55,15 @@ def first_rows(qs: QuerySet[Escalation], limit: int) -> list[Escalation]:
 
 def overdue_q(now=None) -> Q:
     now = now or timezone.now()
-    return (Q(state=workflow.OPEN, due_ack_at__lt=now)
-            | Q(state=workflow.ACKNOWLEDGED, due_resolve_at__lt=now))
+    return (Q(state=State.OPEN, due_ack_at__lt=now)
+            | Q(state=State.ACKNOWLEDGED, due_resolve_at__lt=now))
 
 
 def with_sla_due(qs: QuerySet[Escalation]) -> QuerySet[Escalation]:
     """Annotates ``sla_due_at``: the next deadline (acknowledge while open, then resolve)."""
     return qs.annotate(sla_due_at=Case(
-        When(state=workflow.OPEN, then=F("due_ack_at")),
-        When(state=workflow.ACKNOWLEDGED, then=F("due_resolve_at")),
+        When(state=State.OPEN, then=F("due_ack_at")),
+        When(state=State.ACKNOWLEDGED, then=F("due_resolve_at")),
         default=Value(None), output_field=DateTimeField()))
 
 
@@ -77,7 +74,7 @@ def filter_escalations(qs: QuerySet[Escalation], *, state: str = "", reason: str
         qs = qs.filter(state__in=ACTIVE)
     elif state == "closed":
         qs = qs.exclude(state__in=ACTIVE)
-    elif state in workflow.LABELS:
+    elif state in State.values:
         qs = qs.filter(state=state)
     if reason:
         qs = qs.filter(reason=reason)
@@ -115,7 +112,7 @@ def tier_state_counts(user) -> dict:
     raw = (escalations_visible_to(user).order_by()
            .values("to_team__tier__level", "state").annotate(n=Count("id")))
     grid = {(r["to_team__tier__level"], r["state"]): r["n"] for r in raw}
-    states = list(workflow.LABELS.items())
+    states = list(State.choices)
     rows = []
     for tier in tiers:
         counts = [grid.get((tier.level, s), 0) for s, _ in states]
@@ -215,6 +212,15 @@ def idea_chains(idea) -> list[list[Escalation]]:
     return [chains[pk] for pk in reversed(roots)]
 
 
+def chain_of(escalation: Escalation) -> list[Escalation]:
+    """The steps from the root to this one (a query per step above it; chains are short)."""
+    steps = [escalation]
+    while steps[-1].parent_id and len(steps) < 50:
+        steps.append(Escalation.objects.select_related("from_team", "to_team")
+                     .get(pk=steps[-1].parent_id))
+    return list(reversed(steps))
+
+
 def active_escalation_of(idea_id: int) -> Escalation | None:
     return (Escalation.objects.filter(idea_id=idea_id, state__in=ACTIVE)
             .select_related("to_team", "to_team__tier").first())
@@ -236,8 +242,6 @@ def decisions_on_my_items(user, *, days: int = 30) -> QuerySet[Escalation]:
 def conflict_views(root: Escalation, other_team) -> list[dict]:
     """The teams' views of a cross-team conflict (kept on the chain's first step), one query:
     [{"team": Team, "view": ConflictView | None}] for the origin team, then the other team."""
-    from .models import ConflictView
-
     if root is None or other_team is None:
         return []
     views = {v.team_id: v for v in ConflictView.objects.filter(escalation=root)
@@ -266,8 +270,8 @@ def top_tier_decisions(*, start, end) -> dict:
     counts = {
         "received": Count("id"),
         "decided": Count("id", filter=decided_q),
-        "resolved": Count("id", filter=Q(state=workflow.RESOLVED)),
-        "returned": Count("id", filter=Q(state=workflow.RETURNED)),
+        "resolved": Count("id", filter=Q(state=State.RESOLVED)),
+        "returned": Count("id", filter=Q(state=State.RETURNED)),
         "open": Count("id", filter=Q(state__in=ACTIVE)),
     }
     row = qs.aggregate(median=Median(_seconds_between("resolved_at", "raised_at"),

@@ -5,110 +5,43 @@ Each service runs in one transaction and locks the idea row first (``select_for_
 same moment are serialised, and the second one finds the state changed and gets a Conflict
 (HTTP 409). The partial unique constraint ``escalation_one_active_per_idea`` backs this up in
 the database. Side effects — the item waiting on the target team (``idea_set_waiting``), the
-timeline (``record_event``) and notifications (``notify``, after commit, once per event) — happen
-inside the same transaction, so a refused action leaves nothing half-done.
+timeline (``record_event``) and notifications (``escalation/notices.py``, after commit, once per
+event) — happen inside the same transaction, so a refused action leaves nothing half-done.
+
+The input is checked by ``escalation/inputs.py``, where it goes by ``escalation/routing.py``,
+what may be approved by ``escalation/authority.py``.
 """
 
-from decimal import Decimal, InvalidOperation
-
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from core.errors import Conflict, DomainError, Forbidden
 from ideas.models import Idea
 from ideas.services import idea_set_waiting, record_event
-from org.models import Team, User
-from org.notifications import notify
+from org.models import User
 from org.permissions import is_member
-from org.selectors import team_leads
 
 from . import workflow
-from .models import MAX_SPEND, ConflictView, Escalation
+from .authority import can_approve
+from .inputs import (
+    clean_ask,
+    clean_reason,
+    clean_spend,
+    clean_structured,
+    clean_text,
+    other_team_of,
+)
+from .models import ConflictView, Escalation
+from .notices import notify_down_the_chain, notify_target, notify_view
 from .permissions import can_acknowledge, can_decide, can_raise, view_sides
-from .routing import Route, check_other_team, effective_spend, plan_route
-from .selectors import active_escalation_of
+from .routing import Route, effective_spend, plan_route
+from .selectors import active_escalation_of, chain_of
 
-ASK_MAX = 5000
 DECISION_MAX = 5000
+VIEW_MAX = 5000
 
 
-# ---------------------------------------------------------------- checks
-
-
-def clean_spend(value, *, field: str) -> Decimal | None:
-    """None, or a sane amount of money: not negative, not absurd, at most two decimals."""
-    if value is None or value == "":
-        return None
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise DomainError("Enter an amount of money, e.g. 2500.", field=field)
-    if not amount.is_finite():
-        raise DomainError("Enter an amount of money, e.g. 2500.", field=field)
-    if amount < 0:
-        raise DomainError("A spend cannot be negative.", field=field)
-    if amount > MAX_SPEND:
-        raise DomainError(f"{amount:,.0f} is not a realistic spend (at most {MAX_SPEND:,.0f}).",
-                          field=field)
-    if amount != amount.quantize(Decimal("0.01")):
-        raise DomainError("Use at most two decimal places.", field=field)
-    return amount.quantize(Decimal("0.01"))
-
-
-def _clean_reason(reason: str) -> str:
-    if reason not in Escalation.Reason.values:
-        raise DomainError("Choose why you escalate: authority, resources, knowledge or "
-                          "cross-team.", field="reason")
-    return reason
-
-
-def _clean_text(text: str, *, field: str, limit: int, message: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise DomainError(message, field=field)
-    if len(text) > limit:
-        raise DomainError(f"Keep it under {limit} characters.", field=field)
-    return text
-
-
-def _clean_ask(ask: str) -> str:
-    return _clean_text(ask, field="ask", limit=ASK_MAX,
-                       message="Say what help you need: the ask is required.")
-
-
-def _clean_structured(route: Route, options: str, recommendation: str) -> tuple[str, str]:
-    """At the top tier the escalation is structured: the options considered and a
-    recommendation are required (both reported at once). Below it they are optional."""
-    options, recommendation = (options or "").strip(), (recommendation or "").strip()
-    errors: dict[str, list[str]] = {}
-    for name, value, label in (("options", options, "the options you considered"),
-                               ("recommendation", recommendation, "your recommendation")):
-        if len(value) > ASK_MAX:
-            errors[name] = [f"Keep it under {ASK_MAX} characters."]
-        elif route.top_tier and not value:
-            errors[name] = [f"{route.to_team.name} is the top tier: escalations reaching it "
-                            f"are structured — give {label}."]
-    if errors:
-        first = next(iter(errors))
-        raise DomainError(
-            "Escalations to the top tier need the options considered and a recommendation."
-            if route.top_tier else errors[first][0],
-            field=first, code="structured", extra={"errors": errors})
-    return options, recommendation
-
-
-def _other_team(origin: Team, reason: str, other_team_id) -> Team | None:
-    """The other team of a cross-team conflict (required for that reason, ignored otherwise)."""
-    if reason != Escalation.Reason.CROSS_TEAM:
-        return None
-    other = None
-    if other_team_id not in (None, ""):
-        other = Team.objects.select_related("tier").filter(
-            pk=other_team_id if str(other_team_id).isdigit() else None).first()
-        if other is None:
-            raise DomainError("No such team.", field="other_team")
-    return check_other_team(origin, other)
+# ---------------------------------------------------------------- locks and checks
 
 
 def _lock_idea(idea_id: int) -> Idea:
@@ -144,12 +77,12 @@ def _check_action(escalation: Escalation, action: str, *, decision: str = "") ->
 def _state_message(escalation: Escalation) -> str:
     """Who got there first, for the person who loses a race."""
     e = escalation
-    if e.state == workflow.ACKNOWLEDGED:
+    if e.state == Escalation.State.ACKNOWLEDGED:
         who = e.acknowledged_by.name if e.acknowledged_by_id else "someone"
         return (f"{who} already acknowledged this escalation at "
                 f"{timezone.localtime(e.acknowledged_at):%H:%M}.")
     who = e.resolved_by.name if e.resolved_by_id else "someone"
-    return (f"This escalation is already closed: {workflow.LABELS[e.state].lower()} by {who} "
+    return (f"This escalation is already closed: {e.get_state_display().lower()} by {who} "
             "— reload to see the decision.")
 
 
@@ -167,56 +100,6 @@ def _check_member_acts(user: User, escalation: Escalation, action: str) -> None:
                         "acknowledge it.")
 
 
-# ---------------------------------------------------------------- urls and people
-
-
-def escalation_url(escalation: Escalation) -> str:
-    return reverse("escalation:detail", args=[escalation.pk])
-
-
-def idea_url(idea_id: int) -> str:
-    try:
-        return reverse("ideas:detail", args=[idea_id])
-    except NoReverseMatch:  # pragma: no cover - the ideas pages are always installed
-        return f"/ideas/{idea_id}/"
-
-
-def _chain_of(escalation: Escalation) -> list[Escalation]:
-    """The steps from the root to this one (a few rows; chains are short)."""
-    steps = [escalation]
-    while steps[-1].parent_id and len(steps) < 50:
-        steps.append(Escalation.objects.select_related("from_team", "to_team")
-                     .get(pk=steps[-1].parent_id))
-    return list(reversed(steps))
-
-
-def _down_the_chain(idea: Idea, chain: list[Escalation]) -> set[int]:
-    """Who hears a decision: the leads of every team that escalated on this chain, the reporter
-    and the item's owner."""
-    ids = {idea.reporter_id, idea.owner_id}
-    for step in chain:
-        ids |= set(team_leads(step.from_team_id).values_list("pk", flat=True))
-    # a cross-team conflict is decided for both teams: the other team's leads hear it too
-    for other_id in {step.other_team_id for step in chain if step.other_team_id}:
-        ids |= set(team_leads(other_id).values_list("pk", flat=True))
-    return {i for i in ids if i}
-
-
-def _notify_target(escalation: Escalation, idea: Idea, actor: User, *, further: bool) -> None:
-    origin = escalation.from_team.name
-    text = (f"{origin} escalated further to {escalation.to_team.name}: {idea.title[:120]}"
-            if further else f"{origin} escalated to {escalation.to_team.name}: {idea.title[:140]}")
-    notify(recipients=team_leads(escalation.to_team_id), actor=actor, verb="escalation",
-           text=text, url=escalation_url(escalation), target=escalation,
-           event_key=f"escalation:{escalation.pk}:raised")
-    if escalation.other_team_id and not further:
-        notify(recipients=team_leads(escalation.other_team_id), actor=actor, verb="escalation",
-               text=f"{origin} raised a cross-team conflict with {escalation.other_team.name} "
-                    f"to {escalation.to_team.name}: {idea.title[:100]} — add your team's view.",
-               url=escalation_url(escalation), target=escalation,
-               event_key=f"escalation:{escalation.pk}:named")
-
-
 # ---------------------------------------------------------------- preview and raise
 
 
@@ -230,7 +113,7 @@ def escalation_preview(*, idea_id: int, actor: User, reason: str,
     if not can_raise(actor, idea):
         raise Forbidden(f"Only members of {idea.team.name} can escalate its items.")
     spend = clean_spend(requested_spend, field="requested_spend")
-    other = _other_team(idea.team, reason or "", other_team_id)
+    other = other_team_of(idea.team, reason or "", other_team_id)
     return plan_route(origin=idea.team, idea=idea, reason=reason or "", spend=effective_spend(
         spend, idea), other_team=other)
 
@@ -247,9 +130,9 @@ def escalation_further_preview(*, escalation_id: int, actor: User, reason: str =
     if spend is None:
         spend = escalation.requested_spend
     reason = reason or escalation.reason
+    other = escalation.other_team if reason == Escalation.Reason.CROSS_TEAM else None
     return plan_route(origin=escalation.to_team, idea=escalation.idea, reason=reason,
-                      spend=effective_spend(spend, escalation.idea),
-                      other_team=escalation.other_team if reason == "cross_team" else None)
+                      spend=effective_spend(spend, escalation.idea), other_team=other)
 
 
 def _create(**fields) -> Escalation:
@@ -286,14 +169,14 @@ def escalation_raise(*, idea_id: int, actor: User, reason: str, ask: str,
     if not idea.is_open:
         raise DomainError(f"Only open items can be escalated; this one is "
                           f"{idea.get_status_display().lower()}.", code="closed")
-    reason = _clean_reason(reason)
-    ask = _clean_ask(ask)
+    reason = clean_reason(reason)
+    ask = clean_ask(ask)
     spend = clean_spend(requested_spend, field="requested_spend")
-    other = _other_team(idea.team, reason, other_team_id)
+    other = other_team_of(idea.team, reason, other_team_id)
     now = timezone.now()
     route = plan_route(origin=idea.team, idea=idea, reason=reason,
                        spend=effective_spend(spend, idea), now=now, other_team=other)
-    options, recommendation = _clean_structured(route, options, recommendation)
+    options, recommendation = clean_structured(route, options, recommendation)
     _check_expected(route, expected_to_team_id)
     escalation = _create(
         idea=idea, from_team=idea.team, to_team=route.to_team, reason=reason, ask=ask,
@@ -308,7 +191,7 @@ def escalation_raise(*, idea_id: int, actor: User, reason: str, ask: str,
              f"{escalation.reason_label.lower()}: {ask[:300]}",
         data={"escalation": escalation.pk, "to_team": route.to_team.pk,
               "reason": reason, "requested_spend": str(spend) if spend is not None else None})
-    _notify_target(escalation, idea, actor, further=False)
+    notify_target(escalation, idea, actor, further=False)
     return escalation
 
 
@@ -336,11 +219,9 @@ def escalation_acknowledge(*, escalation_id: int, actor: User) -> Escalation:
     record_event(idea=idea, actor=actor, verb="acknowledged",
                  text=f"{escalation.to_team.name} acknowledged the escalation.",
                  data={"escalation": escalation.pk})
-    chain = _chain_of(escalation)
-    notify(recipients=_down_the_chain(idea, chain), actor=actor, verb="escalation",
-           text=f"{escalation.to_team.name} acknowledged the escalation of {idea.title[:120]}",
-           url=idea_url(idea.pk), target=escalation,
-           event_key=f"escalation:{escalation.pk}:acknowledged")
+    notify_down_the_chain(
+        escalation, idea, actor, event="acknowledged",
+        text=f"{escalation.to_team.name} acknowledged the escalation of {idea.title[:120]}")
     return escalation
 
 
@@ -357,13 +238,13 @@ def _decide(*, escalation_id: int, actor: User, action: str, decision: str,
     idea, escalation = _lock_escalation(escalation_id)
     _check_member_acts(actor, escalation, action)
     state = _check_action(escalation, action, decision=decision)
-    decision = _clean_text(decision, field="decision", limit=DECISION_MAX,
-                           message="A decision text is required.")
+    decision = clean_text(decision, field="decision", limit=DECISION_MAX,
+                          message="A decision text is required.")
     spend = None
     if action == workflow.RESOLVE:
         spend = clean_spend(approved_spend, field="approved_spend")
         tier = escalation.to_team.tier
-        if spend is not None and spend > tier.authority_limit and escalation.to_team.parent_id:
+        if not can_approve(escalation.to_team, spend):
             raise DomainError(
                 f"{escalation.to_team.name} (tier {tier.level}) may approve up to "
                 f"{tier.authority_limit:,.0f}. Escalate further for a larger spend.",
@@ -384,11 +265,9 @@ def _decide(*, escalation_id: int, actor: User, action: str, decision: str,
     record_event(idea=idea, actor=actor, verb=verb, text=note,
                  data={"escalation": escalation.pk, "approved_spend":
                        str(spend) if spend is not None else None})
-    chain = _chain_of(escalation)
-    notify(recipients=_down_the_chain(idea, chain), actor=actor, verb="escalation",
-           text=f"{team} {said} the escalation of {idea.title[:100]}: {decision[:120]}",
-           url=idea_url(idea.pk), target=escalation,
-           event_key=f"escalation:{escalation.pk}:{verb}")
+    notify_down_the_chain(
+        escalation, idea, actor, event=verb,
+        text=f"{team} {said} the escalation of {idea.title[:100]}: {decision[:120]}")
     return escalation
 
 
@@ -422,8 +301,8 @@ def escalation_escalate_further(*, escalation_id: int, actor: User, ask: str,
     idea, escalation = _lock_escalation(escalation_id)
     _check_member_acts(actor, escalation, workflow.ESCALATE)
     _check_action(escalation, workflow.ESCALATE)
-    reason = _clean_reason(reason or escalation.reason)
-    ask = _clean_ask(ask)
+    reason = clean_reason(reason or escalation.reason)
+    ask = clean_ask(ask)
     spend = clean_spend(requested_spend, field="requested_spend")
     if spend is None:
         spend = escalation.requested_spend
@@ -432,16 +311,16 @@ def escalation_escalate_further(*, escalation_id: int, actor: User, ask: str,
     other = escalation.other_team if reason == Escalation.Reason.CROSS_TEAM else None
     route = plan_route(origin=holder, idea=idea, reason=reason,
                        spend=effective_spend(spend, idea), now=now, other_team=other)
-    options, recommendation = _clean_structured(route, options, recommendation)
+    options, recommendation = clean_structured(route, options, recommendation)
     _check_expected(route, expected_to_team_id)
-    _close(escalation, actor, workflow.ESCALATED, now)
+    _close(escalation, actor, Escalation.State.ESCALATED, now)
     escalation.save()  # frees the one-active-per-idea slot for the child
     child = _create(
         idea=idea, parent=escalation, from_team=holder, to_team=route.to_team, reason=reason,
         ask=ask, requested_spend=spend, route_note=route.note[:300], raised_by=actor,
         raised_at=now, due_ack_at=route.due_ack_at, due_resolve_at=route.due_resolve_at,
         options=options, recommendation=recommendation, other_team=other)
-    chain_teams = {t.pk: t for step in _chain_of(child) for t in (step.from_team, step.to_team)}
+    chain_teams = {t.pk: t for step in chain_of(child) for t in (step.from_team, step.to_team)}
     if other is not None:
         chain_teams[other.pk] = other
     idea_set_waiting(idea_id=idea.pk, team=route.to_team, actor=actor,
@@ -451,14 +330,11 @@ def escalation_escalate_further(*, escalation_id: int, actor: User, ask: str,
         text=f"{holder.name} escalated further to {route.to_team.name} "
              f"(tier {route.tier.level}): {ask[:300]}",
         data={"escalation": child.pk, "parent": escalation.pk, "to_team": route.to_team.pk})
-    _notify_target(child, idea, actor, further=True)
+    notify_target(child, idea, actor, further=True)
     return child
 
 
 # ---------------------------------------------------------------- cross-team views
-
-
-VIEW_MAX = 5000
 
 
 @transaction.atomic
@@ -473,7 +349,7 @@ def escalation_view_set(*, escalation_id: int, actor: User, text: str,
     if not escalation.other_team_id:
         raise DomainError("Only cross-team escalations collect the teams' views.",
                           code="not_cross_team")
-    root = _chain_of(escalation)[0]
+    root = chain_of(escalation)[0]
     sides = view_sides(actor, root, escalation)
     if not sides:
         raise Forbidden(f"Only members of {root.from_team.name} or "
@@ -491,65 +367,13 @@ def escalation_view_set(*, escalation_id: int, actor: User, text: str,
     if not escalation.is_active:
         raise Conflict("This escalation is already decided: the views are closed.",
                        extra={"state": escalation.state})
-    text = _clean_text(text, field="text", limit=VIEW_MAX,
-                       message=f"Write {team.name}'s view of the conflict.")
+    text = clean_text(text, field="text", limit=VIEW_MAX,
+                      message=f"Write {team.name}'s view of the conflict.")
     view, created = ConflictView.objects.update_or_create(
         escalation=root, team=team, defaults={"text": text, "author": actor})
     record_event(idea=idea, actor=actor, verb="conflict_view",
                  text=f"{team.name} {'gave' if created else 'updated'} its view of the "
                       f"cross-team conflict: {text[:300]}",
                  data={"escalation": escalation.pk, "team": team.pk})
-    notify(recipients=team_leads(escalation.to_team_id), actor=actor, verb="escalation",
-           text=f"{team.name} gave its view on the conflict about {idea.title[:120]}",
-           url=escalation_url(escalation), target=escalation,
-           event_key=f"escalation:{escalation.pk}:view:{team.pk}:{view.updated_at:%Y%m%d%H%M%S%f}")
+    notify_view(escalation, idea, actor, team, view)
     return view
-
-
-# ---------------------------------------------------------------- hooks
-
-
-def open_escalation_guard(*, idea: Idea, to: str, actor=None, **details) -> None:
-    """Registered as an ideas transition guard: an item cannot be closed (done, declined,
-    parked) while a higher team is working on its escalation — nobody is left answering a
-    question that was withdrawn silently. The holding team returns it, then it can close."""
-    if to not in ("done", "declined", "parked"):
-        return
-    active = active_escalation_of(idea.pk)
-    if active is not None:
-        raise Conflict(
-            f"This item is escalated to {active.to_team.name}; it cannot be closed until they "
-            "resolve it or return it. Ask them to return it if you no longer need help.",
-            code="escalated", extra={"escalation_url": escalation_url(active)})
-
-
-def authority_guard(*, idea: Idea, to: str, actor=None, **details) -> None:
-    """Registered as an ideas transition guard: an item whose required spend is above its
-    team's authority limit cannot start (move to in progress) — on the item page, the board or
-    the API — until an escalation approving at least that spend has been resolved."""
-    if to != "in_progress" or idea.required_spend is None:
-        return
-    team = Team.objects.select_related("tier").get(pk=idea.team_id)
-    limit = team.tier.authority_limit
-    needed = idea.required_spend
-    if needed <= limit:
-        return
-    decided = list(Escalation.objects.filter(idea_id=idea.pk, state=workflow.RESOLVED)
-                   .values_list("approved_spend", flat=True))
-    if any(a is not None and a >= needed for a in decided):
-        return
-    best = max((a for a in decided if a is not None), default=None)
-    active = active_escalation_of(idea.pk)
-    message = (f"This item needs a spend of {needed:,.2f}, above {team.name}'s authority limit "
-               f"of {limit:,.2f} (tier {team.tier.level}); it cannot start until an escalation "
-               "approving that spend is resolved.")
-    if best is not None:
-        message += f" The spend approved so far is {best:,.2f}."
-    extra = {"required_spend": str(needed), "authority_limit": str(limit)}
-    if active is not None:
-        message += f" It is escalated to {active.to_team.name}: wait for their decision."
-        extra["escalation_url"] = escalation_url(active)
-    else:
-        message += " Escalate it for approval."
-        extra["escalate_url"] = f"{reverse('escalation:new')}?idea={idea.pk}"
-    raise DomainError(message, code="authority_limit", extra=extra)

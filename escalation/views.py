@@ -16,7 +16,9 @@ from ideas.permissions import access_idea
 from org.selectors import user_team_ids
 
 from . import selectors, services, workflow
+from .authority import needs_spend_approval
 from .forms import ACTION_FORMS, ConflictViewForm, EscalateForm, InboxFilterForm
+from .models import Escalation
 from .permissions import (
     access_escalation,
     available_actions,
@@ -65,11 +67,10 @@ def _back_url(request) -> str:
 
 
 def _new_context(request, idea, form, preview) -> dict:
-    limit = idea.team.tier.authority_limit
     return {
         "idea": idea, "form": form, "preview": preview,
-        "over_limit": idea.required_spend is not None and idea.required_spend > limit,
-        "limit": limit, "back": _back_url(request),
+        "over_limit": needs_spend_approval(idea.required_spend, idea.team.tier),
+        "limit": idea.team.tier.authority_limit, "back": _back_url(request),
     }
 
 
@@ -90,10 +91,9 @@ def escalation_new(request: HttpRequest) -> HttpResponse:
         return redirect("escalation:detail", pk=active.pk)
 
     if request.method == "GET":
-        over = idea.required_spend is not None and \
-            idea.required_spend > idea.team.tier.authority_limit
+        over = needs_spend_approval(idea.required_spend, idea.team.tier)
         initial = {"requested_spend": idea.required_spend,
-                   "reason": "authority" if over else ""}
+                   "reason": Escalation.Reason.AUTHORITY if over else ""}
         form = EscalateForm(initial=initial)
         preview = _preview(request, idea, initial)
         if preview["route"]:

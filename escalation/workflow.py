@@ -10,24 +10,34 @@
 
 Only ``open`` and ``acknowledged`` are *active*; the database allows one active step per idea.
 Who may do what (members acknowledge, leads decide) is in ``escalation/permissions.py``.
+
+The states are one enum, ``State``: the model's field takes its choices from it
+(``Escalation.State`` is this enum) and every layer names a state through it.
 """
 
 from dataclasses import dataclass
 
-OPEN, ACKNOWLEDGED, RESOLVED, RETURNED, ESCALATED = (
-    "open", "acknowledged", "resolved", "returned", "escalated")
-ACTIVE = (OPEN, ACKNOWLEDGED)
-DECIDED = (RESOLVED, RETURNED)
-LABELS = {OPEN: "Open", ACKNOWLEDGED: "Acknowledged", RESOLVED: "Resolved",
-          RETURNED: "Returned", ESCALATED: "Escalated further"}
+from django.db.models import TextChoices
+
+
+class State(TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RESOLVED = "resolved", "Resolved"
+    RETURNED = "returned", "Returned"
+    ESCALATED = "escalated", "Escalated further"
+
+
+ACTIVE = (State.OPEN, State.ACKNOWLEDGED)
+DECIDED = (State.RESOLVED, State.RETURNED)
 
 # action -> (the states it may start from, the state it leads to)
 ACKNOWLEDGE, RESOLVE, RETURN, ESCALATE = "acknowledge", "resolve", "return", "escalate"
 ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    ACKNOWLEDGE: ((OPEN,), ACKNOWLEDGED),
-    RESOLVE: (ACTIVE, RESOLVED),
-    RETURN: (ACTIVE, RETURNED),
-    ESCALATE: (ACTIVE, ESCALATED),
+    ACKNOWLEDGE: ((State.OPEN,), State.ACKNOWLEDGED),
+    RESOLVE: (ACTIVE, State.RESOLVED),
+    RETURN: (ACTIVE, State.RETURNED),
+    ESCALATE: (ACTIVE, State.ESCALATED),
 }
 ACTION_LABELS = {ACKNOWLEDGE: "Acknowledge", RESOLVE: "Resolve", RETURN: "Return with guidance",
                  ESCALATE: "Escalate further"}
@@ -66,12 +76,12 @@ def check(state: str, action: str, *, decision: str = "") -> str:
         raise TransitionError(f"Unknown action {action!r}.", field="action")
     sources, target = ACTIONS[action]
     if state not in sources:
-        if state == ACKNOWLEDGED and action == ACKNOWLEDGE:
+        if state == State.ACKNOWLEDGED and action == ACKNOWLEDGE:
             message = "This escalation was already acknowledged."
         elif state in ACTIVE:
-            message = f"An {LABELS[state].lower()} escalation cannot be {action}d."
+            message = f"An {State(state).label.lower()} escalation cannot be {action}d."
         else:
-            message = (f"This escalation is already closed ({LABELS[state].lower()}); "
+            message = (f"This escalation is already closed ({State(state).label.lower()}); "
                        "nothing more can be done to it.")
         raise TransitionError(message, conflict=True)
     if requirement(action).decision and not (decision or "").strip():

@@ -22,25 +22,9 @@ from org.selectors import user_team_ids
 
 from . import search as fulltext
 from .models import Attachment, Comment, Idea, IdeaEvent
+from .permissions import access_idea
 from .registry import list_filters
-
-
-def ideas_visible_to(user) -> QuerySet[Idea]:
-    """Public items, plus private ones the user reports, owns by team, or that were escalated
-    to one of the user's teams. Admins see everything."""
-    qs = Idea.objects.all()
-    if is_admin(user):
-        return qs
-    team_ids = list(user_team_ids(user))
-    shared = Idea.shared_with_teams.through.objects.filter(
-        idea_id=OuterRef("pk"), team_id__in=team_ids
-    )
-    return qs.filter(
-        Q(is_private=False)
-        | Q(reporter_id=user.pk)
-        | Q(team_id__in=team_ids)
-        | Exists(shared)
-    )
+from .visibility import ideas_visible_to
 
 
 def with_card_data(qs: QuerySet[Idea]) -> QuerySet[Idea]:
@@ -166,8 +150,6 @@ def idea_list(user, f: dict) -> QuerySet[Idea]:
 
 def idea_detail(user, idea_id: int) -> Idea:
     """Everything the item page shows, in a constant number of queries; 404 if invisible."""
-    from .permissions import access_idea
-
     qs = (
         with_card_data(ideas_visible_to(user))
         .select_related("learning_by")
@@ -192,8 +174,6 @@ def idea_timeline(idea: Idea) -> list[dict]:
 
 
 def idea_comments(user, idea_id: int) -> QuerySet[Comment]:
-    from .permissions import access_idea
-
     idea = access_idea(user, idea_id)
     return Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "id")
 

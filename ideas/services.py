@@ -252,9 +252,9 @@ def idea_transition(
     idea.status = to
     idea.status_changed_at = now
     idea.status_reason = (reason or "").strip()
-    if to == workflow.IN_PROGRESS and idea.started_at is None:
+    if to == Idea.Status.IN_PROGRESS and idea.started_at is None:
         idea.started_at = now
-    if to == workflow.DONE:
+    if to == Idea.Status.DONE:
         idea.done_at = now
         idea.learning = learning.strip()
         idea.learning_by = actor
@@ -263,7 +263,7 @@ def idea_transition(
                              ("actual_benefit", actual_benefit), ("result", result)):
             if value not in (None, ""):
                 setattr(idea, field, value)
-    elif current == workflow.DONE:
+    elif current == Idea.Status.DONE:
         idea.done_at = None
     idea.aging_flagged_at = None
     idea.version += 1

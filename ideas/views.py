@@ -162,7 +162,7 @@ def _detail_context(request, idea: Idea, **forms) -> dict:
                 "label": workflow.ACTION_LABELS.get((idea.status, target), workflow.LABELS[target]),
                 "needs_reason": need.reason,
                 "needs_learning": need.learning,
-                "danger": target == workflow.DECLINED,
+                "danger": target == Idea.Status.DECLINED,
             })
     failed = forms.get("transition_form")
     failed_to = failed.data.get("to") if failed is not None else None

@@ -7,33 +7,40 @@
     done / declined / parked ─▶ in_progress   (reopen: reason required)
 
 Moving to done requires a learning note: what we learned, not only what we did.
+
+The statuses are the model's enum, ``Idea.Status``: this module names them through it and runs
+no query.
 """
 
 from dataclasses import dataclass
 
-NEW, IN_PROGRESS, DONE, DECLINED, PARKED = "new", "in_progress", "done", "declined", "parked"
-LABELS = {NEW: "New", IN_PROGRESS: "In progress", DONE: "Done", DECLINED: "Declined",
-          PARKED: "Parked"}
+from .models import Idea
+
+Status = Idea.Status
+LABELS = dict(Status.choices)
+# The old names of the statuses, kept only for the callers not yet moved to ``Idea.Status``
+# (huddles); new code names a status through the enum.
+NEW, IN_PROGRESS, DONE = Status.NEW, Status.IN_PROGRESS, Status.DONE
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    NEW: (IN_PROGRESS, DECLINED, PARKED),
-    IN_PROGRESS: (DONE, DECLINED, PARKED),
-    DONE: (IN_PROGRESS,),
-    DECLINED: (IN_PROGRESS,),
-    PARKED: (IN_PROGRESS,),
+    Status.NEW: (Status.IN_PROGRESS, Status.DECLINED, Status.PARKED),
+    Status.IN_PROGRESS: (Status.DONE, Status.DECLINED, Status.PARKED),
+    Status.DONE: (Status.IN_PROGRESS,),
+    Status.DECLINED: (Status.IN_PROGRESS,),
+    Status.PARKED: (Status.IN_PROGRESS,),
 }
 
 # Action names for the buttons on the item page.
 ACTION_LABELS = {
-    (NEW, IN_PROGRESS): "Start",
-    (IN_PROGRESS, DONE): "Close as done",
-    (NEW, DECLINED): "Decline",
-    (IN_PROGRESS, DECLINED): "Decline",
-    (NEW, PARKED): "Park",
-    (IN_PROGRESS, PARKED): "Park",
-    (DONE, IN_PROGRESS): "Reopen",
-    (DECLINED, IN_PROGRESS): "Reopen",
-    (PARKED, IN_PROGRESS): "Resume",
+    (Status.NEW, Status.IN_PROGRESS): "Start",
+    (Status.IN_PROGRESS, Status.DONE): "Close as done",
+    (Status.NEW, Status.DECLINED): "Decline",
+    (Status.IN_PROGRESS, Status.DECLINED): "Decline",
+    (Status.NEW, Status.PARKED): "Park",
+    (Status.IN_PROGRESS, Status.PARKED): "Park",
+    (Status.DONE, Status.IN_PROGRESS): "Reopen",
+    (Status.DECLINED, Status.IN_PROGRESS): "Reopen",
+    (Status.PARKED, Status.IN_PROGRESS): "Resume",
 }
 
 
@@ -58,11 +65,11 @@ def allowed_targets(current: str) -> tuple[str, ...]:
 
 
 def requirement(current: str, target: str) -> Requirement:
-    if target == DONE:
+    if target == Status.DONE:
         return Requirement(learning=True)
-    if target == DECLINED:
+    if target == Status.DECLINED:
         return Requirement(reason=True)
-    if target == IN_PROGRESS and current in (DONE, DECLINED, PARKED):
+    if target == Status.IN_PROGRESS and current in (Status.DONE, Status.DECLINED, Status.PARKED):
         return Requirement(reason=True)
     return Requirement()
 
@@ -87,5 +94,5 @@ def check(current: str, target: str, *, reason: str = "", learning: str = "") ->
             allowed=allowed, field="learning",
         )
     if need.reason and not (reason or "").strip():
-        word = "Declining" if target == DECLINED else "Reopening"
+        word = "Declining" if target == Status.DECLINED else "Reopening"
         raise TransitionError(f"{word} needs a reason.", allowed=allowed, field="reason")

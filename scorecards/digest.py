@@ -10,8 +10,6 @@ from escalation.models import Escalation
 from ideas.models import Idea
 from org.digests import DigestContext, DigestLine, DigestSection
 
-ACTIVE = [Escalation.State.OPEN, Escalation.State.ACKNOWLEDGED]
-
 
 def aging_lines(ctx: DigestContext) -> dict[int, list[DigestLine]]:
     """Flagged items the person owns, and unowned flagged items of the teams they lead."""
@@ -35,13 +33,15 @@ def aging_lines(ctx: DigestContext) -> dict[int, list[DigestLine]]:
 def escalation_lines(ctx: DigestContext) -> dict[int, list[DigestLine]]:
     """Open and acknowledged escalations sent to one of the person's teams."""
     out: dict[int, list[DigestLine]] = defaultdict(list)
-    rows = (Escalation.objects.filter(to_team_id__in=list(ctx.users_of_team), state__in=ACTIVE)
+    rows = (Escalation.objects.filter(to_team_id__in=list(ctx.users_of_team),
+                                      state__in=Escalation.ACTIVE_STATES)
             .order_by("raised_at", "pk")
             .values_list("pk", "idea_id", "idea__title", "to_team_id", "to_team__name",
                          "from_team__name", "state", "stalled_at"))
     for pk, idea_id, title, team_id, team_name, from_name, state, stalled_at in rows:
-        status = "STALLED" if stalled_at else ("acknowledged" if state == "acknowledged"
-                                               else "waiting for acknowledgement")
+        status = "STALLED" if stalled_at else (
+            "acknowledged" if state == Escalation.State.ACKNOWLEDGED
+            else "waiting for acknowledgement")
         line = DigestLine(f"#{idea_id} {title} — from {from_name} to {team_name}, {status}",
                           f"/escalations/{pk}/")
         for user_id in ctx.users_of_team.get(team_id, ()):

@@ -28,7 +28,8 @@ from strategy.system_selectors import churn_by_cycle, clarity, constraint_covera
 
 from .definitions import format_value, formatter
 from .models import Snapshot
-from .selectors import blank, downsample, series_csv_rows
+from .selectors.exports import blank, series_csv_rows
+from .selectors.scorecard import downsample
 
 CAPACITY_WEEKS = 4
 CYCLES = 4

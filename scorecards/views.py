@@ -59,14 +59,23 @@ def _deny(exc: Forbidden):
     raise PermissionDenied(exc.message)
 
 
+def _export(request: HttpRequest, exports: dict, card, period: Period,
+            name: str) -> HttpResponse | None:
+    """The CSV table ``?export=`` asks for (404 for an unknown one), or None: the page."""
+    export = request.GET.get("export")
+    if not export:
+        return None
+    if export not in exports:
+        raise Http404("No such export.")
+    return csv_response(f"scorecard-{name}-{export}-{period.start}-{period.end}.csv",
+                        exports[export](card))
+
+
 def _show(request: HttpRequest, card: selectors.Scorecard, period: Period, errors: dict,
           *, crumbs: list, export_name: str) -> HttpResponse:
-    export = request.GET.get("export")
-    if export:
-        if export not in EXPORTS:
-            raise Http404("No such export.")
-        name = f"scorecard-{export_name}-{export}-{period.start}-{period.end}.csv"
-        return csv_response(name, EXPORTS[export](card))
+    response = _export(request, EXPORTS, card, period, export_name)
+    if response is not None:
+        return response
     context = {"card": card, "crumbs": crumbs, **_form_context(request, period, errors)}
     template = "scorecards/scorecard.html"
     if request.htmx and request.htmx.target == "scorecard":
@@ -137,12 +146,9 @@ def executive(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("The executive scorecard is for the executive team and admins.")
     period, errors = _period(request)
     card = executive_card.executive_scorecard(request.user, period=period)
-    export = request.GET.get("export")
-    if export:
-        if export not in EXECUTIVE_EXPORTS:
-            raise Http404("No such export.")
-        name = f"scorecard-executive-{export}-{period.start}-{period.end}.csv"
-        return csv_response(name, EXECUTIVE_EXPORTS[export](card))
+    response = _export(request, EXECUTIVE_EXPORTS, card, period, "executive")
+    if response is not None:
+        return response
     context = {"card": card, "organisation_url": _url("scorecards:index", period),
                **_form_context(request, period, errors)}
     template = "scorecards/executive.html"

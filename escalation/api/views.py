@@ -15,7 +15,7 @@ from core.filters import FilterSet, IdFilter
 from ideas.permissions import access_idea
 from org.selectors import user_team_ids
 
-from .. import selectors, services, workflow
+from .. import selectors, services
 from ..models import Escalation
 from .serializers import (
     ConflictViewInputSerializer,
@@ -27,8 +27,8 @@ from .serializers import (
     ResolveInputSerializer,
 )
 
-STATE_CHOICES = [("active", "Open or acknowledged"), ("closed", "Closed")] + [
-    (code, label) for code, label in workflow.LABELS.items()]
+STATE_CHOICES = [("active", "Open or acknowledged"), ("closed", "Closed"),
+                 *Escalation.State.choices]
 
 
 class EscalationFilter(FilterSet):
@@ -93,11 +93,9 @@ class EscalationViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
         """Cross-team conflicts: add or replace your team's view (members of the two teams,
         while the escalation is active)."""
         escalation = self.get_object()
-        data = ConflictViewInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid(ConflictViewInputSerializer, request)
         services.escalation_view_set(escalation_id=escalation.pk, actor=request.user,
-                                     text=data.validated_data.get("text", ""),
-                                     team_id=data.validated_data.get("team"))
+                                     text=data.get("text", ""), team_id=data.get("team"))
         return self._fresh(escalation.pk)
 
     @extend_schema(request=None, responses=EscalationDetailSerializer)
@@ -111,21 +109,19 @@ class EscalationViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk=None) -> Response:
         escalation = self.get_object()
-        data = ResolveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid(ResolveInputSerializer, request)
         services.escalation_resolve(escalation_id=escalation.pk, actor=request.user,
-                                    decision=data.validated_data.get("decision", ""),
-                                    approved_spend=data.validated_data.get("approved_spend"))
+                                    decision=data.get("decision", ""),
+                                    approved_spend=data.get("approved_spend"))
         return self._fresh(escalation.pk)
 
     @extend_schema(request=DecisionInputSerializer, responses=EscalationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk=None) -> Response:
         escalation = self.get_object()
-        data = DecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid(DecisionInputSerializer, request)
         services.escalation_return(escalation_id=escalation.pk, actor=request.user,
-                                   decision=data.validated_data.get("decision", ""))
+                                   decision=data.get("decision", ""))
         return self._fresh(escalation.pk)
 
     @extend_schema(request=EscalateInputSerializer, responses={
@@ -134,19 +130,17 @@ class EscalationViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     def escalate(self, request: Request, pk=None) -> Response:
         """Escalate further (the holding team's leads); ``preview`` returns the route only."""
         escalation = self.get_object()
-        data = EscalateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        if d["preview"]:
+        data = _valid(EscalateInputSerializer, request)
+        if data["preview"]:
             route = services.escalation_further_preview(
-                escalation_id=escalation.pk, actor=request.user, reason=d.get("reason", ""),
-                requested_spend=d.get("requested_spend"))
+                escalation_id=escalation.pk, actor=request.user, reason=data.get("reason", ""),
+                requested_spend=data.get("requested_spend"))
             return Response({"preview": True, "route": route.as_dict()})
         child = services.escalation_escalate_further(
-            escalation_id=escalation.pk, actor=request.user, ask=d.get("ask", ""),
-            reason=d.get("reason", ""), requested_spend=d.get("requested_spend"),
-            expected_to_team_id=d.get("expected_to_team"), options=d.get("options", ""),
-            recommendation=d.get("recommendation", ""))
+            escalation_id=escalation.pk, actor=request.user, ask=data.get("ask", ""),
+            reason=data.get("reason", ""), requested_spend=data.get("requested_spend"),
+            expected_to_team_id=data.get("expected_to_team"), options=data.get("options", ""),
+            recommendation=data.get("recommendation", ""))
         return self._fresh(child.pk, status.HTTP_201_CREATED)
 
 
@@ -158,21 +152,26 @@ class IdeaEscalateView(APIView):
         200: EscalationRouteSerializer, 201: EscalationDetailSerializer})
     def post(self, request: Request, pk: int) -> Response:
         idea = access_idea(request.user, pk)
-        data = EscalateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        if d["preview"]:
+        data = _valid(EscalateInputSerializer, request)
+        if data["preview"]:
             route = services.escalation_preview(
-                idea_id=idea.pk, actor=request.user, reason=d.get("reason", ""),
-                requested_spend=d.get("requested_spend"), other_team_id=d.get("other_team"))
+                idea_id=idea.pk, actor=request.user, reason=data.get("reason", ""),
+                requested_spend=data.get("requested_spend"), other_team_id=data.get("other_team"))
             return Response({"preview": True, "route": route.as_dict()})
         escalation = services.escalation_raise(
-            idea_id=idea.pk, actor=request.user, reason=d.get("reason", ""),
-            ask=d.get("ask", ""), requested_spend=d.get("requested_spend"),
-            expected_to_team_id=d.get("expected_to_team"), options=d.get("options", ""),
-            recommendation=d.get("recommendation", ""), other_team_id=d.get("other_team"))
+            idea_id=idea.pk, actor=request.user, reason=data.get("reason", ""),
+            ask=data.get("ask", ""), requested_spend=data.get("requested_spend"),
+            expected_to_team_id=data.get("expected_to_team"), options=data.get("options", ""),
+            recommendation=data.get("recommendation", ""), other_team_id=data.get("other_team"))
         fresh = _detailed(Escalation.objects.all(), escalation.pk)
         return Response(EscalationDetailSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+def _valid(serializer_class, request: Request) -> dict:
+    """The request's body through an input serializer (a 400 with field errors otherwise)."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
 
 
 def _detailed(queryset, pk) -> Escalation:

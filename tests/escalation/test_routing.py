@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.errors import DomainError
 from escalation import services
 from escalation.models import RoutingRule
-from escalation.routing import plan_route, rule_errors
+from escalation.routing import plan_route
 from tests.factories import IdeaFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_preview_and_raise_agree(org, spend_rule, make_idea):
 
 class TestRuleValidation:
     def errors(self, **fields):
-        return rule_errors(RoutingRule(**fields))
+        return RoutingRule(**fields).validation_errors()
 
     def test_valid_rules(self, org):
         assert self.errors(kind="category", category="safety", to_team=org.maint) == {}

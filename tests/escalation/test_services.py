@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import Conflict, DomainError, Forbidden
-from escalation import services
+from escalation import notices, services
 from escalation.models import Escalation
 from ideas.models import Idea, IdeaEvent
 from ideas.selectors import ideas_visible_to
@@ -57,7 +57,7 @@ class TestRaise:
         assert notes(org.manager, "escalation") == []
         # the same event again (a retry) notifies nobody twice
         with now_():
-            services._notify_target(esc, idea, org.member, further=False)
+            notices.notify_target(esc, idea, org.member, further=False)
         assert Notification.objects.filter(event_key=f"escalation:{esc.pk}:raised").count() == 1
 
     def test_second_open_escalation_is_a_conflict(self, org, make_idea, raise_):

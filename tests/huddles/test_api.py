@@ -2,14 +2,14 @@
 query counts."""
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from huddles import services
 from huddles.models import DisplayLink, Huddle, SqdcDay
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -330,12 +330,7 @@ def test_html_permission_matrix(org, card, client, display_link):
 # --------------------------------------------------------------------------- query counts
 
 
-def _count(client, url, params=None) -> int:
-    client.get(url, params or {})  # warm: the forced user object caches its team ids
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-    assert response.status_code == 200, response.content[:300]
-    return len(ctx.captured_queries)
+_count = partial(count_queries, warm=True)  # the forced user caches its team ids
 
 
 def test_board_api_query_count_is_constant(org, cards, api):

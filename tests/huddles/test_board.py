@@ -3,14 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from huddles import services
 from huddles.models import SqdcDay
 from ideas import registry
 from ideas.models import Idea
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -446,11 +445,7 @@ class TestSettingsPage:
         assert client_as(getattr(org, who)).get("/boards/line1/settings/").status_code == 403
 
 
-def _count(client, url, **extra) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, **extra)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
+
 
 
 def test_board_page_query_count_is_constant(org, cards, client_as):
@@ -460,14 +455,14 @@ def test_board_page_query_count_is_constant(org, cards, client_as):
     client = client_as(org.lead)
     cards(10)
     cards(2, team=org.line2, waiting_on_team=org.line1)
-    ten = _count(client, "/boards/line1/")
-    fragment_ten = _count(client, "/boards/line1/", **HTMX_BOARD)
+    ten = count_queries(client, "/boards/line1/")
+    fragment_ten = count_queries(client, "/boards/line1/", **HTMX_BOARD)
     cards(290)
     cards(20, team=org.line2, waiting_on_team=org.line1)
     assert client.get("/boards/line1/").context["board"].card_count >= 300
-    three_hundred = _count(client, "/boards/line1/")
+    three_hundred = count_queries(client, "/boards/line1/")
     assert ten == three_hundred
-    assert fragment_ten == _count(client, "/boards/line1/", **HTMX_BOARD)
+    assert fragment_ten == count_queries(client, "/boards/line1/", **HTMX_BOARD)
 
 
 def test_boards_list(org, client_as):

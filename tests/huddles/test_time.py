@@ -5,15 +5,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from huddles.views import common, improvement_time
 from ideas import system_services
 from ideas.models import TeamCapacity, TimeEntry
 from tests.factories import UserFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -336,11 +335,7 @@ class TestVersions:
         assert 'class="under-half"' in html  # last week: 20 %
 
 
-def _count(client, url, **extra) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, **extra)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
+
 
 
 def test_board_and_wall_query_counts_are_constant_with_time_logged(org, cards, client_as,
@@ -351,15 +346,15 @@ def test_board_and_wall_query_counts_are_constant_with_time_logged(org, cards, c
     first = cards(10)
     for idea in first[:3]:
         _log(org, idea, "1")
-    counts_10 = (_count(client, "/boards/line1/"), _count(client, "/boards/line1/", **HTMX_BOARD),
-                 _count(Client(), f"/boards/line1/wall/?key={key}"),
-                 _count(client, "/boards/line1/wall/"))
+    counts_10 = (count_queries(client, "/boards/line1/"), count_queries(client, "/boards/line1/", **HTMX_BOARD),
+                 count_queries(Client(), f"/boards/line1/wall/?key={key}"),
+                 count_queries(client, "/boards/line1/wall/"))
     more = cards(290)
     for i, idea in enumerate(more[:20]):
         _log(org, idea, "0.5", _monday(i % 4) if i % 4 else None)
     assert client.get("/boards/line1/").context["board"].card_count >= 300
-    counts_300 = (_count(client, "/boards/line1/"),
-                  _count(client, "/boards/line1/", **HTMX_BOARD),
-                  _count(Client(), f"/boards/line1/wall/?key={key}"),
-                  _count(client, "/boards/line1/wall/"))
+    counts_300 = (count_queries(client, "/boards/line1/"),
+                  count_queries(client, "/boards/line1/", **HTMX_BOARD),
+                  count_queries(Client(), f"/boards/line1/wall/?key={key}"),
+                  count_queries(client, "/boards/line1/wall/"))
     assert counts_10 == counts_300

@@ -3,14 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from huddles import services
 from huddles.models import DisplayLink
 from ideas.models import Idea
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -210,11 +209,7 @@ class TestConditionalPolling:
         assert _poll(client_as(org.other), "/boards/line1/wall/", by_user).status_code == 200
 
 
-def _count(client, url, params=None) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
+
 
 
 def test_wall_query_count_is_constant(org, cards, client_as, display_link):
@@ -223,9 +218,9 @@ def test_wall_query_count_is_constant(org, cards, client_as, display_link):
     services.huddle_start(team=org.line1, actor=org.lead)
     cards(10)
     cards(3, team=org.line2, waiting_on_team=org.line1)
-    by_link_10 = _count(client, "/boards/line1/wall/", {"key": key})
-    by_user_10 = _count(client_as(org.member), "/boards/line1/wall/")
+    by_link_10 = count_queries(client, "/boards/line1/wall/", {"key": key})
+    by_user_10 = count_queries(client_as(org.member), "/boards/line1/wall/")
     cards(290)
     cards(30, team=org.line2, waiting_on_team=org.line1)
-    assert by_link_10 == _count(client, "/boards/line1/wall/", {"key": key})
-    assert by_user_10 == _count(client_as(org.member), "/boards/line1/wall/")
+    assert by_link_10 == count_queries(client, "/boards/line1/wall/", {"key": key})
+    assert by_user_10 == count_queries(client_as(org.member), "/boards/line1/wall/")

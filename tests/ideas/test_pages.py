@@ -104,7 +104,7 @@ class TestQuickForm:
             def save(self, form, idea, actor):
                 saved[idea.pk] = form.cleaned_data["shift"]
 
-        monkeypatch.setattr(registry, "_form_extensions", [Extension()])
+        monkeypatch.setattr(registry._form_extensions, "_entries", [Extension()])
         client = client_as(org.member)
         assert 'name="shift"' in client.get("/ideas/new/").content.decode()
         bad = client.post("/ideas/new/", {"kind": "problem", "title": "x", "category": "cost",

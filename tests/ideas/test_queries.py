@@ -2,12 +2,11 @@
 at 100 items (with comments, attachments, labels and events), the counts must be equal."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ideas.models import Attachment, Comment, Idea, IdeaEvent, Label
 from tests.factories import IdeaFactory
+from tests.queries import count_queries
 
 
 def _seed(org, n: int) -> list[Idea]:
@@ -43,13 +42,7 @@ def _seed(org, n: int) -> list[Idea]:
     return ideas
 
 
-def _count(client, url, params=None) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
+
 
 
 LIST_URLS = [
@@ -73,9 +66,9 @@ def test_lists_are_constant(org, client_as, api, role, url, params):
     _seed(org, 10)
     # The API client keeps one user object, which caches its teams after the first request.
     client.get(url, params)
-    small = _count(client, url, params)
+    small = count_queries(client, url, params)
     _seed(org, 90)
-    large = _count(client, url, params)
+    large = count_queries(client, url, params)
     assert small == large, f"{url}: {small} queries at 10 items, {large} at 100"
 
 
@@ -85,7 +78,7 @@ def test_item_page_is_constant(org, client_as):
     ideas = _seed(org, 1)
     idea = ideas[0]
     Idea.objects.filter(pk=idea.pk).update(team=org.line1, is_private=True)  # lead's team
-    small = _count(client, f"/ideas/{idea.pk}/")
+    small = count_queries(client, f"/ideas/{idea.pk}/")
     Comment.objects.bulk_create(Comment(idea=idea, author=org.member, text=f"more {j}")
                                 for j in range(100))
     Attachment.objects.bulk_create(
@@ -94,7 +87,7 @@ def test_item_page_is_constant(org, client_as):
     IdeaEvent.objects.bulk_create(IdeaEvent(idea=idea, actor=org.member, verb="edited", text="x")
                                   for _ in range(100))
     idea.watchers.add(org.lead, org.other, org.supervisor)
-    large = _count(client, f"/ideas/{idea.pk}/")
+    large = count_queries(client, f"/ideas/{idea.pk}/")
     assert small == large
 
 
@@ -104,12 +97,12 @@ def test_api_detail_is_constant(org, api):
     Idea.objects.filter(pk=ideas[0].pk).update(team=org.line1)
     api.as_user(org.lead)
     api.get(f"/api/v1/ideas/{ideas[0].pk}/")  # the user object caches its teams
-    small = _count(api, f"/api/v1/ideas/{ideas[0].pk}/")
-    small_comments = _count(api, f"/api/v1/ideas/{ideas[0].pk}/comments/")
+    small = count_queries(api, f"/api/v1/ideas/{ideas[0].pk}/")
+    small_comments = count_queries(api, f"/api/v1/ideas/{ideas[0].pk}/comments/")
     Comment.objects.bulk_create(Comment(idea=ideas[0], author=org.member, text=f"m{j}")
                                 for j in range(40))
     Attachment.objects.bulk_create(
         Attachment(idea=ideas[0], uploaded_by=org.lead, file="ideas/y.pdf", original_name="y",
                    content_type="application/pdf", kind="pdf", size=1) for _ in range(20))
-    assert _count(api, f"/api/v1/ideas/{ideas[0].pk}/") == small
-    assert _count(api, f"/api/v1/ideas/{ideas[0].pk}/comments/") == small_comments
+    assert count_queries(api, f"/api/v1/ideas/{ideas[0].pk}/") == small
+    assert count_queries(api, f"/api/v1/ideas/{ideas[0].pk}/comments/") == small_comments

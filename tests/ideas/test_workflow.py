@@ -3,12 +3,15 @@ import itertools
 import pytest
 
 from ideas import workflow as wf
+from ideas.models import Idea
 
-ALL = [wf.NEW, wf.IN_PROGRESS, wf.DONE, wf.DECLINED, wf.PARKED]
+S = Idea.Status
+
+ALL = [S.NEW, S.IN_PROGRESS, S.DONE, S.DECLINED, S.PARKED]
 ALLOWED = {
-    (wf.NEW, wf.IN_PROGRESS), (wf.NEW, wf.DECLINED), (wf.NEW, wf.PARKED),
-    (wf.IN_PROGRESS, wf.DONE), (wf.IN_PROGRESS, wf.DECLINED), (wf.IN_PROGRESS, wf.PARKED),
-    (wf.DONE, wf.IN_PROGRESS), (wf.DECLINED, wf.IN_PROGRESS), (wf.PARKED, wf.IN_PROGRESS),
+    (S.NEW, S.IN_PROGRESS), (S.NEW, S.DECLINED), (S.NEW, S.PARKED),
+    (S.IN_PROGRESS, S.DONE), (S.IN_PROGRESS, S.DECLINED), (S.IN_PROGRESS, S.PARKED),
+    (S.DONE, S.IN_PROGRESS), (S.DECLINED, S.IN_PROGRESS), (S.PARKED, S.IN_PROGRESS),
 }
 
 
@@ -25,14 +28,14 @@ def test_every_pair(current, target):
 
 def test_done_needs_learning():
     with pytest.raises(wf.TransitionError, match="learning note") as exc:
-        wf.check(wf.IN_PROGRESS, wf.DONE, learning="   ")
+        wf.check(S.IN_PROGRESS, S.DONE, learning="   ")
     assert exc.value.field == "learning" and not exc.value.conflict
 
 
-@pytest.mark.parametrize("current,target", [(wf.NEW, wf.DECLINED), (wf.IN_PROGRESS, wf.DECLINED),
-                                            (wf.DONE, wf.IN_PROGRESS),
-                                            (wf.DECLINED, wf.IN_PROGRESS),
-                                            (wf.PARKED, wf.IN_PROGRESS)])
+@pytest.mark.parametrize("current,target", [(S.NEW, S.DECLINED), (S.IN_PROGRESS, S.DECLINED),
+                                            (S.DONE, S.IN_PROGRESS),
+                                            (S.DECLINED, S.IN_PROGRESS),
+                                            (S.PARKED, S.IN_PROGRESS)])
 def test_reason_required(current, target):
     with pytest.raises(wf.TransitionError, match="needs a reason"):
         wf.check(current, target)
@@ -40,10 +43,10 @@ def test_reason_required(current, target):
 
 
 def test_parking_and_starting_need_nothing():
-    wf.check(wf.NEW, wf.PARKED)
-    wf.check(wf.NEW, wf.IN_PROGRESS)
+    wf.check(S.NEW, S.PARKED)
+    wf.check(S.NEW, S.IN_PROGRESS)
 
 
 def test_unknown_status():
     with pytest.raises(wf.TransitionError, match="Unknown status"):
-        wf.check(wf.NEW, "launched")
+        wf.check(S.NEW, "launched")

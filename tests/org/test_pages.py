@@ -1,8 +1,7 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.factories import MembershipFactory, TeamFactory
+from tests.queries import count_queries
 
 
 @pytest.mark.django_db
@@ -34,10 +33,7 @@ def test_team_page(client_as, org):
     assert client_as(org.other).get("/teams/nope/").status_code == 404
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx)
+
 
 
 @pytest.mark.django_db
@@ -45,10 +41,10 @@ def test_hierarchy_page_query_count_is_constant(client_as, org):
     client = client_as(org.member)
     for _ in range(10):
         MembershipFactory(team=TeamFactory(tier=org.tiers[1], parent=org.sup))
-    ten = _queries(client, "/teams/")
+    ten = count_queries(client, "/teams/")
     for _ in range(90):
         MembershipFactory(team=TeamFactory(tier=org.tiers[1], parent=org.sup))
-    assert _queries(client, "/teams/") == ten
+    assert count_queries(client, "/teams/") == ten
 
 
 @pytest.mark.django_db
