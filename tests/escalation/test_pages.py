@@ -6,8 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from escalation import services
@@ -15,6 +13,7 @@ from escalation.models import Escalation
 from org.models import Membership
 from tests.escalation.conftest import STRUCTURED, build_escalations
 from tests.factories import MembershipFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -239,11 +238,6 @@ class TestOverview:
         assert calm.pk
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), response
 
 
 class TestQueryCounts:
@@ -253,11 +247,11 @@ class TestQueryCounts:
         build_escalations(org, 10, states=["open", "acknowledged", "resolved", "returned"])
         client = client_as(org.executive)
         client.get(url)  # warm caches (content types, sessions)
-        ten, response = _count(client, url)
-        assert response.content.decode().count("Item ") >= 5
+        ten = count_queries(client, url)
+        assert client.get(url).content.decode().count("Item ") >= 5
         build_escalations(org, 90, states=["open", "acknowledged", "resolved", "returned"])
-        hundred, response = _count(client, url)
-        assert "Next" in response.content.decode()  # 100 rows: paged
+        hundred = count_queries(client, url)
+        assert "Next" in client.get(url).content.decode()  # 100 rows: paged
         assert ten == hundred, (ten, hundred)
 
     def test_home_panels_constant(self, org, client_as):
@@ -265,10 +259,10 @@ class TestQueryCounts:
         build_escalations(org, 10)
         client = client_as(org.member)
         client.get("/")
-        ten, _ = _count(client, "/")
+        ten = count_queries(client, "/")
         build_escalations(org, 90)
-        hundred, response = _count(client, "/")
-        assert "Escalations awaiting my teams" in response.content.decode()
+        hundred = count_queries(client, "/")
+        assert "Escalations awaiting my teams" in client.get("/").content.decode()
         assert ten == hundred
 
 

@@ -6,14 +6,13 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ideas.models import Idea
 from scorecards.models import Target
 from scorecards.services import snapshot_take
 from tests.factories import IdeaFactory, MembershipFactory, TeamFactory, UserFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -173,11 +172,6 @@ def _grow(org, teams: int, prefix: str):
     snapshot_take(day=timezone.localdate() - timedelta(days=1))
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.parametrize("url", ["/scorecards/", "/scorecards/tiers/1/",
@@ -187,9 +181,9 @@ def _count(client, url) -> int:
 def test_scorecards_run_the_same_queries_for_5_and_50_teams(org, client_as, url):
     client = client_as(org.executive)
     _grow(org, 3, "cell")  # 5 front-line teams (line1 and line2 exist)
-    small = _count(client, url)
+    small = count_queries(client, url)
     _grow(org, 45, "more")  # 50
-    assert _count(client, url) == small
+    assert count_queries(client, url) == small
 
 
 def test_the_items_list_runs_the_same_queries_for_10_and_100_rows(org, client_as):
@@ -201,10 +195,10 @@ def test_the_items_list_runs_the_same_queries_for_10_and_100_rows(org, client_as
             IdeaFactory(team=org.line1, reporter=org.member, owner=org.lead)
 
     add(10)
-    small = _count(client, url)
+    small = count_queries(client, url)
     add(90)
     assert Idea.objects.count() == 100
-    assert _count(client, url) == small
+    assert count_queries(client, url) == small
     assert "100 items you may see" in client.get(url).content.decode()
 
 

@@ -22,6 +22,7 @@ from scorecards.selectors import executive_overview
 from scorecards.services import snapshot_take
 from strategy.models import KPIReading, ReviewCadence
 from tests.factories import IdeaFactory, MembershipFactory, TeamFactory, UserFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -247,11 +248,6 @@ def _grow(org, n: int, prefix: str, day: date) -> None:
     snapshot_take(day=day)
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.parametrize("url", [
@@ -269,9 +265,9 @@ def test_system_figures_keep_the_queries_constant(org, client_as, url):
     url = url.format(start=(day - timedelta(days=29)).isoformat(), end=day.isoformat(),
                      sup=org.sup.pk)
     _grow(org, 3, "cell", day)
-    small = _count(client, url)
+    small = count_queries(client, url)
     _grow(org, 45, "more", day)
-    assert _count(client, url) == small
+    assert count_queries(client, url) == small
 
 
 # ---------------------------------------------------------------- the executive home
