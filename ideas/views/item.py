@@ -1,29 +1,22 @@
-"""The idea pages: list (+ CSV), quick form, item page with its actions, learning library.
+"""The quick form and the item page with its actions. Views stay thin: forms validate,
+services change, selectors read."""
 
-Views stay thin: forms validate, services change, selectors read. One view serves a page and
-its htmx fragment (``"ideas/page.html#fragment"``)."""
-
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.downloads import csv_response
 from core.errors import DomainError
 from core.forms import apply_error
-from core.pagination import NarrowPaginator
 from core.params import parse_int
 
-from . import selectors, services, workflow
-from .filters import IdeaFilterForm, LearningFilterForm
-from .forms import AssignForm, AttachmentForm, CommentForm, IdeaForm, TransitionForm
-from .models import Attachment, Idea
-from .permissions import (
+from .. import selectors, services, workflow
+from ..forms import AssignForm, AttachmentForm, CommentForm, IdeaForm, TransitionForm
+from ..models import Idea
+from ..permissions import (
     access_idea,
     can_assign,
     can_attach,
@@ -32,90 +25,7 @@ from .permissions import (
     can_edit,
     can_transition,
 )
-from .registry import card_badges, idea_panels, learning_panels
-
-PAGE_SIZES = (25, 50, 100)
-
-
-def _page_size(request) -> int:
-    try:
-        size = int(request.GET.get("page_size", PAGE_SIZES[0]))
-    except (TypeError, ValueError):
-        return PAGE_SIZES[0]
-    return size if size in PAGE_SIZES else PAGE_SIZES[0]
-
-
-# ---------------------------------------------------------------- list and export
-
-
-def _filtered(request) -> tuple[IdeaFilterForm, dict]:
-    form = IdeaFilterForm(request.GET or None, user=request.user)
-    if form.is_bound:
-        form.is_valid()  # invalid parameters are shown and ignored; the valid ones apply
-        return form, dict(getattr(form, "cleaned_data", {}))
-    return form, {}
-
-
-@require_GET
-def idea_list(request: HttpRequest) -> HttpResponse:
-    form, filters = _filtered(request)
-    qs = selectors.idea_list(request.user, filters)
-    page = NarrowPaginator(qs, _page_size(request)).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    badges = card_badges(rows)
-    for idea in rows:
-        idea.badges = badges.get(idea.pk, [])
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "rows": rows,
-        "export_url": f"{reverse('ideas:export')}?{query.urlencode()}",
-        "active_filters": form.active_count(),
-        "owner_options": selectors.owner_choices_for(request.user),
-    }
-    template = "ideas/list.html#results" if request.htmx else "ideas/list.html"
-    return render(request, template, context)
-
-
-CSV_COLUMNS = [
-    ("id", lambda i: i.pk), ("title", lambda i: i.title), ("kind", lambda i: i.kind),
-    ("status", lambda i: i.status), ("category", lambda i: i.category),
-    ("priority", lambda i: i.priority), ("team", lambda i: i.team.name),
-    ("reporter", lambda i: i.reporter.name), ("owner", lambda i: i.owner.name if i.owner else ""),
-    ("private", lambda i: "yes" if i.is_private else "no"),
-    ("waiting_on", lambda i: i.waiting_on_team.name if i.waiting_on_team else ""),
-    ("labels", lambda i: ", ".join(label.name for label in i.labels.all())),
-    ("created_at", lambda i: i.created_at.isoformat()),
-    ("last_activity_at", lambda i: i.last_activity_at.isoformat()),
-    ("aging_flagged_at", lambda i: i.aging_flagged_at.isoformat() if i.aging_flagged_at else ""),
-    ("done_at", lambda i: i.done_at.isoformat() if i.done_at else ""),
-    ("estimated_money_per_year", lambda i: i.estimated_money_per_year or ""),
-    ("estimated_hours_per_year", lambda i: i.estimated_hours_per_year or ""),
-    ("actual_money_per_year", lambda i: i.actual_money_per_year or ""),
-    ("actual_hours_per_year", lambda i: i.actual_hours_per_year or ""),
-    ("required_spend", lambda i: i.required_spend or ""),
-    ("comments", lambda i: i.comment_count),
-    ("description", lambda i: i.description),
-    ("learning", lambda i: i.learning),
-]
-
-
-@require_GET
-def idea_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered list as CSV: exactly the rows the user may see."""
-    _, filters = _filtered(request)
-    qs = selectors.idea_list(request.user, filters)
-
-    def rows():
-        yield [name for name, _ in CSV_COLUMNS]
-        for idea in qs.iterator(chunk_size=500):
-            yield [get(idea) for _, get in CSV_COLUMNS]
-
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return csv_response(f"tierline-ideas-{stamp}.csv", rows())
-
+from ..registry import card_badges, idea_panels
 
 # ---------------------------------------------------------------- create
 
@@ -149,7 +59,7 @@ def idea_new(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- the item page
 
 
-def _detail_context(request, idea: Idea, **forms) -> dict:
+def detail_context(request, idea: Idea, **forms) -> dict:
     user = request.user
     watchers = list(idea.watchers.all())
     may_move = can_transition(user, idea)
@@ -204,7 +114,7 @@ def _detail_context(request, idea: Idea, **forms) -> dict:
 @require_GET
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     idea = selectors.idea_detail(request.user, pk)
-    return render(request, "ideas/detail.html", _detail_context(request, idea))
+    return render(request, "ideas/detail.html", detail_context(request, idea))
 
 
 @require_http_methods(["GET", "POST"])
@@ -245,7 +155,7 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _summary(request, idea, *, saved=False, status=200) -> HttpResponse:
-    context = _detail_context(request, idea)
+    context = detail_context(request, idea)
     context["saved"] = saved
     return render(request, "ideas/detail.html#summary", context, status=status)
 
@@ -275,7 +185,7 @@ def idea_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if form.errors and not told:
         messages.error(request, next(iter(form.errors.values()))[0])
     idea = selectors.idea_detail(request.user, pk)
-    context = _detail_context(request, idea, transition_form=form)
+    context = detail_context(request, idea, transition_form=form)
     return render(request, "ideas/detail.html", context, status=status)
 
 
@@ -293,10 +203,10 @@ def idea_comment(request: HttpRequest, pk: int) -> HttpResponse:
             if request.htmx:
                 idea = selectors.idea_detail(request.user, pk)
                 return render(request, "ideas/detail.html#timeline",
-                              _detail_context(request, idea))
+                              detail_context(request, idea))
             return redirect(reverse("ideas:detail", args=[idea.pk]) + "#timeline")
     idea = selectors.idea_detail(request.user, pk)
-    context = _detail_context(request, idea, comment_form=form)
+    context = detail_context(request, idea, comment_form=form)
     if request.htmx:
         return render(request, "ideas/detail.html#timeline", context, status=400)
     return render(request, "ideas/detail.html", context, status=400)
@@ -309,7 +219,7 @@ def idea_watch(request: HttpRequest, pk: int) -> HttpResponse:
     services.idea_watch(idea=idea, user=request.user, watching=watching)
     if request.htmx:
         idea = selectors.idea_detail(request.user, pk)
-        return render(request, "ideas/detail.html#watchers", _detail_context(request, idea))
+        return render(request, "ideas/detail.html#watchers", detail_context(request, idea))
     messages.success(request, "You are watching this item." if watching
                      else "You no longer watch this item.")
     return redirect("ideas:detail", pk=idea.pk)
@@ -332,84 +242,5 @@ def idea_assign(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("ideas:detail", pk=idea.pk)
     idea = selectors.idea_detail(request.user, pk)
     messages.error(request, "Choose a member of the team.")
-    return render(request, "ideas/detail.html", _detail_context(request, idea, assign_form=form),
+    return render(request, "ideas/detail.html", detail_context(request, idea, assign_form=form),
                   status=400)
-
-
-@require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = access_idea(request.user, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachment = services.attachment_add(idea_id=idea.pk, actor=request.user,
-                                                 upload=form.cleaned_data["file"])
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, f"Attached {attachment.original_name}.")
-            return redirect(reverse("ideas:detail", args=[idea.pk]) + "#attachments")
-    idea = selectors.idea_detail(request.user, pk)
-    return render(request, "ideas/detail.html",
-                  _detail_context(request, idea, attachment_form=form), status=400)
-
-
-def _attachment(request, pk: int, attachment_id: int) -> Attachment:
-    idea = access_idea(request.user, pk)
-    return get_object_or_404(Attachment, pk=attachment_id, idea=idea)
-
-
-@require_GET
-def attachment_file(request: HttpRequest, pk: int, attachment_id: int,
-                    thumb: bool = False) -> FileResponse:
-    """Files are served only to those who may see the item, never from a public folder."""
-    attachment = _attachment(request, pk, attachment_id)
-    field = attachment.thumbnail if thumb else attachment.file
-    if not field:
-        raise Http404("No such file.")
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.")
-    response = FileResponse(
-        handle, content_type="image/jpeg" if thumb else attachment.content_type,
-        as_attachment=request.GET.get("download") == "1", filename=attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-@require_POST
-def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    attachment = _attachment(request, pk, attachment_id)
-    try:
-        services.attachment_delete(attachment_id=attachment.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Removed {attachment.original_name}.")
-    return redirect(reverse("ideas:detail", args=[pk]) + "#attachments")
-
-
-# ---------------------------------------------------------------- learning library
-
-
-@require_GET
-def learning(request: HttpRequest) -> HttpResponse:
-    form = LearningFilterForm(request.GET or None)
-    filters = {}
-    if form.is_bound:
-        form.is_valid()
-        filters = dict(getattr(form, "cleaned_data", {}))
-    qs = selectors.learning_list(request.user, filters)
-    page = NarrowPaginator(qs, 20).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "rows": list(page.object_list)}
-    if not request.htmx:
-        context["panels"] = [p for build in learning_panels() if (p := build(request))]
-    template = "ideas/learning.html#results" if request.htmx else "ideas/learning.html"
-    return render(request, template, context)
-
-
-def list_url(**params) -> str:
-    """A link into the list with filters set (used by the home panels)."""
-    return f"{reverse('ideas:list')}?{urlencode(params)}"

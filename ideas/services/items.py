@@ -4,40 +4,27 @@ Each change writes an IdeaEvent (the timeline) and moves ``last_activity_at``, w
 aging flag. Board-visible changes bump ``version`` so a move based on a stale board is refused.
 """
 
-import io
-import os
-import re
-import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 
-import filetype
-from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
-from django.core.files.base import ContentFile
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.text import get_valid_filename
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import Conflict, DomainError, Forbidden
 from org.models import Membership, Team, User
 from org.notifications import notify
 
-from . import workflow
-from .models import Attachment, Comment, Idea, IdeaEvent, Label
-from .permissions import (
+from .. import workflow
+from ..models import Idea, IdeaEvent
+from ..permissions import (
     can_assign,
-    can_attach,
-    can_comment,
-    can_delete_attachment,
     can_edit,
     can_transition,
     can_view,
 )
-from .registry import create_guards, transition_guards
+from ..registry import create_guards, transition_guards
 
 EDITABLE_FIELDS = (
     "kind", "title", "description", "category", "priority", "problem_statement", "root_cause",
@@ -83,28 +70,28 @@ def record_event(*, idea: Idea, actor: User | None, verb: str, text: str = "",
     event = IdeaEvent.objects.create(idea=idea, actor=actor, verb=verb, text=text,
                                      data=data or {})
     if touch:
-        _touch(idea, event.created_at)
+        mark_active(idea, event.created_at)
     return event
 
 
-def _touch(idea: Idea, at) -> None:
+def mark_active(idea: Idea, at) -> None:
     """Activity at ``at``: the item is no longer aging."""
     Idea.objects.filter(pk=idea.pk).update(last_activity_at=at, aging_flagged_at=None)
     idea.last_activity_at, idea.aging_flagged_at = at, None
 
 
-def _lock(idea_id: int) -> Idea:
+def lock_idea(idea_id: int) -> Idea:
     try:
         return Idea.objects.select_for_update().get(pk=idea_id)
     except Idea.DoesNotExist:
         raise DomainError("No such item.", code="not_found")
 
 
-def _item_url(idea: Idea) -> str:
+def item_url(idea: Idea) -> str:
     return f"/ideas/{idea.pk}/"
 
 
-def _who_may_see(idea: Idea, user_ids: Iterable[int]) -> set[int]:
+def who_may_see(idea: Idea, user_ids: Iterable[int]) -> set[int]:
     """The given people less those who may not see the item (a private item's watcher who
     left the team, a name @mentioned from outside it): a notification never leaks an item."""
     ids = {i for i in user_ids if i}
@@ -124,11 +111,11 @@ def _who_may_see(idea: Idea, user_ids: Iterable[int]) -> set[int]:
     )
 
 
-def _people_to_tell(idea: Idea) -> set[int]:
+def people_to_tell(idea: Idea) -> set[int]:
     """Reporter, owner and watchers who may still see the item."""
     ids = {idea.reporter_id, idea.owner_id}
     ids |= set(idea.watchers.values_list("pk", flat=True))
-    return _who_may_see(idea, ids)
+    return who_may_see(idea, ids)
 
 
 @transaction.atomic
@@ -174,7 +161,7 @@ def idea_create(
 def idea_update(*, idea_id: int, actor: User, expected_version: int | None = None,
                 labels: Iterable | None = None, **fields) -> Idea:
     """Edits an item's details. Status, owner and escalation have their own services."""
-    idea = _lock(idea_id)
+    idea = lock_idea(idea_id)
     if not can_edit(actor, idea):
         raise Forbidden("You may not edit this item: the reporter edits it while it is new; "
                         "its owner and the team's leads edit it any time.")
@@ -228,7 +215,7 @@ def idea_transition(
 
     Locks the row first: two people moving the same card at once are serialised, and the one
     whose ``expected_version`` is stale gets a Conflict."""
-    idea = _lock(idea_id)
+    idea = lock_idea(idea_id)
     if not can_transition(actor, idea):
         raise Forbidden("Only the item's owner and its team's leads can move it.")
     if expected_version is not None and int(expected_version) != idea.version:
@@ -276,8 +263,8 @@ def idea_transition(
     record_event(idea=idea, actor=actor, verb="status", text=text,
                  data={"from": current, "to": to})
     notify(
-        recipients=_people_to_tell(idea), actor=actor, verb="status",
-        text=f"{idea.title[:120]} is now {label.lower()}", url=_item_url(idea), target=idea,
+        recipients=people_to_tell(idea), actor=actor, verb="status",
+        text=f"{idea.title[:120]} is now {label.lower()}", url=item_url(idea), target=idea,
         event_key=f"idea:{idea.pk}:status:{idea.version}",
     )
     return idea
@@ -285,14 +272,14 @@ def idea_transition(
 
 def _notify_assigned(idea: Idea, owner: User, actor: User) -> None:
     notify(recipients=[owner], actor=actor, verb="assigned",
-           text=f"You now own: {idea.title[:150]}", url=_item_url(idea), target=idea,
+           text=f"You now own: {idea.title[:150]}", url=item_url(idea), target=idea,
            event_key=f"idea:{idea.pk}:assigned:{owner.pk}:{idea.version}")
 
 
 @transaction.atomic
 def idea_assign(*, idea_id: int, owner: User | None, actor: User) -> Idea:
     """Sets (or clears) the owner: a member of the owning team."""
-    idea = _lock(idea_id)
+    idea = lock_idea(idea_id)
     if not can_assign(actor, idea):
         raise Forbidden("Only the team's leads can assign an owner.")
     if owner is not None and owner.pk == idea.owner_id:
@@ -329,7 +316,7 @@ def idea_set_waiting(*, idea_id: int, team: Team | None, actor: User | None,
     ``decision`` shown on its card).
 
     Teams in ``share_with`` (the escalation chain) may see the item even when it is private."""
-    idea = _lock(idea_id)
+    idea = lock_idea(idea_id)
     idea.waiting_on_team = team
     fields = ["waiting_on_team", "version", "updated_at"]
     if decision is not None:
@@ -340,216 +327,3 @@ def idea_set_waiting(*, idea_id: int, team: Team | None, actor: User | None,
     if share_with:
         idea.shared_with_teams.add(*share_with)
     return idea
-
-
-# ---------------------------------------------------------------- labels
-
-MAX_LABELS = 8
-_SPACES = re.compile(r"\s+")
-
-
-def labels_resolve(names: Iterable[str] | str) -> list[Label]:
-    """Free labels by name, created on first use. Names are trimmed and lower-cased so that
-    "Forklift" and "forklift " are one label. A comma-separated string is accepted too."""
-    if isinstance(names, str):
-        names = names.split(",")
-    cleaned: list[str] = []
-    for raw in names:
-        name = _SPACES.sub(" ", str(raw or "")).strip().lower()
-        if not name or name in cleaned:
-            continue
-        if len(name) > Label._meta.get_field("name").max_length:
-            raise DomainError(f"A label is at most 40 characters: {name[:40]}…", field="labels")
-        cleaned.append(name)
-    if len(cleaned) > MAX_LABELS:
-        raise DomainError(f"Use at most {MAX_LABELS} labels.", field="labels")
-    existing = {lbl.name: lbl for lbl in Label.objects.filter(name__in=cleaned)}
-    missing = [Label(name=n) for n in cleaned if n not in existing]
-    if missing:
-        Label.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {lbl.name: lbl for lbl in Label.objects.filter(name__in=cleaned)}
-    return [existing[n] for n in cleaned]
-
-
-# ---------------------------------------------------------------- comments
-
-# "@tom" or "@james.smith" — not an e-mail address (nothing word-like before the @).
-MENTION = re.compile(r"(?<![\w.@+-])@([\w.+-]+[\w])", re.UNICODE)
-MAX_MENTIONS = 20
-
-
-def mentioned_users(text: str) -> list[User]:
-    names = {m.lower() for m in MENTION.findall(text or "")}
-    if not names:
-        return []
-    return list(
-        User.objects.annotate(uname=Lower("username"))
-        .filter(uname__in=list(names)[:MAX_MENTIONS], is_active=True)
-        .order_by("username")
-    )
-
-
-@transaction.atomic
-def comment_create(*, idea_id: int, actor: User, text: str) -> Comment:
-    """Adds a comment. Tells the reporter, owner and watchers, and separately each person
-    @mentioned who may see the item; the commenter starts watching."""
-    idea = _lock(idea_id)
-    if not can_comment(actor, idea):
-        raise Forbidden("You may not comment on this item.")
-    text = (text or "").strip()
-    if not text:
-        raise DomainError("Write something first.", field="text")
-    if len(text) > Comment.MAX_LENGTH:
-        raise DomainError(f"A comment is at most {Comment.MAX_LENGTH} characters "
-                          f"(this one has {len(text)}).", field="text")
-    comment = Comment.objects.create(idea=idea, author=actor, text=text)
-    mentioned = [u for u in mentioned_users(text) if u.pk != actor.pk]
-    mentioned_ids = _who_may_see(idea, [u.pk for u in mentioned])
-    if mentioned_ids:
-        comment.mentions.set(mentioned_ids)
-    idea.watchers.add(actor)
-    _touch(idea, comment.created_at)
-
-    snippet = " ".join(text.split())[:120]
-    title = idea.title[:80]
-    notify(recipients=mentioned_ids, actor=actor, verb="mention",
-           text=f"{actor.name} mentioned you on {title}: {snippet}", url=_item_url(idea),
-           target=idea, event_key=f"idea:{idea.pk}:mention:{comment.pk}")
-    notify(recipients=_people_to_tell(idea) - mentioned_ids, actor=actor, verb="comment",
-           text=f"{actor.name} commented on {title}: {snippet}", url=_item_url(idea),
-           target=idea, event_key=f"idea:{idea.pk}:comment:{comment.pk}")
-    return comment
-
-
-# ---------------------------------------------------------------- attachments
-
-# What may be attached, by the type read from the file's first bytes (never from its name).
-ALLOWED_TYPES = {
-    "image/jpeg": ("jpg", Attachment.Kind.IMAGE),
-    "image/png": ("png", Attachment.Kind.IMAGE),
-    "image/gif": ("gif", Attachment.Kind.IMAGE),
-    "image/webp": ("webp", Attachment.Kind.IMAGE),
-    "application/pdf": ("pdf", Attachment.Kind.PDF),
-}
-MAX_ATTACHMENTS = 30
-MAX_PIXELS = 60_000_000  # beyond a 60-megapixel photo an image is a decompression bomb
-THUMB_SIZE = (320, 320)
-
-
-def max_attachment_bytes() -> int:
-    return int(settings.TIERLINE_MAX_ATTACHMENT_MB) * 1024 * 1024
-
-
-def _inspect(upload) -> tuple[str, str, str]:
-    """(mime, extension, kind) of an upload, read from its content."""
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    guess = filetype.guess(head)
-    mime = guess.mime if guess else None
-    if mime not in ALLOWED_TYPES:
-        what = f"a {guess.extension.upper()} file" if guess else "not a photo or a PDF"
-        raise DomainError(
-            f"Only photos (JPEG, PNG, GIF, WebP) and PDF files can be attached; this file is "
-            f"{what}, whatever its name says.", field="file")
-    ext, kind = ALLOWED_TYPES[mime]
-    return mime, ext, kind
-
-
-def _thumbnail(upload) -> tuple[bytes, int, int]:
-    """A small JPEG of an image, and the image's size. Refuses damaged images and bombs."""
-    try:
-        with Image.open(upload) as probe:
-            width, height = probe.size
-            if width * height > MAX_PIXELS:
-                raise DomainError("This image is too large in pixels; send a smaller photo.",
-                                  field="file")
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as img:
-            img.load()
-            img = ImageOps.exif_transpose(img)
-            img.thumbnail(THUMB_SIZE)
-            if img.mode not in ("RGB", "L"):
-                background = Image.new("RGB", img.size, "white")
-                rgba = img.convert("RGBA")
-                background.paste(rgba, mask=rgba.getchannel("A"))
-                img = background
-            out = io.BytesIO()
-            img.save(out, "JPEG", quality=82)
-    except DomainError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise DomainError("This image is damaged or not really an image.", field="file")
-    finally:
-        upload.seek(0)
-    return out.getvalue(), width, height
-
-
-@transaction.atomic
-def attachment_add(*, idea_id: int, actor: User, upload) -> Attachment:
-    """Stores a photo (with a thumbnail) or a PDF on an item, under MEDIA_ROOT with a random
-    name. Size and type are checked before anything is stored."""
-    idea = _lock(idea_id)
-    if not can_attach(actor, idea):
-        raise Forbidden("You may not add files to this item.")
-    if upload is None:
-        raise DomainError("Choose a file.", field="file")
-    limit_mb = int(settings.TIERLINE_MAX_ATTACHMENT_MB)
-    size = upload.size or 0
-    if size == 0:
-        raise DomainError("The file is empty.", field="file")
-    if size > max_attachment_bytes():
-        raise DomainError(f"The file is {size / 1048576:.1f} MB; the limit is {limit_mb} MB.",
-                          field="file")
-    if idea.attachments.count() >= MAX_ATTACHMENTS:
-        raise DomainError(f"An item holds at most {MAX_ATTACHMENTS} files.", field="file")
-    mime, ext, kind = _inspect(upload)
-    thumb, width, height = (None, None, None)
-    if kind == Attachment.Kind.IMAGE:
-        thumb, width, height = _thumbnail(upload)
-    original = os.path.basename(str(upload.name or "").replace("\\", "/")).strip()
-    try:
-        original = get_valid_filename(original)[:200]
-    except SuspiciousFileOperation:  # "", ".", ".." …
-        original = f"attachment.{ext}"
-
-    attachment = Attachment(idea=idea, uploaded_by=actor, original_name=original,
-                            content_type=mime, kind=kind, size=size, width=width, height=height)
-    stem = uuid.uuid4().hex
-    attachment.file.save(f"{stem}.{ext}", upload, save=False)
-    try:
-        if thumb is not None:
-            attachment.thumbnail.save(f"{stem}.jpg", ContentFile(thumb), save=False)
-        attachment.save()
-        record_event(idea=idea, actor=actor, verb="attachment",
-                     text=f"Attached {original}.", data={"attachment": attachment.pk})
-    except Exception:
-        _delete_files(attachment)
-        raise
-    return attachment
-
-
-def _delete_files(attachment: Attachment) -> None:
-    for field in (attachment.file, attachment.thumbnail):
-        if field:
-            field.storage.delete(field.name)
-
-
-@transaction.atomic
-def attachment_delete(*, attachment_id: int, actor: User) -> None:
-    """Removes a file: its uploader, or whoever may edit the item. The stored files go once
-    the deletion commits."""
-    attachment = Attachment.objects.select_related("idea").filter(pk=attachment_id).first()
-    if attachment is None:
-        raise DomainError("No such file.", code="not_found")
-    idea = _lock(attachment.idea_id)
-    if not can_delete_attachment(actor, idea, attachment):
-        raise Forbidden("Only the person who added a file, or who may edit the item, can "
-                        "remove it.")
-    name = attachment.original_name
-    files = (attachment.file.name, attachment.thumbnail.name)
-    storage = attachment.file.storage
-    attachment.delete()
-    record_event(idea=idea, actor=actor, verb="attachment_removed", text=f"Removed {name}.")
-    transaction.on_commit(lambda: [storage.delete(f) for f in files if f])

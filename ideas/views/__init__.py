@@ -1,0 +1,21 @@
+"""The idea pages: the list (+ CSV) and the learning library (lists.py), the quick form and the
+item page with its actions (item.py), attachments (attachments.py)."""
+
+from .attachments import attachment_delete, attachment_file, attachment_upload
+from .item import (
+    detail_context,
+    idea_assign,
+    idea_comment,
+    idea_detail,
+    idea_edit,
+    idea_new,
+    idea_transition,
+    idea_watch,
+)
+from .lists import idea_export, idea_list, learning, list_url
+
+__all__ = [
+    "attachment_delete", "attachment_file", "attachment_upload", "detail_context", "idea_assign",
+    "idea_comment", "idea_detail", "idea_edit", "idea_export", "idea_list", "idea_new",
+    "idea_transition", "idea_watch", "learning", "list_url",
+]
