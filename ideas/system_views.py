@@ -40,7 +40,7 @@ from .system_forms import (
     SystemicIssueForm,
     TimeEntryForm,
 )
-from .views import _detail_context as _idea_detail_context
+from .views import detail_context as _idea_detail_context
 
 # ---------------------------------------------------------------- systemic issues
 
