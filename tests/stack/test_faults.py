@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -90,8 +91,7 @@ def test_redis_stopped_where_configured_answers_503_then_resumes(stack, redis_se
     env = stack_env(tmp_path, DATABASE_URL=stack.database_url, REDIS_URL=redis_server.url,
                     DJANGO_SETTINGS_MODULE="config.settings.local")
     web = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn") if (ROOT / ".venv/bin/gunicorn").exists()
-         else "gunicorn", "config.asgi:application", "-k", "uvicorn_worker.UvicornWorker",
+        [str(Path(sys.executable).parent / "gunicorn"), "config.asgi:application", "-k", "uvicorn_worker.UvicornWorker",
          "--workers", "1", "--bind", f"127.0.0.1:{port}", "--no-control-socket"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
