@@ -194,7 +194,7 @@ class Stack:
         return result
 
     def pg_stop(self) -> None:
-        localdb.pg_ctl(self.data_dir, "-w", "-m", "fast", "stop")
+        localdb.pg_ctl(self.data_dir, "-w", "-t", "120", "-m", "fast", "stop")
 
     def pg_start(self) -> None:
         localdb.start(self.data_dir)
