@@ -72,6 +72,14 @@ def exception_handler(exc, context):
     return response
 
 
+def validated(serializer_class, data, **kwargs) -> dict:
+    """``data`` (a request's body or query) through an input serializer: its validated data, or
+    a 400 with the field errors."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 def not_an_id(raw) -> str:
     return f"“{str(raw)[:40]}” is not an id."
 

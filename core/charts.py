@@ -106,36 +106,48 @@ def line_chart(series: Sequence[tuple[date, Number | None]], *, label: str,
         f'stroke-linejoin="round"/>{dots}</svg>')
 
 
+def _bars(items: Sequence, draw: Callable[..., str], *, peak: float, label: str, css: str,
+          width: int, height: int, top: int, bottom: int, attrs: str = "") -> SafeString:
+    """Bars spread evenly over the width (each 60 % of its slot, centred) standing on an axis.
+    ``draw(item, x, bar_width, base, scale)`` returns one bar's markup: ``x`` its left edge,
+    ``base`` the axis's y and ``scale(value)`` the height of a value (``peak`` reaches the top)."""
+    plot = height - top - bottom
+    base = top + plot
+    slot = width / len(items)
+    bar = slot * 0.6
+
+    def scale(value: float) -> float:
+        return value / peak * plot
+
+    return mark_safe(
+        f'<svg class="{css}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(label)}"{attrs}>'
+        f'<line class="axis" x1="0" y1="{base}" x2="{width}" y2="{base}"/>'
+        + "".join(draw(item, i * slot + (slot - bar) / 2, bar, base, scale)
+                  for i, item in enumerate(items)) + "</svg>")
+
+
 def bar_chart(bars: Sequence[dict], *, label: str, width: int = 640, height: int = 180,
               css: str = "trend-chart", testid: str = "") -> SafeString:
     """Labelled bars: each ``{"value", "label" (under the bar), "title" (on hover), "data"
     (attributes)}``; the value is printed above its bar."""
     if not bars:
         return mark_safe("")
-    peak = max(b["value"] for b in bars) or 1
-    top, bottom = 18, 22
-    plot = height - top - bottom
-    slot = width / len(bars)
-    bar = slot * 0.6
-    parts = []
-    for i, b in enumerate(bars):
-        h = b["value"] / peak * plot
-        x = i * slot + (slot - bar) / 2
-        y = top + plot - h
+
+    def draw(b: dict, x: float, bar: float, base: float, scale) -> str:
+        h = scale(b["value"])
+        y = base - h
         attrs = "".join(f' data-{k}="{escape(str(v))}"' for k, v in b.get("data", {}).items())
-        parts.append(
-            f'<g class="bar"{attrs}><title>{escape(b["title"])}</title>'
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{max(h, 0):.1f}" rx="2"/>'
-            f'<text class="count" x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">'
-            f'{b["value"] or ""}</text>'
-            f'<text class="month" x="{x + bar / 2:.1f}" y="{height - 6}" text-anchor="middle">'
-            f'{escape(b["label"])}</text></g>')
+        return (f'<g class="bar"{attrs}><title>{escape(b["title"])}</title>'
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{max(h, 0):.1f}" rx="2"/>'
+                f'<text class="count" x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">'
+                f'{b["value"] or ""}</text>'
+                f'<text class="month" x="{x + bar / 2:.1f}" y="{height - 6}" text-anchor="middle">'
+                f'{escape(b["label"])}</text></g>')
+
     test = f' data-testid="{escape(testid)}"' if testid else ""
-    return mark_safe(
-        f'<svg class="{escape(css)}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(label)}"{test}>'
-        f'<line class="axis" x1="0" y1="{top + plot}" x2="{width}" y2="{top + plot}"/>'
-        + "".join(parts) + "</svg>")
+    return _bars(bars, draw, peak=max(b["value"] for b in bars) or 1, label=label,
+                 css=escape(css), width=width, height=height, top=18, bottom=22, attrs=test)
 
 
 def stacked_bar(parts: Sequence[tuple[str, int, str]], *, width: int = 320,
@@ -164,32 +176,23 @@ def paired_bars(weeks: Sequence[dict], *, fmt: Callable[[Number], str] = str,
     below half its protected time is drawn in the "bad" colour."""
     if not weeks:
         return mark_safe('<p class="muted small">No weeks to show.</p>')
-    peak = max(max(w["protected"], w["used"]) for w in weeks) or 1.0
-    bottom, top = 18, 6
-    plot = height - bottom - top
-    slot = width / len(weeks)
-    bar = slot * 0.6
-    parts = []
-    for i, w in enumerate(weeks):
-        x = i * slot + (slot - bar) / 2
-        hp = w["protected"] / peak * plot
-        hu = w["used"] / peak * plot
+
+    def draw(w: dict, x: float, bar: float, base: float, scale) -> str:
+        hp, hu = scale(w["protected"]), scale(w["used"])
         css = "used bad" if w.get("sacrificed") else "used"
         label = (f"Week of {w['week']:%d %b}: {fmt(w['used'])} h used of "
                  f"{fmt(w['protected'])} h protected")
-        parts.append(
-            f'<g data-week="{w["week"]:%Y-%m-%d}"><title>{escape(label)}</title>'
-            f'<rect class="{css}" x="{x:.1f}" y="{top + plot - hu:.1f}" width="{bar:.1f}" '
-            f'height="{hu:.1f}"/>'
-            f'<rect class="protected" x="{x:.1f}" y="{top + plot - hp:.1f}" width="{bar:.1f}" '
-            f'height="{hp:.1f}"/>'
-            f'<text x="{x + bar / 2:.1f}" y="{height - 4}" text-anchor="middle">'
-            f'{w["week"]:%d %b}</text></g>')
-    return mark_safe(
-        f'<svg class="capacity-chart trend-chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Protected vs used improvement hours per week">'
-        f'<line class="axis" x1="0" y1="{top + plot}" x2="{width}" y2="{top + plot}"/>'
-        + "".join(parts) + "</svg>")
+        return (f'<g data-week="{w["week"]:%Y-%m-%d}"><title>{escape(label)}</title>'
+                f'<rect class="{css}" x="{x:.1f}" y="{base - hu:.1f}" width="{bar:.1f}" '
+                f'height="{hu:.1f}"/>'
+                f'<rect class="protected" x="{x:.1f}" y="{base - hp:.1f}" width="{bar:.1f}" '
+                f'height="{hp:.1f}"/>'
+                f'<text x="{x + bar / 2:.1f}" y="{height - 4}" text-anchor="middle">'
+                f'{w["week"]:%d %b}</text></g>')
+
+    return _bars(weeks, draw, peak=max(max(w["protected"], w["used"]) for w in weeks) or 1.0,
+                 label="Protected vs used improvement hours per week",
+                 css="capacity-chart trend-chart", width=width, height=height, top=6, bottom=18)
 
 
 def trend_chart(readings: Sequence[tuple[date, Number]], *, baseline: Number, target: Number,

@@ -3,20 +3,16 @@ team below it). Escalations are shown read-only: they change through their servi
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyInline
+
 from .models import ConflictView, Escalation, RoutingRule
 
 
-class ConflictViewInline(admin.TabularInline):
-    """Both teams' views of a cross-team conflict (read-only: they change through the service)."""
+class ConflictViewInline(ReadOnlyInline):
+    """Both teams' views of a cross-team conflict (they change through the service)."""
 
     model = ConflictView
     fields = ["team", "text", "author", "updated_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RoutingRule)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,13 +7,20 @@ app_name = "escalation"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("overview/", views.overview, name="overview"),
-    path("new/", views.escalation_new, name="new"),
-    path("new/preview/", views.escalation_preview, name="preview"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
-    path("<int:pk>/resolve/", views.resolve, name="resolve"),
-    path("<int:pk>/return/", views.return_, name="return"),
-    path("<int:pk>/escalate/", views.escalate_further, name="escalate"),
-    path("<int:pk>/views/", views.conflict_view, name="conflict-view"),
-    path("<int:pk>/escalate/preview/", views.further_preview, name="further-preview"),
+    path("new/", include([
+        path("", views.escalation_new, name="new"),
+        path("preview/", views.escalation_preview, name="preview"),
+    ])),
+    # One escalation: its page and what the teams at either end do with it.
+    path("<int:pk>/", include([
+        path("", views.detail, name="detail"),
+        path("acknowledge/", views.acknowledge, name="acknowledge"),
+        path("resolve/", views.resolve, name="resolve"),
+        path("return/", views.return_, name="return"),
+        path("views/", views.conflict_view, name="conflict-view"),
+        path("escalate/", include([
+            path("", views.escalate_further, name="escalate"),
+            path("preview/", views.further_preview, name="further-preview"),
+        ])),
+    ])),
 ]

@@ -12,19 +12,26 @@ board_patterns = [
     path("tier/", board.tier, name="tier"),
     path("wall/", wall.wall, name="wall"),
     path("settings/", settings.board_settings, name="settings"),
-    path("display-links/", settings.display_link_create, name="display-link-create"),
-    path("display-links/<int:pk>/revoke/", settings.display_link_revoke,
-         name="display-link-revoke"),
-    path("sqdc/", sqdc.sqdc_month_view, name="sqdc-month"),
-    path("sqdc/set/", sqdc.sqdc_set, name="sqdc-set"),
-    path("sqdc/edit/", sqdc.sqdc_edit, name="sqdc-edit"),
-    path("huddles/", sessions.huddle_history, name="huddles"),
-    path("huddles/start/", sessions.huddle_start, name="huddle-start"),
-    path("huddles/<int:pk>/", sessions.huddle_detail, name="huddle"),
-    path("huddles/<int:pk>/attendance/", sessions.huddle_attendance, name="huddle-attendance"),
-    path("huddles/<int:pk>/notes/", sessions.huddle_notes, name="huddle-notes"),
-    path("huddles/<int:pk>/discussed/", sessions.huddle_discussed, name="huddle-discussed"),
-    path("huddles/<int:pk>/end/", sessions.huddle_end, name="huddle-end"),
+    path("display-links/", include([
+        path("", settings.display_link_create, name="display-link-create"),
+        path("<int:pk>/revoke/", settings.display_link_revoke, name="display-link-revoke"),
+    ])),
+    path("sqdc/", include([
+        path("", sqdc.sqdc_month_view, name="sqdc-month"),
+        path("set/", sqdc.sqdc_set, name="sqdc-set"),
+        path("edit/", sqdc.sqdc_edit, name="sqdc-edit"),
+    ])),
+    path("huddles/", include([
+        path("", sessions.huddle_history, name="huddles"),
+        path("start/", sessions.huddle_start, name="huddle-start"),
+        path("<int:pk>/", include([
+            path("", sessions.huddle_detail, name="huddle"),
+            path("attendance/", sessions.huddle_attendance, name="huddle-attendance"),
+            path("notes/", sessions.huddle_notes, name="huddle-notes"),
+            path("discussed/", sessions.huddle_discussed, name="huddle-discussed"),
+            path("end/", sessions.huddle_end, name="huddle-end"),
+        ])),
+    ])),
 ]
 
 urlpatterns = [

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyInline, ServiceDeleteMixin
 from core.errors import DomainError
 from org.models import Membership
 
@@ -48,20 +49,14 @@ class CommentInline(admin.TabularInline):
     show_change_link = True
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    extra = 0
     fields = ["original_name", "kind", "size", "uploaded_by", "created_at"]
-    readonly_fields = fields
-    can_delete = False
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = IdeaEvent
-    extra = 0
     fields = ["created_at", "actor", "verb", "text"]
-    readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(Idea)
@@ -129,7 +124,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["id", "original_name", "kind", "size", "idea", "uploaded_by", "created_at"]
     list_filter = ["kind"]
     search_fields = ["original_name", "=idea__id"]
@@ -140,12 +135,8 @@ class AttachmentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def delete_model(self, request, obj):
-        services.attachment_delete(attachment_id=obj.pk, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for attachment in queryset:
-            services.attachment_delete(attachment_id=attachment.pk, actor=request.user)
+    def delete_through_service(self, obj, actor) -> None:
+        services.attachment_delete(attachment_id=obj.pk, actor=actor)
 
 
 @admin.register(Label)

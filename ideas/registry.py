@@ -4,40 +4,34 @@ without ideas importing them. Each app registers in its AppConfig.ready()."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.registry import Hooks
+from core.registry import Builder, Hooks
 
-# guard(idea, target_status, actor, **details) -> None; raises core.errors.DomainError to refuse.
-# Runs inside the transition's transaction, after the workflow check, with the idea locked.
-TransitionGuard = Callable[..., None]
-_transition_guards = Hooks()
-register_transition_guard = _transition_guards.register
-transition_guards = _transition_guards.all
+# A guard raises core.errors.DomainError to refuse; a panel builder answers
+# {"template": str, "context": dict}, or None when it has nothing to show.
+Guard = Callable[..., None]
 
-# guard(team, actor, **fields) -> None; raises DomainError to refuse creating/assigning an item.
-CreateGuard = Callable[..., None]
-_create_guards = Hooks()
-register_create_guard = _create_guards.register
-create_guards = _create_guards.all
+_transition_guards: Hooks[Guard] = Hooks(
+    "guard(idea, target_status, actor, **details), run inside the transition's transaction, "
+    "after the workflow check, with the idea locked.")
+register_transition_guard, transition_guards = _transition_guards.register, _transition_guards.all
 
+_create_guards: Hooks[Guard] = Hooks("guard(team, actor, **fields), before an item is created "
+                                     "or assigned.")
+register_create_guard, create_guards = _create_guards.register, _create_guards.all
 
-# Panels on the idea page: builder(request, idea) -> {"template": str, "context": dict} | None.
-IdeaPanel = Callable[..., dict | None]
-_idea_panels = Hooks()
-register_idea_panel = _idea_panels.register
-idea_panels = _idea_panels.all
+_idea_panels: Hooks[Builder] = Hooks("Panels on the idea page: builder(request, idea).")
+register_idea_panel, idea_panels = _idea_panels.register, _idea_panels.all
 
-
-# Extra fields on the idea form (e.g. strategy priorities):
-# an object with add_fields(form, user), save(form, idea, actor) and, optionally, clean(form).
-_form_extensions = Hooks()
-register_form_extension = _form_extensions.register
-form_extensions = _form_extensions.all
+_form_extensions: Hooks = Hooks(
+    "Extra fields on the idea form (e.g. strategy priorities): an object with "
+    "add_fields(form, user), save(form, idea, actor) and, optionally, clean(form).")
+register_form_extension, form_extensions = _form_extensions.register, _form_extensions.all
 
 
-# Badges on cards and list rows: provider(ideas: list[Idea]) -> {idea_id: [{"label", "title",
-# "css"}]}. Called once per page for all rows, so each provider costs one query whatever the count.
 CardBadgeProvider = Callable[[list], dict]
-card_badge_providers: Hooks[CardBadgeProvider] = Hooks()
+card_badge_providers: Hooks[CardBadgeProvider] = Hooks(
+    "Badges on cards and list rows: provider(ideas) -> {idea_id: [{label, title, css}]}, called "
+    "once per page for all rows, so each provider costs one query whatever the count.")
 register_card_badge_provider = card_badge_providers.register
 
 
@@ -50,12 +44,10 @@ def card_badges(ideas: list) -> dict[int, list[dict]]:
     return merged
 
 
-# Panels on a team's board (e.g. the constraints that apply to the team):
-# builder(request, team) -> {"template": str, "context": dict} | None.
-BoardPanel = Callable[..., dict | None]
-_board_panels = Hooks()
-register_board_panel = _board_panels.register
-board_panels = _board_panels.all
+_board_panels: Hooks[Builder] = Hooks(
+    "Panels on a team's board (e.g. the constraints that apply to the team): "
+    "builder(request, team).")
+register_board_panel, board_panels = _board_panels.register, _board_panels.all
 
 
 # Extra filters on the idea list page and API (e.g. "linked priority" from strategy):
@@ -80,26 +72,21 @@ def list_filters() -> list[ListFilter]:
     return list(_list_filters.values())
 
 
-# Sections added to the learning library (e.g. decided experiments):
-# builder(request) -> {"template": str, "context": dict} | None.
-_learning_panels = Hooks()
-register_learning_panel = _learning_panels.register
-learning_panels = _learning_panels.all
+_learning_panels: Hooks[Builder] = Hooks(
+    "Sections added to the learning library (e.g. decided experiments): builder(request).")
+register_learning_panel, learning_panels = _learning_panels.register, _learning_panels.all
+
+_systemic_panels: Hooks[Builder] = Hooks(
+    "Sections on a systemic issue's page (e.g. the escalation of its tracking item): "
+    "builder(request, issue), each at a constant number of queries.")
+register_systemic_panel, systemic_panels = _systemic_panels.register, _systemic_panels.all
 
 
-# Sections on a systemic issue's page (e.g. the escalation of its tracking item):
-# builder(request, issue) -> {"template": str, "context": dict} | None. Each costs a constant
-# number of queries.
-_systemic_panels = Hooks()
-register_systemic_panel = _systemic_panels.register
-systemic_panels = _systemic_panels.all
-
-
-# The latest escalation step of items (the open one while escalated, else the last decided),
-# for pages and API resources that show an item's escalation state without owning escalations:
-# provider(idea_ids) -> {idea_id: {"id", "state", "state_label", "active", "to_team": Team,
-# "raised_at"}}, one query for all ids.
-escalation_state_providers: Hooks = Hooks()
+escalation_state_providers: Hooks = Hooks(
+    "The latest escalation step of items (the open one while escalated, else the last decided), "
+    "for pages and API resources that show an item's escalation state without owning "
+    "escalations: provider(idea_ids) -> {idea_id: {id, state, state_label, active, to_team, "
+    "raised_at}}, one query for all ids.")
 register_escalation_state_provider = escalation_state_providers.register
 
 

@@ -1,25 +1,36 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "ideas"
 
+# One item's attachments, under /ideas/<pk>/attachments/.
+attachment_patterns = [
+    path("", views.attachment_upload, name="attach"),
+    path("<int:attachment_id>/", include([
+        path("", views.attachment_file, name="attachment"),
+        path("thumb/", views.attachment_file, {"thumb": True}, name="attachment-thumb"),
+        path("delete/", views.attachment_delete, name="attachment-delete"),
+    ])),
+]
+
+# One item and what people do on its page, under /ideas/<pk>/.
+item_patterns = [
+    path("", views.idea_detail, name="detail"),
+    path("edit/", views.idea_edit, name="edit"),
+    path("transition/", views.idea_transition, name="transition"),
+    path("comments/", views.idea_comment, name="comment"),
+    path("watch/", views.idea_watch, name="watch"),
+    path("assign/", views.idea_assign, name="assign"),
+    path("attachments/", include(attachment_patterns)),
+]
+
 urlpatterns = [
-    path("ideas/", views.idea_list, name="list"),
-    path("ideas/export.csv", views.idea_export, name="export"),
-    path("ideas/new/", views.idea_new, name="new"),
-    path("ideas/<int:pk>/", views.idea_detail, name="detail"),
-    path("ideas/<int:pk>/edit/", views.idea_edit, name="edit"),
-    path("ideas/<int:pk>/transition/", views.idea_transition, name="transition"),
-    path("ideas/<int:pk>/comments/", views.idea_comment, name="comment"),
-    path("ideas/<int:pk>/watch/", views.idea_watch, name="watch"),
-    path("ideas/<int:pk>/assign/", views.idea_assign, name="assign"),
-    path("ideas/<int:pk>/attachments/", views.attachment_upload, name="attach"),
-    path("ideas/<int:pk>/attachments/<int:attachment_id>/", views.attachment_file,
-         name="attachment"),
-    path("ideas/<int:pk>/attachments/<int:attachment_id>/thumb/", views.attachment_file,
-         {"thumb": True}, name="attachment-thumb"),
-    path("ideas/<int:pk>/attachments/<int:attachment_id>/delete/", views.attachment_delete,
-         name="attachment-delete"),
+    path("ideas/", include([
+        path("", views.idea_list, name="list"),
+        path("export.csv", views.idea_export, name="export"),
+        path("new/", views.idea_new, name="new"),
+        path("<int:pk>/", include(item_patterns)),
+    ])),
     path("learning/", views.learning, name="learning"),
 ]

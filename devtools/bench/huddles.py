@@ -3,20 +3,18 @@ with 300 cards, and of an unchanged wall-screen poll (the 304 answered from the 
 
 Runs in the scratch benchmark database with the Django test client."""
 
-import statistics
-import time
 from datetime import time as clock
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from huddles import services
 from ideas.models import Idea
 from org.models import Membership, Team, Tier, User
+
+from .timing import get_expecting, median_ms, query_count
 
 ROUNDS = 30
 POLL_ROUNDS = 200
@@ -51,17 +49,12 @@ def _team(slug: str, n_cards: int) -> tuple[Team, User]:
     return team, lead
 
 
-def _p50(fn, rounds: int) -> tuple[float, int]:
+def _row(label: str, fn, rounds: int = ROUNDS, precision: int = 1) -> tuple[str, str, str]:
+    """A table row: ``fn``'s p50 over ``rounds`` calls after a warm-up, and one call's queries."""
     fn()  # warm up
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    queries = len(ctx.captured_queries)
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), queries
+    queries = query_count(fn)
+    return (label, f"{median_ms(fn, rounds):.{precision}f} ms p50",
+            f"{queries} queries, {rounds} rounds")
 
 
 def run() -> list[tuple[str, str, str]]:
@@ -70,43 +63,19 @@ def run() -> list[tuple[str, str, str]]:
         team, lead = _team(f"b{n}", n)
         client = Client()
         client.force_login(lead, backend="org.backends.UsernameOrEmailBackend")
-        url = f"/boards/{team.slug}/"
-
-        def page(client=client, url=url):
-            assert client.get(url).status_code == 200
-
-        p50, queries = _p50(page, ROUNDS)
-        rows.append((f"board page, {n} cards", f"{p50:.1f} ms p50",
-                     f"{queries} queries, {ROUNDS} rounds"))
+        rows.append(_row(f"board page, {n} cards",
+                         get_expecting(client, f"/boards/{team.slug}/")))
         if n == 300:
-            api_url = f"/api/v1/boards/{team.pk}/"
-
-            def api(client=client, url=api_url):
-                assert client.get(url).status_code == 200
-
-            p50, queries = _p50(api, ROUNDS)
-            rows.append((f"board API, {n} cards", f"{p50:.1f} ms p50",
-                         f"{queries} queries, {ROUNDS} rounds"))
+            rows.append(_row(f"board API, {n} cards",
+                             get_expecting(client, f"/api/v1/boards/{team.pk}/")))
 
             _, key = services.display_link_create(team=team, actor=lead, label="Bench TV")
             screen = Client()
             wall = f"/boards/{team.slug}/wall/"
             first = screen.get(wall, {"key": key}, HTTP_HX_REQUEST="true")
-            etag = first["ETag"]
-
-            def render(screen=screen, wall=wall, key=key):
-                assert screen.get(wall, {"key": key}, HTTP_HX_REQUEST="true").status_code == 200
-
-            p50, queries = _p50(render, ROUNDS)
-            rows.append((f"wall refresh (changed), {n} cards", f"{p50:.1f} ms p50",
-                         f"{queries} queries, {ROUNDS} rounds"))
-
-            def poll(screen=screen, wall=wall, key=key, etag=etag):
-                response = screen.get(wall, {"key": key}, HTTP_HX_REQUEST="true",
-                                      HTTP_IF_NONE_MATCH=etag)
-                assert response.status_code == 304
-
-            p50, queries = _p50(poll, POLL_ROUNDS)
-            rows.append(("wall poll, unchanged (304)", f"{p50:.2f} ms p50",
-                         f"{queries} queries, {POLL_ROUNDS} rounds"))
+            rows.append(_row(f"wall refresh (changed), {n} cards", get_expecting(
+                screen, wall, 200, {"key": key}, HTTP_HX_REQUEST="true")))
+            rows.append(_row("wall poll, unchanged (304)", get_expecting(
+                screen, wall, 304, {"key": key}, HTTP_HX_REQUEST="true",
+                HTTP_IF_NONE_MATCH=first["ETag"]), rounds=POLL_ROUNDS, precision=2))
     return rows

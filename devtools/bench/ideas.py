@@ -6,7 +6,6 @@ Runs in the scratch benchmark database (scripts/bench.py)."""
 
 import random
 import statistics
-import time
 from datetime import time as clock
 from decimal import Decimal
 
@@ -17,6 +16,8 @@ from django.utils import timezone
 from ideas.models import Idea, TimeEntry
 from ideas.system_selectors import capacity_by_week, suggestions
 from org.models import Membership, Team, Tier, User
+
+from .timing import median_ms
 
 N_ITEMS = 100_000
 ROUNDS = 20
@@ -60,15 +61,6 @@ def _setup() -> tuple[User, list[Team]]:
     return user, teams
 
 
-def _p50(fn) -> float:
-    times = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def run() -> list[tuple[str, str, str]]:
     user, teams = _setup()
     rows = []
@@ -77,8 +69,8 @@ def run() -> list[tuple[str, str, str]]:
         samples = []
         for text in QUERIES:
             suggestions(who, text=text, category="delivery")  # warm
-            samples.append(_p50(lambda t=text, w=who: suggestions(w, text=t,
-                                                                  category="delivery")))
+            samples.append(median_ms(
+                lambda t=text, w=who: suggestions(w, text=t, category="delivery"), ROUNDS))
         with CaptureQueriesContext(connection) as ctx:
             found = suggestions(who, text=QUERIES[0], category="delivery")
         n = len(ctx.captured_queries)
@@ -99,7 +91,7 @@ def run() -> list[tuple[str, str, str]]:
     TimeEntry.objects.bulk_create([
         TimeEntry(user=user, idea_id=idea_id, team=teams[i % len(teams)], date=today,
                   hours=Decimal("0.25")) for i, idea_id in enumerate(ids)])
-    ms = _p50(lambda: capacity_by_week([t.pk for t in teams], 8))
+    ms = median_ms(lambda: capacity_by_week([t.pk for t in teams], 8), ROUNDS)
     rows.append(("capacity by week, 20 teams × 8 weeks", f"p50 {ms:.1f} ms",
                  "3 queries (teams, capacities, one aggregate)"))
     return rows

@@ -12,13 +12,14 @@ database and drops it afterwards).
 """
 
 import os
-import statistics
 import time
 from datetime import timedelta
 
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+
+from .timing import get_expecting, median_ms
 
 IDEAS = int(os.environ.get("BENCH_IDEAS", "1000000"))
 TEAMS = int(os.environ.get("BENCH_TEAMS", "200"))
@@ -62,13 +63,7 @@ def _undo_naive(first_id: int) -> None:
 
 def _p50(client: Client, url: str) -> float:
     client.get(url)  # warm up
-    times = []
-    for _ in range(REQUESTS):
-        began = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - began) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times)
+    return median_ms(get_expecting(client, url), REQUESTS)
 
 
 def run() -> list[tuple[str, str, str]]:

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import IdLookupMixin
+from core.api import IdLookupMixin, validated
 from core.filters import FilterSet, IdFilter
 from ideas.permissions import access_idea
 from org.selectors import user_team_ids
@@ -93,7 +93,7 @@ class EscalationViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
         """Cross-team conflicts: add or replace your team's view (members of the two teams,
         while the escalation is active)."""
         escalation = self.get_object()
-        data = _valid(ConflictViewInputSerializer, request)
+        data = validated(ConflictViewInputSerializer, request.data)
         services.escalation_view_set(escalation_id=escalation.pk, actor=request.user,
                                      text=data.get("text", ""), team_id=data.get("team"))
         return self._fresh(escalation.pk)
@@ -109,7 +109,7 @@ class EscalationViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk=None) -> Response:
         escalation = self.get_object()
-        data = _valid(ResolveInputSerializer, request)
+        data = validated(ResolveInputSerializer, request.data)
         services.escalation_resolve(escalation_id=escalation.pk, actor=request.user,
                                     decision=data.get("decision", ""),
                                     approved_spend=data.get("approved_spend"))
@@ -119,7 +119,7 @@ class EscalationViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk=None) -> Response:
         escalation = self.get_object()
-        data = _valid(DecisionInputSerializer, request)
+        data = validated(DecisionInputSerializer, request.data)
         services.escalation_return(escalation_id=escalation.pk, actor=request.user,
                                    decision=data.get("decision", ""))
         return self._fresh(escalation.pk)
@@ -130,7 +130,7 @@ class EscalationViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     def escalate(self, request: Request, pk=None) -> Response:
         """Escalate further (the holding team's leads); ``preview`` returns the route only."""
         escalation = self.get_object()
-        data = _valid(EscalateInputSerializer, request)
+        data = validated(EscalateInputSerializer, request.data)
         if data["preview"]:
             route = services.escalation_further_preview(
                 escalation_id=escalation.pk, actor=request.user, reason=data.get("reason", ""),
@@ -152,7 +152,7 @@ class IdeaEscalateView(APIView):
         200: EscalationRouteSerializer, 201: EscalationDetailSerializer})
     def post(self, request: Request, pk: int) -> Response:
         idea = access_idea(request.user, pk)
-        data = _valid(EscalateInputSerializer, request)
+        data = validated(EscalateInputSerializer, request.data)
         if data["preview"]:
             route = services.escalation_preview(
                 idea_id=idea.pk, actor=request.user, reason=data.get("reason", ""),
@@ -165,13 +165,6 @@ class IdeaEscalateView(APIView):
             recommendation=data.get("recommendation", ""), other_team_id=data.get("other_team"))
         fresh = _detailed(Escalation.objects.all(), escalation.pk)
         return Response(EscalationDetailSerializer(fresh).data, status=status.HTTP_201_CREATED)
-
-
-def _valid(serializer_class, request: Request) -> dict:
-    """The request's body through an input serializer (a 400 with field errors otherwise)."""
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
 
 
 def _detailed(queryset, pk) -> Escalation:

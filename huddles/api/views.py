@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import IdLookupMixin
+from core.api import IdLookupMixin, validated
 from core.filters import FilterSet
 from org.models import Team
 
@@ -53,13 +53,6 @@ BOARD_FILTERS = [
 ]
 
 
-def _valid(serializer_class, request: Request, **kwargs) -> dict:
-    """The request's data as ``serializer_class`` reads it (a 400 with the errors if not)."""
-    data = serializer_class(data=request.data, **kwargs)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
-
-
 class BoardViewSet(IdLookupMixin, viewsets.ViewSet):
     """A team's board: columns with cards (only items the caller may see), WIP limits, the
     version to send back with a move, today's SQDC letters."""
@@ -95,7 +88,7 @@ class BoardViewSet(IdLookupMixin, viewsets.ViewSet):
         """Moves a card: {"idea", "to", "version"} (+ "reason" / "learning" when the workflow
         asks for them). 409 when the version is stale."""
         team = access_board(request.user, pk=pk)
-        d = _valid(MoveInputSerializer, request)
+        d = validated(MoveInputSerializer, request.data)
         moved = services.board_move(team=team, idea_id=d["idea"], to=d["to"], actor=request.user,
                                     version=d["version"], reason=d.get("reason", ""),
                                     learning=d.get("learning", ""))
@@ -113,7 +106,7 @@ class BoardViewSet(IdLookupMixin, viewsets.ViewSet):
         team = access_board(request.user, pk=pk)
         if request.method == "GET":
             return Response(BoardSettingsSerializer(board_settings_of(team)).data)
-        d = _valid(BoardSettingsInputSerializer, request, partial=True)
+        d = validated(BoardSettingsInputSerializer, request.data, partial=True)
         settings = services.board_settings_update(team=team, actor=request.user, **d)
         return Response(BoardSettingsSerializer(settings).data)
 
@@ -163,14 +156,14 @@ class HuddleViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     @extend_schema(request=HuddleStartSerializer, responses={201: HuddleSerializer})
     def create(self, request: Request) -> Response:
         """Starts today's huddle of a team (409 when one is already running)."""
-        d = _valid(HuddleStartSerializer, request)
+        d = validated(HuddleStartSerializer, request.data)
         huddle = services.huddle_start(team=d["team"], actor=request.user)
         return self._out(huddle, status.HTTP_201_CREATED)
 
     @extend_schema(request=HuddleUpdateSerializer, responses=HuddleSerializer)
     def partial_update(self, request: Request, pk=None) -> Response:
         huddle = self.get_object()
-        d = _valid(HuddleUpdateSerializer, request)
+        d = validated(HuddleUpdateSerializer, request.data)
         services.huddle_update(huddle_id=huddle.pk, actor=request.user, **d)
         return self._out(huddle)
 
@@ -179,7 +172,7 @@ class HuddleViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     def attendance(self, request: Request, pk=None) -> Response:
         """Ticks a team member as present (or not): {"user": id, "present": true}."""
         huddle = self.get_object()
-        d = _valid(AttendanceSerializer, request)
+        d = validated(AttendanceSerializer, request.data)
         services.huddle_set_attendance(huddle_id=huddle.pk, actor=request.user,
                                        user_id=d["user"], present=d["present"])
         return self._out(huddle)
@@ -189,7 +182,7 @@ class HuddleViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     def discussed(self, request: Request, pk=None) -> Response:
         """Marks an item of the team's board as discussed: {"idea": id, "discussed": true}."""
         huddle = self.get_object()
-        d = _valid(DiscussedSerializer, request)
+        d = validated(DiscussedSerializer, request.data)
         services.huddle_mark_discussed(huddle_id=huddle.pk, actor=request.user,
                                        idea_id=d["idea"], discussed=d["discussed"])
         return self._out(huddle)
@@ -198,7 +191,7 @@ class HuddleViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk=None) -> Response:
         huddle = self.get_object()
-        d = _valid(HuddleEndSerializer, request)
+        d = validated(HuddleEndSerializer, request.data)
         services.huddle_end(huddle_id=huddle.pk, actor=request.user, notes=d.get("notes"))
         return self._out(huddle)
 
@@ -227,7 +220,7 @@ class SqdcDayViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     def create(self, request: Request) -> Response:
         """Sets a letter: red needs a note; no future dates; members set today, leads also
         correct past days. Answers 201 when the letter was new, 200 when it was replaced."""
-        d = _valid(SqdcDayInputSerializer, request)
+        d = validated(SqdcDayInputSerializer, request.data)
         existed = sqdc_day_of(d["team"], d["date"], d["category"]) is not None
         row = services.sqdc_set(team=d["team"], day=d["date"], category=d["category"],
                                 status=d["status"], note=d["note"], actor=request.user)
@@ -252,7 +245,7 @@ class DisplayLinkViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     @extend_schema(request=DisplayLinkInputSerializer, responses={201: DisplayLinkCreatedSerializer})
     def create(self, request: Request) -> Response:
-        d = _valid(DisplayLinkInputSerializer, request)
+        d = validated(DisplayLinkInputSerializer, request.data)
         link, key = services.display_link_create(team=d["team"], actor=request.user,
                                                  label=d["label"], expires_at=d.get("expires_at"))
         link = DisplayLink.objects.select_related("team", "created_by").get(pk=link.pk)

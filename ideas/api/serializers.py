@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from core.api import IntegerField
-from org.api.serializers import UserBriefSerializer
+from org.api.serializers import TeamBriefSerializer, UserBriefSerializer
 from org.models import Team, User
 
 from .. import workflow
@@ -11,10 +11,8 @@ from ..models import MAX_HOURS, MAX_MONEY, Attachment, Comment, Idea
 from ..permissions import can_edit, can_transition
 
 
-class IdeaTeamSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Team
-        fields = ["id", "name", "slug"]
+class IdeaTeamSerializer(TeamBriefSerializer):
+    pass  # an item's team: the same fields, its own IdeaTeam component in the schema
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

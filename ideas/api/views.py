@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import IdLookupMixin
+from core.api import IdLookupMixin, validated
 from core.errors import Forbidden
 
 from .. import selectors, services
@@ -80,9 +80,7 @@ class IdeaViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(request=IdeaInputSerializer, responses={201: IdeaDetailSerializer})
     def create(self, request: Request) -> Response:
-        data = IdeaInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = validated(IdeaInputSerializer, request.data)
         fields.pop("version", None)
         if fields.get("owner") is not None and not can_assign(
                 request.user, Idea(team=fields["team"], reporter=request.user)):
@@ -95,9 +93,7 @@ class IdeaViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     @extend_schema(request=IdeaInputSerializer, responses=IdeaDetailSerializer)
     def update(self, request: Request, pk=None, partial: bool = False) -> Response:
         idea = access_idea(request.user, pk)
-        data = IdeaInputSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = validated(IdeaInputSerializer, request.data, partial=partial)
         version = fields.pop("version", None)
         labels = fields.pop("labels", None)
         owner_given = "owner" in fields
@@ -121,9 +117,7 @@ class IdeaViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
         """Moves the item: 400 with field errors (reason, learning), 403 if you may not move
         it, 409 if the move is not allowed from its status (the allowed ones are named)."""
         idea = access_idea(request.user, pk)
-        data = TransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(TransitionInputSerializer, request.data)
         services.idea_transition(
             idea_id=idea.pk, to=v["to"], actor=request.user, reason=v.get("reason", ""),
             learning=v.get("learning", ""), expected_version=v.get("version"),
@@ -139,10 +133,9 @@ class IdeaViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     def comments(self, request: Request, pk=None) -> Response:
         idea = access_idea(request.user, pk)
         if request.method == "POST":
-            data = IdeaCommentInputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
+            data = validated(IdeaCommentInputSerializer, request.data)
             comment = services.comment_create(idea_id=idea.pk, actor=request.user,
-                                              text=data.validated_data["text"])
+                                              text=data["text"])
             comment = (Comment.objects.select_related("author").prefetch_related("mentions")
                        .get(pk=comment.pk))
             return Response(IdeaCommentSerializer(comment).data, status=status.HTTP_201_CREATED)

@@ -33,6 +33,14 @@ class UserBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "name", "initials"]
 
 
+# A team where another resource names it (no docstring: it would become the schema's
+# description of every component built on it).
+class TeamBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name", "slug"]
+
+
 class MemberSerializer(serializers.ModelSerializer):
     user = UserBriefSerializer(read_only=True)
 

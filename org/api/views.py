@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import IdLookupMixin
+from core.api import IdLookupMixin, validated
 
 from .. import notifications, services
 from ..models import Membership, Notification, Tier, User
@@ -40,16 +40,14 @@ class TierViewSet(IdLookupMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=TierInputSerializer, responses=TierSerializer)
     def create(self, request: Request) -> Response:
-        data = TierInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        tier = services.tier_create(actor=request.user, **data.validated_data)
+        data = validated(TierInputSerializer, request.data)
+        tier = services.tier_create(actor=request.user, **data)
         return Response(TierSerializer(tier).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TierInputSerializer, responses=TierSerializer)
     def partial_update(self, request: Request, pk=None) -> Response:
-        data = TierInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        tier = services.tier_update(tier=self.get_object(), actor=request.user, **data.validated_data)
+        data = validated(TierInputSerializer, request.data, partial=True)
+        tier = services.tier_update(tier=self.get_object(), actor=request.user, **data)
         return Response(TierSerializer(tier).data)
 
     def destroy(self, request: Request, pk=None) -> Response:
@@ -69,9 +67,7 @@ class TeamViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(request=TeamInputSerializer, responses=TeamSerializer)
     def create(self, request: Request) -> Response:
-        data = TeamInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = validated(TeamInputSerializer, request.data)
         fields.pop("active", None)
         team = services.team_create(actor=request.user, **fields)
         return Response(TeamSerializer(self.get_queryset().get(pk=team.pk)).data,
@@ -79,10 +75,8 @@ class TeamViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(request=TeamInputSerializer, responses=TeamSerializer)
     def partial_update(self, request: Request, pk=None) -> Response:
-        data = TeamInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        team = services.team_update(team=self.get_object(), actor=request.user,
-                                    **data.validated_data)
+        data = validated(TeamInputSerializer, request.data, partial=True)
+        team = services.team_update(team=self.get_object(), actor=request.user, **data)
         return Response(TeamSerializer(self.get_queryset().get(pk=team.pk)).data)
 
 
@@ -100,9 +94,8 @@ class UserViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(request=UserInputSerializer, responses=UserSerializer)
     def create(self, request: Request) -> Response:
-        data = UserInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = services.user_create(actor=request.user, **data.validated_data)
+        data = validated(UserInputSerializer, request.data)
+        user = services.user_create(actor=request.user, **data)
         return Response(UserSerializer(user, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
