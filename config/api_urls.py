@@ -9,7 +9,8 @@ from rest_framework.routers import DefaultRouter
 
 from org.api.serializers import TokenInputSerializer
 
-APPS = ["org", "ideas", "huddles", "escalation", "strategy", "scorecards"]
+APPS = ["org", "ideas", "capacity", "systemic", "huddles", "escalation", "strategy", "standards",
+        "experiments", "reviews", "scorecards"]
 
 # Each app's api/urls.py has register(router) for its viewsets and may have
 # ``extra_urlpatterns`` for routes that are not viewsets (e.g. /ideas/{id}/escalate/).

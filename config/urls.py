@@ -25,9 +25,13 @@ urlpatterns = [
     path("escalations/", include("escalation.urls")),
     path("strategy/", include("strategy.urls")),
     path("scorecards/", include("scorecards.urls")),
-    # System work: /systemic-issues/ (ideas), /reviews/ and /standards/ (strategy).
-    path("", include("ideas.system_urls")),
-    path("", include("strategy.system_urls")),
+    # System work, at the site root: /capacity/, /systemic-issues/, /standards/, /reviews/ and
+    # the improvement time and experiments on an item (/ideas/<id>/time/, …/experiments/).
+    path("", include("capacity.urls")),
+    path("", include("systemic.urls")),
+    path("", include("standards.urls")),
+    path("", include("experiments.urls")),
+    path("", include("reviews.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,8 @@ Rows that carry a rule — a timeline entry, an uploaded file, a team's view in 
 through their services only, so the admin shows them and, where a deletion has side effects,
 deletes them through the service too."""
 
+from collections.abc import Callable
+
 from django.contrib import admin
 
 
@@ -20,12 +22,22 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by their services (pages and API): read here, never added or edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ServiceDeleteMixin:
     """For a ModelAdmin whose rows are deleted through a service (files removed, timeline
-    written): ``delete_through_service(obj, actor)``, called once per row of a bulk delete."""
+    written): the admin class names the service as ``delete_through_service(obj, actor)``,
+    called once per row of a bulk delete."""
 
-    def delete_through_service(self, obj, actor) -> None:
-        raise NotImplementedError
+    delete_through_service: "Callable[[object, object], None]"
 
     def delete_model(self, request, obj):
         self.delete_through_service(obj, request.user)

@@ -13,10 +13,10 @@ class EscalationConfig(AppConfig):
             register_card_badge_provider,
             register_escalation_state_provider,
             register_idea_panel,
-            register_systemic_panel,
             register_transition_guard,
         )
         from org.registry import register_home_panel, register_open_work_check
+        from systemic.registry import register_systemic_panel
 
         from . import hooks
         from .guards import authority_guard, open_escalation_guard

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from ideas.models import Idea
-from ideas.permissions import can_edit_systemic_issue, can_view
+from ideas.permissions import can_view
+from systemic.permissions import can_edit_systemic_issue
 
 from . import selectors
 from .authority import needs_approval

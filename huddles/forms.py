@@ -85,7 +85,7 @@ class HuddleNotesForm(forms.Form):
 class QuickTimeForm(forms.Form):
     """Improvement time from a board card. It only parses: what may be logged (more than
     nothing, at most 24 hours a person a day, no future days…) is decided by
-    ideas.system_services.time_entry_create."""
+    capacity.services.time_entry_create."""
 
     hours = forms.DecimalField(
         label="Hours",

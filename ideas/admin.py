@@ -10,18 +10,8 @@ from core.admin import ReadOnlyInline, ServiceDeleteMixin
 from core.errors import DomainError
 from org.models import Membership
 
-from . import services, system_services
-from .models import (
-    Attachment,
-    Comment,
-    Idea,
-    IdeaEvent,
-    Label,
-    SystemicIssue,
-    SystemicLink,
-    TeamCapacity,
-    TimeEntry,
-)
+from . import services
+from .models import Attachment, Comment, Idea, IdeaEvent, Label
 
 
 class IdeaAdminForm(forms.ModelForm):
@@ -150,79 +140,3 @@ class LabelAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n=Count("ideas"))
-
-
-# ---------------------------------------------------------------- system work
-
-
-@admin.register(TeamCapacity)
-class TeamCapacityAdmin(admin.ModelAdmin):
-    """Capacities are set through the service (the 100 % rule, who may set it)."""
-
-    list_display = ["team", "unit", "amount", "member_hours_per_week", "nudged_week",
-                    "updated_by", "updated_at"]
-    list_select_related = ["team", "updated_by"]
-    autocomplete_fields = ["team"]
-    fields = ["team", "unit", "amount", "member_hours_per_week", "created_at", "nudged_week"]
-    readonly_fields = ["created_at", "nudged_week"]
-
-    def save_model(self, request, obj, form, change):
-        try:
-            saved = system_services.capacity_set(
-                team=obj.team, actor=request.user, unit=obj.unit, amount=obj.amount,
-                member_hours_per_week=obj.member_hours_per_week)
-            obj.pk = saved.pk
-        except DomainError as exc:
-            messages.error(request, f"Not saved: {exc.message}")
-
-
-@admin.register(TimeEntry)
-class TimeEntryAdmin(admin.ModelAdmin):
-    list_display = ["date", "user", "hours", "team", "idea", "note"]
-    list_filter = [("team", admin.RelatedOnlyFieldListFilter), "date"]
-    search_fields = ["user__username", "note", "=idea__id"]
-    list_select_related = ["user", "team", "idea"]
-    date_hierarchy = "date"
-    readonly_fields = ["user", "idea", "team", "date", "hours", "note", "created_at"]
-
-    def has_add_permission(self, request):
-        # Time is logged on the item page, the board or the API, by the person who worked.
-        return False
-
-    def delete_model(self, request, obj):
-        system_services.time_entry_delete(entry_id=obj.pk, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for entry in queryset:
-            system_services.time_entry_delete(entry_id=entry.pk, actor=request.user)
-
-
-class SystemicLinkInline(admin.TabularInline):
-    model = SystemicLink
-    extra = 0
-    fields = ["idea", "linked_by", "linked_at"]
-    readonly_fields = fields
-    can_delete = False
-
-
-@admin.register(SystemicIssue)
-class SystemicIssueAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "owner_team", "category", "status", "created_by", "updated_at"]
-    list_filter = ["status", "category", ("owner_team", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "statement"]
-    list_select_related = ["owner_team", "created_by"]
-    autocomplete_fields = ["owner_team"]
-    fields = ["title", "statement", "category", "owner_team", "status", "tracking_idea",
-              "created_by", "created_at"]
-    readonly_fields = ["tracking_idea", "created_by", "created_at"]
-    inlines = [SystemicLinkInline]
-
-    def has_add_permission(self, request):
-        return False  # opened on /systemic-issues/new/ or the API
-
-    def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            system_services.systemic_issue_update(issue_id=obj.pk, actor=request.user, **fields)
-        except DomainError as exc:
-            messages.error(request, f"Not saved: {exc.message}")

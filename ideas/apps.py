@@ -10,7 +10,6 @@ class IdeasConfig(AppConfig):
 
         register_nav(20, "Ideas", "ideas:list")
         register_nav(70, "Learning", "ideas:learning")
-        register_nav(80, "Systemic issues", "systemic:list")
         from org.registry import register_home_panel, register_open_work_check
 
         from .home import attention_panel, owned_panel, reported_panel
@@ -25,12 +24,9 @@ class IdeasConfig(AppConfig):
         register_home_panel(owned_panel)
         register_home_panel(attention_panel)
 
-        from .registry import register_card_badge_provider, register_idea_panel
-        from .system_views import systemic_panel, time_panel
+        from .registry import register_card_badge_provider
 
         register_card_badge_provider(level_badges)
-        register_idea_panel(time_panel)
-        register_idea_panel(systemic_panel)
 
 
 def level_badges(ideas) -> dict:

@@ -76,12 +76,6 @@ _learning_panels: Hooks[Builder] = Hooks(
     "Sections added to the learning library (e.g. decided experiments): builder(request).")
 register_learning_panel, learning_panels = _learning_panels.register, _learning_panels.all
 
-_systemic_panels: Hooks[Builder] = Hooks(
-    "Sections on a systemic issue's page (e.g. the escalation of its tracking item): "
-    "builder(request, issue), each at a constant number of queries.")
-register_systemic_panel, systemic_panels = _systemic_panels.register, _systemic_panels.all
-
-
 escalation_state_providers: Hooks = Hooks(
     "The latest escalation step of items (the open one while escalated, else the last decided), "
     "for pages and API resources that show an item's escalation state without owning "

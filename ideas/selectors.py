@@ -241,10 +241,3 @@ def home_ideas(user) -> dict:
         "attention_count": attention.count(),
         "has_teams": bool(team_ids),
     }
-
-
-def capacity_by_week(team_ids, weeks: int = 4, **kwargs):
-    """Protected vs used improvement hours per team per week (see ideas.system_selectors)."""
-    from .system_selectors import capacity_by_week as build
-
-    return build(team_ids, weeks, **kwargs)

@@ -9,11 +9,3 @@ from . import jobs
 def flag_aging_items() -> dict:
     """Hourly: flags items idle beyond their tier's threshold and nudges their owners."""
     return jobs.flag_aging_items()
-
-
-@job("ideas.tasks.check_improvement_capacity", minutes=10)
-def check_improvement_capacity() -> dict:
-    """Weekly: tells the leads when a team sacrifices its protected improvement time."""
-    from .system_services import check_improvement_capacity as run
-
-    return run()

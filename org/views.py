@@ -160,7 +160,7 @@ def _check_cache() -> None:
 
 
 def _check_broker() -> None:
-    from config.celery import app
+    from celery import current_app as app  # the Tierline app (config/celery.py)
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)

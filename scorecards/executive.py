@@ -17,14 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from capacity.selectors import capacity_by_tier
 from core import charts
 from core.dates import day_bounds
 from core.periods import WINDOWS, Period
 from escalation.selectors import top_tier_decisions
-from ideas.system_selectors import capacity_by_tier, top_systemic_issues
 from org.models import Team
+from strategy.figures import churn_by_cycle, clarity, constraint_coverage, stability
 from strategy.models import KPI, Priority
-from strategy.system_selectors import churn_by_cycle, clarity, constraint_coverage, stability
+from systemic.selectors import top_systemic_issues
 
 from .definitions import format_value, formatter
 from .models import Snapshot
@@ -70,7 +71,7 @@ FIGURES = [
            "escalation:overview"),
     Figure("capacity_share", "Protected capacity honoured", "share",
            f"Improvement hours used of those protected, every team, last {CAPACITY_WEEKS} "
-           "complete weeks.", "systemic:capacity-overview"),
+           "complete weeks.", "capacity:overview"),
 ]
 BY_KEY = {f.key: f for f in FIGURES}
 # Stored in the snapshot beside the headline figures (the CSV and the API carry them too).
@@ -209,7 +210,7 @@ class ExecutiveScorecard:
 
 def _shortfalls(on: date) -> list[Shortfall]:
     """The active priorities ``clarity`` does not count as clear, with what each lacks (one
-    query; the same conditions as ``strategy.system_selectors.clarity``)."""
+    query; the same conditions as ``strategy.figures.clarity``)."""
     has_kpi = Exists(KPI.objects.filter(priority_id=OuterRef("pk")))
     rows = (Priority.objects.filter(status=Priority.Status.ACTIVE, start__lte=on, end__gte=on)
             .annotate(has_kpi=has_kpi)
@@ -251,7 +252,7 @@ def executive_scorecard(user, *, period: Period, now: datetime | None = None
     urls = {f.key: reverse(f.url_name) for f in FIGURES}
     urls["changes"] = reverse("strategy:changes")
     urls["issues"] = reverse("systemic:list")
-    urls["capacity"] = reverse("systemic:capacity-overview")
+    urls["capacity"] = reverse("capacity:overview")
     urls["escalations"] = reverse("escalation:overview")
     tiles = [Tile(figure=f, value=values[f.key], url=urls[f.key], series=trend.get(f.key, []))
              for f in FIGURES]

@@ -5,24 +5,20 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from core.errors import DomainError
 
-from . import services, system_services
+from . import services, windows
 from .models import (
     KPI,
     AnnualGoal,
-    CentreOfExcellence,
     Constraint,
     Deployment,
     DeploymentComment,
-    Experiment,
     KPIReading,
     Objective,
     PlanningWindow,
     Priority,
-    Review,
-    ReviewCadence,
-    Standard,
     StrategyChange,
 )
 
@@ -78,10 +74,9 @@ class _CauseMixin(forms.Form):
                                       "cannot wait. Kept in the history; counts as churn.")
 
     def check_cause(self, data) -> None:
-        from .system_services import CAUSE_REQUIRED, change_needs_cause
-
-        if self.has_changed() and change_needs_cause() and not (data.get("cause") or "").strip():
-            raise DomainError(CAUSE_REQUIRED, field="cause")
+        needs_cause = self.has_changed() and windows.change_needs_cause()
+        if needs_cause and not (data.get("cause") or "").strip():
+            raise DomainError(windows.CAUSE_REQUIRED, field="cause")
 
 
 class PriorityAdminForm(_CauseMixin, _ServiceCheckedForm):
@@ -179,19 +174,13 @@ class ConstraintAdmin(SimpleHistoryAdmin):
             obj.pk = services.constraint_create(actor=request.user, **fields).pk
 
 
-class CommentInline(admin.TabularInline):
+class CommentInline(ReadOnlyInline):
     model = DeploymentComment
-    extra = 0
     fields = ["created_at", "author", "kind", "round", "text"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Deployment)
-class DeploymentAdmin(admin.ModelAdmin):
+class DeploymentAdmin(ReadOnlyAdmin):
     """Read-only here: the catchball happens on the priority page, My work and the API."""
 
     list_display = ["priority", "team", "state", "round", "proposed_at", "answered_at"]
@@ -200,14 +189,8 @@ class DeploymentAdmin(admin.ModelAdmin):
                        "proposed_at", "answered_by", "answered_at"]
     inlines = [CommentInline]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-# ---------------------------------------------------------------- system work
+# ---------------------------------------------------------------- planning windows and changes
 
 
 class WindowAdminForm(forms.ModelForm):
@@ -219,11 +202,9 @@ class WindowAdminForm(forms.ModelForm):
         data = super().clean()
         if self.errors:
             return data
-        from .system_services import _check_window
-
         probe = PlanningWindow(pk=self.instance.pk, **{k: data.get(k) for k in self.Meta.fields})
         try:
-            _check_window(probe)
+            windows.validate_window(probe)
         except DomainError as exc:
             raise forms.ValidationError({exc.field or "__all__": exc.message}) from exc
         return data
@@ -239,55 +220,13 @@ class PlanningWindowAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
         if change:
-            system_services.window_update(window_id=obj.pk, actor=request.user, **fields)
+            windows.window_update(window_id=obj.pk, actor=request.user, **fields)
         else:
-            obj.pk = system_services.window_create(actor=request.user, **fields).pk
-
-
-@admin.register(CentreOfExcellence)
-class CentreOfExcellenceAdmin(admin.ModelAdmin):
-    """Designates the team that owns the standards library."""
-
-    list_display = ["team", "designated_at"]
-
-
-@admin.register(ReviewCadence)
-class ReviewCadenceAdmin(admin.ModelAdmin):
-    list_display = ["team", "tier", "every", "since"]
-    list_filter = ["every"]
-
-
-class _ReadOnly(admin.ModelAdmin):
-    """Records written by their services (pages and API): read here, never edited."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+            obj.pk = windows.window_create(actor=request.user, **fields).pk
 
 
 @admin.register(StrategyChange)
-class StrategyChangeAdmin(_ReadOnly):
+class StrategyChangeAdmin(ReadOnlyAdmin):
     list_display = ["at", "subject", "action", "priority", "constraint", "outside_window",
                     "actor"]
     list_filter = ["outside_window", "subject"]
-
-
-@admin.register(Review)
-class ReviewAdmin(_ReadOnly):
-    list_display = ["held_on", "team", "tier", "held_by"]
-    list_filter = ["team__tier"]
-
-
-@admin.register(Experiment)
-class ExperimentAdmin(_ReadOnly):
-    list_display = ["idea", "start", "end", "decision"]
-    list_filter = ["decision"]
-
-
-@admin.register(Standard)
-class StandardAdmin(_ReadOnly):
-    """Standards belong to the CoE: edited on the standards pages by its members only."""
-
-    list_display = ["title", "owner_team", "current_version", "review_date"]

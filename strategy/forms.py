@@ -9,6 +9,7 @@ from django.utils import timezone
 from org.models import Team
 
 from .models import KPI, AnnualGoal, Objective
+from .windows import change_needs_cause, window_on
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER_ERRORS = {"invalid": "Enter a number (e.g. 12.5).",
@@ -37,8 +38,6 @@ class TeamsChoiceField(forms.ModelMultipleChoiceField):
 def cause_field() -> forms.CharField:
     """The cause of a change to a priority or a constraint: required outside a planning window
     (the service says so); its help text tells the editor where they stand today."""
-    from .system_services import change_needs_cause, window_on
-
     window = window_on()
     if window:
         help_text = (f"The planning window “{window.name}” is open until "
@@ -251,3 +250,10 @@ class LinkForm(forms.Form):
         label="Item number", min_value=1,
         error_messages={"required": "Choose an item or type its number.",
                         "invalid": "Type the item's number, e.g. 42."})
+
+
+class WindowForm(forms.Form):
+    name = forms.CharField(max_length=80, widget=forms.TextInput(
+        attrs={"placeholder": "e.g. Q3 planning"}))
+    start = forms.DateField(widget=DATE)
+    end = forms.DateField(widget=DATE)

@@ -1,7 +1,8 @@
 """How strategy shows up in the rest of Tierline, through the registries of ideas and org
 (they never import strategy): the priority picker on the idea form, the panel on the idea page,
 the badge on cards and rows, the constraints panel on a team's board, the "linked priority"
-list filter, the catchball panels on My work, and a check before a team is deactivated.
+list filter, the catchball panels on My work, a check before a team is deactivated, and the
+spine rule on creating items (strategy.spine).
 
 Everything here is registered once, in StrategyConfig.ready()."""
 
@@ -18,17 +19,16 @@ from ideas.registry import (
     register_create_guard,
     register_form_extension,
     register_idea_panel,
-    register_learning_panel,
     register_list_filter,
-    register_transition_guard,
 )
 from org.models import Team
 from org.registry import register_home_panel, register_open_work_check
 from org.selectors import user_led_team_ids, user_primary_team
 
-from . import selectors, services, system_selectors, system_services
-from .models import Deployment, Experiment, Priority, PriorityLink, Standard
-from .permissions import can_manage_experiments, can_manage_strategy, can_propose_from
+from . import selectors, services
+from .models import Deployment, Priority, PriorityLink
+from .permissions import can_manage_strategy
+from .spine import spine_guard
 
 # ---------------------------------------------------------------- the idea form
 
@@ -245,45 +245,8 @@ def open_strategy_work(team) -> str | None:
     return " and ".join(parts) if parts else None
 
 
-# ---------------------------------------------------------------- system work
-
-
-def evidence_panel(request, idea) -> dict | None:
-    """Experiments (add, record evidence, decide) and the KPI readings before and after the
-    change; on a done item, links to propose a change to a standard."""
-    from .system_forms import ExperimentForm
-
-    evidence = system_selectors.idea_evidence(idea)
-    may_manage = can_manage_experiments(request.user, idea)
-    if not (evidence["experiments"] or evidence["movements"] or may_manage):
-        return None
-    standards = (list(Standard.objects.order_by("title").values("pk", "title")[:8])
-                 if idea.status == idea.Status.DONE and can_propose_from(request.user, idea)
-                 else [])
-    return {
-        "title": "Experiments and evidence",
-        "template": "strategy/panels/evidence.html",
-        "context": {**evidence, "idea_id": idea.pk, "may_manage": may_manage,
-                    "decisions": Experiment.Decision.choices, "standards": standards,
-                    "experiment_form": ExperimentForm(auto_id="id_exp_%s")
-                    if may_manage and idea.is_open else None},
-    }
-
-
-def learning_panel(request) -> dict | None:
-    """Decided experiments in the learning library (abandoned ones count as learning)."""
-    experiments = system_selectors.decided_experiments(request.user)
-    if not experiments:
-        return None
-    return {"title": "Experiments decided", "template": "strategy/panels/learning_experiments.html",
-            "context": {"experiments": experiments}}
-
-
 def register() -> None:
-    register_transition_guard(system_services.done_needs_evidence)
-    register_create_guard(system_services.spine_guard)
-    register_idea_panel(evidence_panel)
-    register_learning_panel(learning_panel)
+    register_create_guard(spine_guard)
     register_form_extension(priority_form_extension)
     register_idea_panel(idea_panel)
     register_card_badge_provider(strategy_badges)

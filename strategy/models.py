@@ -3,6 +3,10 @@ constraints executives set, and the catchball that deploys priorities to teams.
 
 Ideas link to priorities through ``Priority.ideas`` (the M2M lives here, so ideas never
 imports strategy); ``idea.priorities`` is the reverse side.
+
+``PlanningWindow`` and ``StrategyChange`` hold the change-window rule's record: when priorities
+and constraints change freely, and every change (outside a window with its cause, counted as
+churn). The rule itself is strategy.windows.
 """
 
 from datetime import date
@@ -298,5 +302,62 @@ class DeploymentComment(models.Model):
         return f"{self.get_kind_display()} on {self.deployment_id}"
 
 
-# System work and the executive layer (experiments, reviews, planning windows, standards).
-from .system_models import *  # noqa: E402,F401,F403
+# ---------------------------------------------------------------- change windows
+
+
+class PlanningWindow(models.Model):
+    """Days on which priorities and constraints change freely (e.g. the first two weeks of a
+    quarter). Outside every window a change needs a recorded cause and counts as churn."""
+
+    name = models.CharField(max_length=80, help_text="e.g. “Q3 planning”")
+    start = models.DateField()
+    end = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
+                                   name="strategy_window_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.start} – {self.end})"
+
+
+class StrategyChange(models.Model):
+    """One change to a priority or a constraint: who, when, what, and — outside a planning
+    window — the cause. Outside-window changes are the *churn* the executive scorecard shows."""
+
+    class Subject(models.TextChoices):
+        PRIORITY = "priority", "Priority"
+        CONSTRAINT = "constraint", "Constraint"
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        CHANGED = "changed", "Changed"
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
+        LIFTED = "lifted", "Lifted"
+
+    subject = models.CharField(max_length=10, choices=Subject.choices)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    priority = models.ForeignKey(Priority, null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="changes")
+    constraint = models.ForeignKey(Constraint, null=True, blank=True,
+                                   on_delete=models.CASCADE, related_name="changes")
+    fields = models.JSONField(default=list, blank=True)
+    outside_window = models.BooleanField(default=False)
+    cause = models.TextField(blank=True, max_length=2000)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["outside_window", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.subject} at {self.at:%Y-%m-%d}"

@@ -8,6 +8,7 @@
 - A team's leads answer (accept or counter) the deployments to their team.
 - Links between ideas and priorities: executives and the priority's owner-team leads manage
   them from the priority page; whoever may edit an idea says which priorities it serves.
+- Planning windows: admins set them; everyone logged in reads them.
 """
 
 from django.http import Http404
@@ -56,69 +57,9 @@ def access_priority(user, priority_id, queryset=None) -> Priority:
         raise Http404("No such priority.")
 
 
-# ---------------------------------------------------------------- system work
-#
-# - Experiments: whoever may edit the item (its owner, its team's leads, the reporter while it
-#   is new, admins) adds, edits and decides its experiments; everyone who sees the item reads.
-# - Reviews: a team's leads hold its review; the leads of any team at a tier hold that tier's
-#   review together. Everyone logged in reads review records (the items shown in them are
-#   filtered to what the reader may see). Leads set their team's cadence, admins any.
-# - Planning windows: admins set them.
-# - Standards: the CoE team's members create and edit standards and decide proposals. Nobody
-#   else edits — not executives (they say what must be true; the CoE owns how), not admins
-#   (they only designate the CoE). Everyone logged in reads and comments. Whoever may edit a
-#   done item (or wrote its learning) proposes a change from it.
-
-
-def can_manage_experiments(user, idea) -> bool:
-    return can_edit_idea(user, idea)
-
-
-def can_hold_team_review(user, team_id: int) -> bool:
-    return is_lead(user, team_id)
-
-
-def can_hold_tier_review(user, tier) -> bool:
-    from org.models import Team
-    from org.selectors import user_led_team_ids
-
-    led = user_led_team_ids(user)
-    tier_id = getattr(tier, "pk", tier)
-    return bool(led) and Team.objects.filter(pk__in=led, tier_id=tier_id).exists()
-
-
-def can_set_cadence(user, team_id: int) -> bool:
-    return is_admin(user) or is_lead(user, team_id)
+# ---------------------------------------------------------------- planning windows
 
 
 def can_manage_windows(user) -> bool:
+    """Admins set the planning windows (the change-window rule starts with the first one)."""
     return is_admin(user)
-
-
-def coe_team_ids() -> set[int]:
-    from .models import CentreOfExcellence
-
-    return set(CentreOfExcellence.objects.values_list("team_id", flat=True))
-
-
-def is_coe(user) -> bool:
-    from org.selectors import user_team_ids
-
-    cached = getattr(user, "_tierline_is_coe", None)
-    if cached is None:
-        cached = bool(getattr(user, "is_authenticated", False) and user.is_active
-                      and coe_team_ids() & set(user_team_ids(user)))
-        user._tierline_is_coe = cached
-    return cached
-
-
-def can_edit_standards(user) -> bool:
-    return is_coe(user)
-
-
-def can_comment_standard(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def can_propose_from(user, idea) -> bool:
-    return can_edit_idea(user, idea) or idea.learning_by_id == getattr(user, "pk", None)

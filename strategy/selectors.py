@@ -174,14 +174,15 @@ def priority_figures(priority_ids: Iterable[int], *, user=None) -> dict[int, dic
     return result
 
 
-def _team_tree() -> dict[int | None, list[int]]:
+def team_tree() -> dict[int | None, list[int]]:
     children: dict[int | None, list[int]] = {}
     for team_id, parent_id in Team.objects.values_list("pk", "parent_id"):
         children.setdefault(parent_id, []).append(team_id)
     return children
 
 
-def _subtree(children: dict, roots: Iterable[int]) -> set[int]:
+def subtree(children: dict, roots: Iterable[int]) -> set[int]:
+    """The roots and every team below them, from a ``team_tree()``."""
     seen: set[int] = set()
     stack = list(roots)
     while stack:
@@ -196,8 +197,8 @@ def _subtree(children: dict, roots: Iterable[int]) -> set[int]:
 def priority_scope_team_ids(priorities: Iterable[Priority]) -> dict[int, set[int]]:
     """The teams a priority reaches: its owner team and the teams it is deployed to, with
     everything below them. Needs ``deployments`` prefetched (or costs a query each)."""
-    children = _team_tree()
-    return {p.pk: _subtree(children, [p.owner_team_id] + [d.team_id for d in p.deployments.all()])
+    children = team_tree()
+    return {p.pk: subtree(children, [p.owner_team_id] + [d.team_id for d in p.deployments.all()])
             for p in priorities}
 
 

@@ -33,9 +33,14 @@ INSTALLED_APPS = [
     "core",
     "org",
     "ideas",
+    "capacity",
+    "systemic",
     "huddles",
     "escalation",
     "strategy",
+    "standards",
+    "experiments",
+    "reviews",
     "scorecards",
     "devtools",
 ]
@@ -275,7 +280,7 @@ SPECTACULAR_SETTINGS = {
         "IdeaStatusEnum": "ideas.models.Idea.Status",
         "IdeaCategoryEnum": "ideas.models.Idea.Category",
         "IdeaPriorityEnum": "ideas.models.Idea.Priority",
-        "SystemicIssueStatusEnum": "ideas.models.SystemicIssue.Status",
+        "SystemicIssueStatusEnum": "systemic.models.SystemicIssue.Status",
     },
 }
 

@@ -13,9 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ideas.models import Idea, TimeEntry
-from ideas.system_selectors import capacity_by_week, suggestions
+from capacity.models import TimeEntry
+from capacity.selectors import capacity_by_week
+from ideas.models import Idea
 from org.models import Membership, Team, Tier, User
+from systemic.selectors import suggestions
 
 from .timing import median_ms
 

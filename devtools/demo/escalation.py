@@ -200,7 +200,7 @@ def seed(context: dict) -> None:
     _escalate_systemic_issue()
 
 
-# A systemic issue is escalated like an idea, through its tracking item (ideas' demo starts
+# A systemic issue is escalated like an idea, through its tracking item (systemic's demo starts
 # it): the owner team asks the team above for what no single line can do.
 SYSTEMIC_TITLE = "Compressed air leaks across the cells"
 SYSTEMIC_ASK = ("Fund a plant-wide ultrasonic leak survey and a quarterly leak-tag round: each "
@@ -210,7 +210,7 @@ SYSTEMIC_ASK = ("Fund a plant-wide ultrasonic leak survey and a quarterly leak-t
 
 def _escalate_systemic_issue() -> None:
     """Once: skipped when the issue (or its tracking item) is missing or was ever escalated."""
-    from ideas.models import SystemicIssue
+    from systemic.models import SystemicIssue
 
     issue = (SystemicIssue.objects.filter(title=SYSTEMIC_TITLE, tracking_idea__isnull=False)
              .select_related("tracking_idea__team").first())

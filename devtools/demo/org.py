@@ -137,3 +137,10 @@ def demo_logins() -> list[tuple[str, str]]:
         ("olga", "lead of the CI Centre of Excellence"),
         ("admin", "administrator (Django admin)"),
     ]
+
+
+def first_lead(team: Team) -> User | None:
+    """The team's first lead (by membership), who acts for the team in the demo data."""
+    m = (Membership.objects.filter(team=team, role=Membership.Role.LEAD)
+         .select_related("user").order_by("pk").first())
+    return m.user if m else None

@@ -1,19 +1,24 @@
 """Demo strategy: 3 breakthrough objectives, 6 annual goals, 10 improvement priorities with
 KPIs and a year of monthly readings, constraints, deployments in every catchball state, and
-about half of the existing ideas linked to the priority their category serves.
+about half of the existing ideas linked to the priority their category serves; then the
+executive layer: success criteria and resources on the priorities, planning windows and one
+priority changed outside a window with its cause.
 
-Idempotent (a second run finds the first objective and changes nothing), deterministic (its
-own random seed) and set-based (readings and links are bulk inserts)."""
+Idempotent (a second run finds the first objective and the planning windows and changes
+nothing), deterministic (its own random seed) and set-based (readings and links are bulk
+inserts)."""
 
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import DateTimeField, ExpressionWrapper, OuterRef, Subquery
+from django.db.models import DateTimeField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from devtools.demo.org import first_lead
 from ideas.models import Idea
-from org.models import Membership, Team, User
+from org.models import Team, User
+from strategy import services
 from strategy.models import (
     KPI,
     AnnualGoal,
@@ -22,8 +27,10 @@ from strategy.models import (
     DeploymentComment,
     KPIReading,
     Objective,
+    PlanningWindow,
     Priority,
     PriorityLink,
+    StrategyChange,
 )
 
 SEED = 6006
@@ -161,18 +168,12 @@ def _month_starts(today: date, n: int) -> list[date]:
     return list(reversed(out))
 
 
-def _lead_of(team: Team) -> User | None:
-    m = (Membership.objects.filter(team=team, role=Membership.Role.LEAD)
-         .select_related("user").order_by("pk").first())
-    return m.user if m else None
-
 
 def seed(context: dict) -> None:
     if not Objective.objects.filter(title=OBJECTIVES[0][0]).exists():
         _seed_deployment(context)
-    from devtools.demo.strategy_system_work import seed_system
-
-    seed_system(context)
+    if not PlanningWindow.objects.exists():
+        _seed_executive_layer(context)
 
 
 def _seed_deployment(context: dict) -> None:
@@ -213,7 +214,7 @@ def _seed_deployment(context: dict) -> None:
             places = 2 if "." in baseline + target else 0  # counts stay whole numbers
             span = (end - start).days
             if kpi_owner not in leads:
-                leads[kpi_owner] = _lead_of(teams[kpi_owner])
+                leads[kpi_owner] = first_lead(teams[kpi_owner])
             recorder = leads[kpi_owner]
             for month in months:
                 frac = min(max((month - start).days / span, 0), 1) * progress
@@ -227,7 +228,7 @@ def _seed_deployment(context: dict) -> None:
         for slug, state in deployed:
             team = teams[slug]
             if slug not in leads:
-                leads[slug] = _lead_of(team)
+                leads[slug] = first_lead(team)
             lead = leads[slug]
             proposed_at = timezone.make_aware(datetime.combine(start, time(9))) \
                 if start <= today else now
@@ -287,3 +288,65 @@ def _seed_deployment(context: dict) -> None:
                 links.append(PriorityLink(priority=second, idea_id=idea_id,
                                           linked_by_id=reporter_id))
     PriorityLink.objects.bulk_create(links, ignore_conflicts=True)
+
+
+# ---------------------------------------------------------------- the executive layer
+
+CRITERIA = [
+    "No reach-truck near miss for a full quarter; pedestrians and trucks never share an aisle.",
+    "Every station below the lifting limit; no strain injury for six months.",
+    "Near misses reported within a shift and closed within 7 days, every month.",
+    "Scrap at or below 2.5% for three months running on both lines.",
+    "Complaints down 30% and no repeat complaint for the same cause.",
+    "OEE at 75% on both assembly lines, sustained for a quarter.",
+    "Changeovers under 20 minutes on every packaging line.",
+    "Overhead hours down 12% with no new headcount.",
+]
+
+
+def _aware(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _seed_executive_layer(context: dict) -> None:
+    """Success criteria and resources on the priorities (one active priority left vague:
+    clarity under 100 %), two planning windows (today is outside them) and one priority changed
+    outside a window with its cause."""
+    today = timezone.localdate()
+    executive = User.objects.filter(username="helen").first() or context["admin"]
+    priorities = list(Priority.objects.order_by("pk"))
+    for i, p in enumerate(priorities):
+        if i == 1:
+            continue
+        Priority.objects.filter(pk=p.pk).update(
+            success_criteria=CRITERIA[i % len(CRITERIA)],
+            allocated_hours=Decimal(200 + 50 * (i % 5)),
+            allocated_budget=Decimal(5000 * (1 + i % 4)))
+
+    # ---- planning windows: today is outside them; one priority changed outside with a cause
+    quarter = _quarter_start(today)
+    if (today - quarter).days < 14:
+        quarter = _quarter_start(quarter - timedelta(days=1))
+    next_quarter = _quarter_start(quarter + timedelta(days=95))
+    for start in (quarter, next_quarter):
+        PlanningWindow.objects.create(
+            name=f"Q{(start.month - 1) // 3 + 1} {start.year} planning", start=start,
+            end=start + timedelta(days=13), created_by=context["admin"])
+    inside = [StrategyChange(subject=StrategyChange.Subject.PRIORITY, action="changed",
+                             priority=p, fields=["success_criteria"], actor=executive,
+                             at=_aware(quarter + timedelta(days=2 + i)))
+              for i, p in enumerate(priorities[:3])]
+    StrategyChange.objects.bulk_create(inside)
+    target = (Priority.objects.filter(status=Priority.Status.ACTIVE)
+              .filter(~Q(pk__in=[priorities[1].pk] if len(priorities) > 1 else []))
+              .order_by("pk").first())
+    if target is not None:
+        services.priority_update(
+            priority_id=target.pk, actor=executive,
+            allocated_hours=(target.allocated_hours or Decimal(0)) + Decimal(120),
+            cause="The customer audit moved forward by two months: the lines need the "
+                  "people-hours now, not next quarter.")

@@ -226,7 +226,7 @@ def build_board(team: Team, *, viewer: User | None, filters: BoardFilters | None
     ideas = list(board_ideas(team, viewer=viewer, done_since=done_window_start(settings, today)))
     badges = card_badges(ideas) if ideas else {}
     may_escalate = viewer is not None and can_escalate_from_board(viewer, team)
-    # Cards on the board are ones the viewer sees, so ideas.permissions.can_log_time reduces
+    # Cards on the board are ones the viewer sees, so capacity.permissions.can_log_time reduces
     # to "belongs to a team" here (no query per card).
     may_log = viewer is not None and bool(user_team_ids(viewer))
     idea_url, escalate_url = idea_url_pattern(), escalate_url_pattern()

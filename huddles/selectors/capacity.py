@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ideas.selectors import capacity_by_week
+from capacity.selectors import capacity_by_week
 from org.models import Team
 
 CAPACITY_WEEKS = 4  # protected vs used on a board: this week and the three before it

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.utils import timezone
 
-from ideas.models import Idea, TeamCapacity, TimeEntry
+from capacity.models import TeamCapacity, TimeEntry
+from ideas.models import Idea
 from org.models import Membership, Team, User
 
 from ..models import BoardSettings, DisplayLink

@@ -20,7 +20,7 @@ def escalate_url(idea_id) -> str:
 @register.filter
 def hours(value) -> str:
     """Hours as people write them: 2.50 → "2.5", 4.0 → "4" (the ideas app's own format)."""
-    from ideas.system_services import hours_text
+    from capacity.services import hours_text
 
     if value in (None, ""):
         return ""

@@ -69,7 +69,7 @@ def _capacity_url(user, team: Team) -> str:
             or is_executive(user)):
         return ""
     try:
-        return reverse("systemic:capacity", args=[team.slug])
+        return reverse("capacity:team", args=[team.slug])
     except NoReverseMatch:
         return ""
 

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from capacity import services as time_services
+from capacity.permissions import can_log_time
 from core.errors import DomainError
 from core.forms import apply_error
-from ideas import system_services as time_services
-from ideas.permissions import can_log_time
 from ideas.selectors import ideas_visible_to
 from org.selectors import user_team_ids
 

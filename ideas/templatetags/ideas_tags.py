@@ -1,13 +1,10 @@
 """Small display helpers for the idea templates."""
 
 import re
-from decimal import InvalidOperation
 
 from django import template
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
-
-from ideas.system_services import hours_text
 
 register = template.Library()
 
@@ -38,14 +35,3 @@ def filesize(size: int) -> str:
     if size < 1048576:
         return f"{size / 1024:.0f} KB"
     return f"{size / 1048576:.1f} MB"
-
-
-@register.filter
-def hours(value) -> str:
-    """Hours as people write them: 1.50 → 1.5, 10.0 → 10 (a value that is no number as is)."""
-    if value in (None, ""):
-        return ""
-    try:
-        return hours_text(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from capacity.selectors import capacity_by_week
 from core.dates import last_weeks
+from experiments.selectors import evidence_q
 from ideas.models import Idea
-from ideas.system_selectors import capacity_by_week
-from strategy.system_selectors import evidence_q, missed_reviews, missed_tier_reviews
+from reviews.selectors import missed_reviews, missed_tier_reviews
 
 from .figures import ratio
 from .scopes import ORG, Scope, Span, Sums
@@ -40,7 +41,7 @@ def capacity_weeks_of(days: int) -> int:
 def count_capacity(sums: Sums, span: Span) -> Weekly:
     """Protected and used improvement hours over each window's complete weeks (the weeks up
     to the last Sunday on or before the end), added to the sums; returns the weekly figures
-    of every scope for the table (oldest first). Three queries (ideas.system_selectors)."""
+    of every scope for the table (oldest first). Three queries (capacity.selectors)."""
     end, windows = span.end, span.days
     weeks = max(max(capacity_weeks_of(n), CAPACITY_WEEKS_SHOWN) for n in windows.values())
     complete = end.weekday() == 6  # the week of ``end`` is over when ``end`` is a Sunday
@@ -80,7 +81,7 @@ def count_missed_reviews(sums: Sums, span: Span, *, tiers: bool) -> None:
     """Review slots missed in each window: the teams' own reviews (and, with ``tiers`` — the
     whole organisation — the tier leads' joint reviews, counted in their tier and the
     organisation). A slot counts once it is over (it ended on or before the end) and when it
-    ended inside the window. Two queries, four with the tiers (strategy.system_selectors)."""
+    ended inside the window. Two queries, four with the tiers (reviews.selectors)."""
     end, teams = span.end, sums.teams
     today = min(end + timedelta(days=1), timezone.localdate(span.now))
     since = span.first_day

@@ -13,10 +13,10 @@ from core.params import parse_int
 from core.periods import Period
 from escalation.models import Escalation
 from escalation.selectors import overdue_q
+from experiments.selectors import evidence_q
 from ideas.models import Idea
 from ideas.selectors import PRIORITY_ORDER, ideas_visible_to, with_card_data
 from org.models import Team, Tier
-from strategy.system_selectors import evidence_q
 
 from ..definitions import LEVELS
 from .links import scope_param_of

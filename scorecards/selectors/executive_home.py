@@ -17,8 +17,8 @@ from escalation.models import Escalation
 from escalation.selectors import overdue_q
 from ideas.models import Idea
 from ideas.selectors import ideas_visible_to, with_card_data
-from ideas.system_selectors import top_systemic_issues
 from strategy.selectors import open_priorities, priority_alignment
+from systemic.selectors import top_systemic_issues
 
 from .drilldown import most_important
 from .links import drill_url

@@ -23,10 +23,10 @@ def scope_param_of(kind: str, scope_id: int, team: Team | None = None) -> str:
 def reviews_url(kind: str, scope_id: int, team: Team | None = None) -> str:
     """Where the reviews of a scope are held (the list behind "reviews missed")."""
     if kind == "team" and team is not None:
-        return reverse("system:team-review", args=[team.slug])
+        return reverse("reviews:team", args=[team.slug])
     if kind == "tier":
-        return reverse("system:tier-review", args=[scope_id])
-    return reverse("system:reviews")
+        return reverse("reviews:tier", args=[scope_id])
+    return reverse("reviews:index")
 
 
 def drill_url(scope: str, drill: str | None, period: Period, **extra) -> str | None:
@@ -43,5 +43,5 @@ def tile_url(metric: Metric, card_kind: str, scope_id: int, team: Team | None,
     if metric.key == "missed_reviews":
         return reviews_url(card_kind, scope_id, team)
     if metric.key == "capacity_honoured":
-        return reverse("systemic:capacity-overview")
+        return reverse("capacity:overview")
     return drill_url(scope, metric.drill, period)

@@ -193,7 +193,7 @@ class Scorecard:
                          "sacrificing": v.get("capacity_sacrificing", 0),
                          "weeks": weeks, "chart": charts.paired_bars(weeks, fmt=formatter("hours")),
                          "rows": capacity_rows,
-                         "url": reverse("systemic:capacity-overview")},
+                         "url": reverse("capacity:overview")},
             "missed_reviews": v.get("missed_reviews"),
             "reviews_url": reviews_url(self.kind, self.scope_id, self.team),
         }

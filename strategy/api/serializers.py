@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from core.api import IdField
 from ideas.models import Idea
+from org.api.serializers import TeamBriefSerializer
 from org.models import Team
 
 from ..kpi import kpi_notes, kpi_warnings
@@ -22,12 +23,6 @@ from ..models import (
 )
 
 NUMBER = dict(max_digits=16, decimal_places=4)
-
-
-class TeamBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Team
-        fields = ["id", "name", "slug"]
 
 
 class PersonSerializer(serializers.Serializer):

@@ -1,21 +1,10 @@
 from django.urls import path
 
-from .system import (
-    ExperimentViewSet,
-    PlanningWindowViewSet,
-    ProposalViewSet,
-    ReviewViewSet,
-    StandardViewSet,
-)
-from .views import (
-    AnnualGoalViewSet,
-    ConstraintViewSet,
-    DeploymentViewSet,
-    IdeaPrioritiesView,
-    KPIViewSet,
-    ObjectiveViewSet,
-    PriorityViewSet,
-)
+from .catchball import DeploymentViewSet
+from .constraints import ConstraintViewSet
+from .kpis import KPIViewSet
+from .priorities import AnnualGoalViewSet, IdeaPrioritiesView, ObjectiveViewSet, PriorityViewSet
+from .windows import PlanningWindowViewSet
 
 
 def register(router) -> None:
@@ -26,11 +15,7 @@ def register(router) -> None:
     router.register("kpis", KPIViewSet, basename="kpi")
     router.register("constraints", ConstraintViewSet, basename="constraint")
     router.register("deployments", DeploymentViewSet, basename="deployment")
-    router.register("experiments", ExperimentViewSet, basename="experiment")
-    router.register("reviews", ReviewViewSet, basename="review")
     router.register("planning-windows", PlanningWindowViewSet, basename="planning-window")
-    router.register("standards", StandardViewSet, basename="standard")
-    router.register("standard-proposals", ProposalViewSet, basename="standard-proposal")
 
 
 extra_urlpatterns = [

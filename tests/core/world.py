@@ -7,13 +7,17 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from capacity import services as capacity_services
 from escalation import services as escalation_services
+from experiments import services as experiment_services
 from huddles import services as huddle_services
 from ideas import services as idea_services
-from ideas import system_services as idea_system_services
 from org.models import Membership, Notification
+from reviews import services as review_services
+from standards import services as standard_services
 from strategy import services as strategy_services
-from strategy import system_services as strategy_system_services
+from strategy import windows
+from systemic import services as systemic_services
 from tests.factories import TeamFactory, UserFactory
 
 
@@ -37,7 +41,7 @@ def build_world(org) -> World:
     other = idea_services.idea_create(actor=org.other, team=org.line2,
                                       title="Forklift blocks the aisle", category="delivery")
     idea_services.comment_create(idea_id=problem.pk, actor=org.lead, text="On it @member")
-    entry = idea_system_services.time_entry_create(idea_id=idea.pk, actor=org.lead, hours="1.5")
+    entry = capacity_services.time_entry_create(idea_id=idea.pk, actor=org.lead, hours="1.5")
     ids["time_entry"] = entry.pk
     done = idea_services.idea_create(actor=org.member, team=org.line1, owner=org.member,
                                      title="Label the bins", category="cost")
@@ -57,7 +61,7 @@ def build_world(org) -> World:
                                                      label="Wall screen")
     ids.update(huddle=huddle.pk, display_link=link.pk)
 
-    issue = idea_system_services.systemic_issue_create(
+    issue = systemic_services.systemic_issue_create(
         actor=org.supervisor, title="Brackets run short", statement="Lines stop for brackets.",
         category="delivery", owner_team=org.sup)
     ids["systemic_issue"] = issue.pk
@@ -86,24 +90,24 @@ def build_world(org) -> World:
         cause=cause)
     strategy_services.constraint_create(actor=org.admin, statement="No overtime on Line 2",
                                         team=org.line2, start=today, cause=cause)
-    experiment = strategy_system_services.experiment_create(
+    experiment = experiment_services.experiment_create(
         idea_id=idea.pk, actor=org.lead, hypothesis="A shadow board halves search time",
         signal="Minutes lost searching", start=today)
     ids.update(objective=objective.pk, annual_goal=goal.pk, priority=priority.pk, kpi=kpi.pk,
                deployment=deployment.pk, constraint=constraint.pk, experiment=experiment.pk)
 
     coe_team = TeamFactory(name="CoE", slug="coe", tier=org.tiers[3], parent=org.exec)
-    strategy_system_services.coe_designate(actor=org.admin, team=coe_team)
+    standard_services.coe_designate(actor=org.admin, team=coe_team)
     olga = UserFactory(username="olga")
     Membership.objects.create(user=olga, team=coe_team, role=Membership.Role.LEAD)
-    standard = strategy_system_services.standard_create(
+    standard = standard_services.standard_create(
         actor=olga, title="Safety walk", body="1. Walk the aisles", review_date=today)
-    proposal = strategy_system_services.proposal_create(
+    proposal = standard_services.proposal_create(
         standard_id=standard.pk, idea_id=done.pk, actor=org.member, text="Add a step: look up.")
-    review = strategy_system_services.review_create(
+    review = review_services.review_create(
         actor=org.lead, held_on=today, assessment="The board works.", team=org.line1,
         focus_notes=["Keep the board tidy"])
-    window = strategy_system_services.window_create(
+    window = windows.window_create(
         actor=org.admin, name="Planning", start=date(today.year + 1, 1, 1),
         end=date(today.year + 1, 1, 31))
     ids.update(standard=standard.pk, proposal=proposal.pk, review=review.pk,

@@ -156,12 +156,12 @@ def test_lead_logs_improvement_time_from_the_board(org, new_page):
 
     from django.utils import timezone
 
-    from ideas import system_services
-    from ideas.models import TeamCapacity, TimeEntry
+    from capacity import services as capacity_services
+    from capacity.models import TeamCapacity, TimeEntry
 
     idea = IdeaFactory(team=org.line1, reporter=org.member, title="Label printer jams")
     BoardSettings.objects.create(team=org.line1, refresh_seconds=REFRESH)
-    system_services.capacity_set(team=org.line1, actor=org.lead, unit="hours", amount=4)
+    capacity_services.capacity_set(team=org.line1, actor=org.lead, unit="hours", amount=4)
     TeamCapacity.objects.filter(team=org.line1).update(
         created_at=timezone.now() - timedelta(weeks=6))
     link, key = services.display_link_create(team=org.line1, actor=org.lead, label="Hall TV")

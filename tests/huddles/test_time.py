@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from capacity import services as capacity_services
+from capacity.models import TeamCapacity, TimeEntry
 from huddles.views import common, improvement_time
-from ideas import system_services
-from ideas.models import TeamCapacity, TimeEntry
 from tests.factories import UserFactory
 from tests.queries import count_queries
 
@@ -36,7 +36,7 @@ def capacity(org):
 
     def _set(hours=10, team=None):
         team = team or org.line1
-        system_services.capacity_set(team=team, actor=org.lead if team == org.line1 else
+        capacity_services.capacity_set(team=team, actor=org.lead if team == org.line1 else
                                      org.admin, unit="hours", amount=hours)
         TeamCapacity.objects.filter(team=team).update(
             created_at=timezone.now() - timedelta(weeks=8))
@@ -45,7 +45,7 @@ def capacity(org):
 
 
 def _log(org, idea, hours, day=None, user=None):
-    return system_services.time_entry_create(idea_id=idea.pk, actor=user or org.lead,
+    return capacity_services.time_entry_create(idea_id=idea.pk, actor=user or org.lead,
                                              hours=hours, day=day, team=org.line1)
 
 
@@ -88,7 +88,7 @@ class TestQuickEntry:
     def test_the_view_calls_the_ideas_service(self, org, card, client_as, monkeypatch):
         idea = card()
         calls = []
-        real = system_services.time_entry_create
+        real = capacity_services.time_entry_create
 
         def spy(**kwargs):
             calls.append(kwargs)
@@ -213,7 +213,7 @@ class TestProtectedVsUsed:
         _log(org, idea, "4.5", _monday(1))  # 45 %: under half
         _log(org, idea, "1", timezone.localdate())  # this week so far: 10 %
         # Another team's time is not this board's.
-        system_services.time_entry_create(idea_id=card(team=org.line2, reporter=org.other).pk,
+        capacity_services.time_entry_create(idea_id=card(team=org.line2, reporter=org.other).pk,
                                           actor=org.other, hours="8")
         response = client_as(org.member).get("/boards/line1/")
         cap = response.context["capacity"]
@@ -236,7 +236,7 @@ class TestProtectedVsUsed:
 
     def test_percent_capacity_follows_the_members(self, org, card, client_as):
         # 10 % of 2 members × 40 h = 8 h a week.
-        system_services.capacity_set(team=org.line1, actor=org.lead, unit="percent",
+        capacity_services.capacity_set(team=org.line1, actor=org.lead, unit="percent",
                                      amount=10, member_hours_per_week=40)
         _log(org, card(), "3")
         cap = client_as(org.member).get("/boards/line1/").context["capacity"]
@@ -254,7 +254,7 @@ class TestProtectedVsUsed:
 
     def test_weeks_before_the_capacity_was_set_are_not_held_against_the_team(
             self, org, card, client_as):
-        system_services.capacity_set(team=org.line1, actor=org.lead, unit="hours", amount=10)
+        capacity_services.capacity_set(team=org.line1, actor=org.lead, unit="hours", amount=10)
         _log(org, card(), "1", _monday(2))
         weeks = client_as(org.member).get("/boards/line1/").context["capacity"].weeks
         assert [w.counted for w in weeks] == [False, False, False, True]
@@ -290,9 +290,9 @@ class TestVersions:
         elif change == "log_last_week":
             _log(org, idea, "1", _monday(1))
         elif change == "remove":
-            system_services.time_entry_delete(entry_id=entry.pk, actor=org.lead)
+            capacity_services.time_entry_delete(entry_id=entry.pk, actor=org.lead)
         elif change == "capacity":
-            system_services.capacity_set(team=org.line1, actor=org.lead, unit="hours",
+            capacity_services.capacity_set(team=org.line1, actor=org.lead, unit="hours",
                                          amount=12)
         elif change == "member":
             from tests.factories import MembershipFactory
@@ -305,7 +305,7 @@ class TestVersions:
         _, key = display_link()
         client, lead_client = Client(), client_as(org.lead)
         etags = self._etags(client, lead_client, key)
-        system_services.time_entry_create(idea_id=card(team=org.line2, reporter=org.other).pk,
+        capacity_services.time_entry_create(idea_id=card(team=org.line2, reporter=org.other).pk,
                                           actor=org.other, hours="3")
         assert self._unchanged(client, lead_client, key, etags) == (True, True)
 

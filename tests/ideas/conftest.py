@@ -1,5 +1,5 @@
 """Fixtures of the ideas tests: uploads go to a temporary MEDIA_ROOT; small images and PDFs; an
-item and a systemic issue made through their services."""
+item made through its service."""
 
 import io
 
@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from ideas import services
-from ideas import system_services as svc
 
 
 @pytest.fixture(autouse=True)
@@ -58,12 +57,3 @@ def make_idea(org):
                                     team=kw.pop("team", org.line1), **kw)
 
     return _make
-
-
-@pytest.fixture
-def issue(org):
-    """A systemic issue owned by Supervisors (tier 2, led by ``supervisor``): escalating it goes
-    to Plant."""
-    return svc.systemic_issue_create(
-        actor=org.supervisor, title="Brackets run short at the line side",
-        statement="Lines stop waiting for brackets.", category="delivery", owner_team=org.sup)

@@ -8,25 +8,26 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from capacity.models import TeamCapacity, TimeEntry
 from core.dates import last_weeks
 from core.periods import parse_period
 from escalation.models import Escalation
+from experiments.models import Experiment
 from huddles.models import Huddle, SqdcDay
-from ideas.models import Comment, Idea, SystemicIssue, SystemicLink, TeamCapacity, TimeEntry
+from ideas.models import Comment, Idea
+from reviews.models import Review, ReviewCadence
 from scorecards.executive import capacity_today
 from strategy.models import (
     KPI,
     AnnualGoal,
     Constraint,
-    Experiment,
     KPIReading,
     Objective,
     Priority,
     PriorityLink,
-    Review,
-    ReviewCadence,
     StrategyChange,
 )
+from systemic.models import SystemicIssue, SystemicLink
 from tests.factories import IdeaFactory, MembershipFactory, UserFactory
 from tests.strategy.conftest import make_kpi, make_priority
 

@@ -11,11 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ideas.models import SystemicIssue, SystemicLink, TeamCapacity, TimeEntry
+from capacity.models import TeamCapacity, TimeEntry
 from scorecards.executive import executive_scorecard
 from scorecards.models import Snapshot
 from scorecards.services import snapshot_take
 from strategy.models import AnnualGoal, Constraint, Priority
+from systemic.models import SystemicIssue, SystemicLink
 from tests.factories import TeamFactory
 from tests.scorecards.conftest import at, change, escalate, make_item
 from tests.strategy.conftest import make_kpi, make_priority

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from org.models import Membership
+from standards.models import CentreOfExcellence, Standard, StandardVersion
 from strategy.models import (
     KPI,
     AnnualGoal,
-    CentreOfExcellence,
     Constraint,
     Deployment,
     DeploymentComment,
@@ -19,8 +19,6 @@ from strategy.models import (
     Objective,
     Priority,
     PriorityLink,
-    Standard,
-    StandardVersion,
 )
 from tests.factories import TeamFactory, UserFactory
 

@@ -4,8 +4,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from strategy.models import (
@@ -18,6 +16,7 @@ from strategy.models import (
     Priority,
 )
 from tests.factories import IdeaFactory
+from tests.queries import count_queries
 
 from .conftest import link, make_deployment, make_kpi, make_priority
 
@@ -71,21 +70,13 @@ def _build(org, n_priorities: int, n_ideas: int):
     return priorities
 
 
-def _count(client, url) -> int:
-    client.get(url)  # warm caches (sessions, content types)
-    with CaptureQueriesContext(connection) as q:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(q)
-
-
 def test_strategy_page_runs_a_constant_number_of_queries(org, client_as):
     client = client_as(org.executive)
     _build(org, 5, 20)
-    small = _count(client, reverse("strategy:index"))
+    small = count_queries(client, reverse("strategy:index"), warm=True)
     _build(org, 45, 80)  # 50 priorities, 100 linked ideas
     assert Priority.objects.count() == 50
-    large = _count(client, reverse("strategy:index"))
+    large = count_queries(client, reverse("strategy:index"), warm=True)
     assert small == large
 
 
@@ -93,14 +84,14 @@ def test_priority_page_runs_a_constant_number_of_queries(org, client_as):
     client = client_as(org.executive)
     p = _build(org, 1, 5)[0]
     make_kpi(p, org.sup, name="Second KPI")
-    small = _count(client, reverse("strategy:priority", args=[p.pk]))
+    small = count_queries(client, reverse("strategy:priority", args=[p.pk]), warm=True)
     for idea in [IdeaFactory(team=org.line2, reporter=org.other) for _ in range(95)]:
         link(p, idea)
     for team in (org.line2, org.maint, org.support):
         make_deployment(p, team, by=org.executive)
     make_kpi(p, org.sup, name="Third KPI")
     assert p.ideas.count() == 100
-    large = _count(client, reverse("strategy:priority", args=[p.pk]))
+    large = count_queries(client, reverse("strategy:priority", args=[p.pk]), warm=True)
     assert small == large
 
 

@@ -10,7 +10,9 @@ from django.db import transaction
 
 from devtools.demo import org as org_demo
 
-APPS_IN_ORDER = ["ideas", "huddles", "escalation", "strategy", "scorecards"]
+# Standards after reviews: its demo draws on the reviews' random sequence (devtools.demo.standards).
+APPS_IN_ORDER = ["ideas", "capacity", "systemic", "huddles", "escalation", "strategy",
+                 "experiments", "reviews", "standards", "scorecards"]
 
 
 class Command(BaseCommand):

@@ -29,7 +29,7 @@ class Command(BaseCommand):
                             help="Send it to the Celery worker instead of running it here.")
 
     def handle(self, *args, name, enqueue, **options):
-        from config.celery import app
+        from celery import current_app as app  # the Tierline app (config/celery.py)
 
         task_name = JOBS.get(name, name)
         if task_name not in JOBS.values():

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class CapacityConfig(AppConfig):
+    """Protected improvement capacity and the improvement time people log against it."""
+
+    name = "capacity"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ideas.registry import register_idea_panel
+
+        from .views import time_panel
+
+        register_idea_panel(time_panel)

@@ -1,0 +1,100 @@
+"""/api/v1/deployments/: the catchball — teams' leads accept or counter, executives revise."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api import IdLookupMixin, validated
+from org.selectors import user_led_team_ids
+
+from .. import services
+from ..models import Deployment, DeploymentComment
+from .common import ExecutivesWrite
+from .serializers import (
+    AnswerInputSerializer,
+    CommentInputSerializer,
+    CommentSerializer,
+    DeploymentInputSerializer,
+    DeploymentSerializer,
+    ReviseInputSerializer,
+)
+
+
+class DeploymentViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The catchball. ``?awaiting=me``: proposed deployments to the teams the caller leads.
+    Accept / counter: the team's leads; revise (propose again), withdraw: executives."""
+
+    serializer_class = DeploymentSerializer
+    permission_classes = [permissions.IsAuthenticated, ExecutivesWrite]
+    http_method_names = ["get", "post", "delete", "head", "options"]
+    filterset_fields = ["state", "team", "priority"]
+
+    @staticmethod
+    def base_queryset():
+        return (Deployment.objects.select_related("priority", "team", "proposed_by",
+                                                  "answered_by")
+                .prefetch_related(Prefetch("comments", queryset=DeploymentComment.objects
+                                           .select_related("author")))
+                .order_by("priority_id", "team__name", "pk"))
+
+    def get_queryset(self):
+        qs = self.base_queryset()
+        if self.request.query_params.get("awaiting") == "me":
+            qs = qs.filter(team_id__in=list(user_led_team_ids(self.request.user)),
+                           state=Deployment.State.PROPOSED)
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("awaiting", str, enum=["me"])])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def _out(self, pk) -> Response:
+        return Response(DeploymentSerializer(self.base_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=DeploymentInputSerializer, responses=DeploymentSerializer)
+    def create(self, request: Request) -> Response:
+        deployment = services.deployment_create(
+            actor=request.user, **validated(DeploymentInputSerializer, request.data))
+        response = self._out(deployment.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    def destroy(self, request: Request, pk=None) -> Response:
+        services.deployment_withdraw(deployment_id=self.get_object().pk, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=AnswerInputSerializer, responses=DeploymentSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def accept(self, request: Request, pk=None) -> Response:
+        data = validated(AnswerInputSerializer, request.data)
+        services.deployment_accept(deployment_id=self.get_object().pk, actor=request.user,
+                                   comment=data.get("comment", ""))
+        return self._out(pk)
+
+    @extend_schema(request=AnswerInputSerializer, responses=DeploymentSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def counter(self, request: Request, pk=None) -> Response:
+        data = validated(AnswerInputSerializer, request.data)
+        services.deployment_counter(deployment_id=self.get_object().pk, actor=request.user,
+                                    comment=data.get("comment", ""))
+        return self._out(pk)
+
+    @extend_schema(request=ReviseInputSerializer, responses=DeploymentSerializer)
+    @action(detail=True, methods=["post"])
+    def revise(self, request: Request, pk=None) -> Response:
+        data = validated(ReviseInputSerializer, request.data)
+        services.deployment_revise(deployment_id=self.get_object().pk, actor=request.user,
+                                   comment=data["comment"], ask=data.get("ask"))
+        return self._out(pk)
+
+    @extend_schema(request=CommentInputSerializer, responses=CommentSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def comment(self, request: Request, pk=None) -> Response:
+        data = validated(CommentInputSerializer, request.data)
+        comment = services.deployment_comment(deployment_id=self.get_object().pk,
+                                              actor=request.user, text=data["text"])
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
