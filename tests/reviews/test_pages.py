@@ -4,8 +4,6 @@ do not leak, and constant queries."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +11,7 @@ from experiments.models import Experiment
 from reviews.models import Review, ReviewFocus
 from systemic.models import SystemicIssue, SystemicLink
 from tests.factories import IdeaFactory
+from tests.queries import count_queries
 from tests.strategy.conftest import link, make_kpi
 
 pytestmark = pytest.mark.django_db
@@ -70,11 +69,6 @@ def _populate(org, strat, n, offset=0):
     make_kpi(strat.priority, org.sup, name=f"KPI {n}")
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as q:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(q), response
 
 
 def test_review_page_runs_a_constant_number_of_queries(org, strat, reading, client_as):
@@ -82,11 +76,11 @@ def test_review_page_runs_a_constant_number_of_queries(org, strat, reading, clie
     url = reverse("reviews:team", args=["line1"])
     reading("4.0", today() - timedelta(days=60))
     _populate(org, strat, 3)
-    small, response = _count(client, url)
-    assert b"Lesson 2" in response.content
+    small = count_queries(client, url)
+    assert b"Lesson 2" in client.get(url).content
     _populate(org, strat, 40, offset=3)
-    large, response = _count(client, url)
-    assert b"Lesson 42" in response.content
+    large = count_queries(client, url)
+    assert b"Lesson 42" in client.get(url).content
     assert small == large
 
 
@@ -95,11 +89,11 @@ def test_review_detail_and_index_run_constant_queries(org, strat, client_as):
     _populate(org, strat, 3)
     review = Review.objects.order_by("pk").first()
     detail = reverse("reviews:detail", args=[review.pk])
-    small_d, _ = _count(client, detail)
-    small_i, _ = _count(client, reverse("reviews:index"))
+    small_d = count_queries(client, detail)
+    small_i = count_queries(client, reverse("reviews:index"))
     _populate(org, strat, 30, offset=3)
-    large_d, _ = _count(client, detail)
-    large_i, _ = _count(client, reverse("reviews:index"))
+    large_d = count_queries(client, detail)
+    large_i = count_queries(client, reverse("reviews:index"))
     assert (small_d, small_i) == (large_d, large_i)
 
 

@@ -2,12 +2,11 @@
 change nothing; constant queries."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from standards.models import Standard, StandardVersion
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +42,6 @@ def test_permission_matrix(org, coe, standard, client_as):
     assert standard.versions.count() == 2
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as q:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(q), response
 
 
 def test_standards_pages_run_constant_queries(org, coe, client_as):
@@ -61,13 +55,13 @@ def test_standards_pages_run_constant_queries(org, coe, client_as):
         return s
 
     last = make(10)
-    small = _count(client, reverse("standards:index"))[0]
-    small_detail = _count(client, reverse("standards:detail", args=[last.pk]))[0]
+    small = count_queries(client, reverse("standards:index"))
+    small_detail = count_queries(client, reverse("standards:detail", args=[last.pk]))
     last = make(90)
     for i in range(20):
         StandardVersion.objects.create(standard=last, number=i + 2, body="b")
-    assert _count(client, reverse("standards:index"))[0] == small
-    assert _count(client, reverse("standards:detail", args=[last.pk]))[0] == small_detail
+    assert count_queries(client, reverse("standards:index")) == small
+    assert count_queries(client, reverse("standards:detail", args=[last.pk])) == small_detail
 
 
 def test_bad_standard_edits_answer_400_with_the_form_and_change_nothing(org, coe, standard,
