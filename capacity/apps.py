@@ -5,7 +5,6 @@ class CapacityConfig(AppConfig):
     """Protected improvement capacity and the improvement time people log against it."""
 
     name = "capacity"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from ideas.registry import register_idea_panel

@@ -5,6 +5,15 @@ from django.urls import include, path
 from org import views as org_views
 from org.forms import LoginForm
 
+# Each app's pages, mounted under its prefix, in this order. System work sits at the site root:
+# /capacity/, /systemic-issues/, /standards/, /reviews/ and the improvement time and experiments
+# on an item (/ideas/<id>/time/, …/experiments/).
+PAGES = [
+    ("teams/", "org"), ("", "ideas"), ("boards/", "huddles"), ("escalations/", "escalation"),
+    ("strategy/", "strategy"), ("scorecards/", "scorecards"),
+    ("", "capacity"), ("", "systemic"), ("", "standards"), ("", "experiments"), ("", "reviews"),
+]
+
 urlpatterns = [
     path("", org_views.home, name="home"),
     path("healthz", org_views.healthz, name="healthz"),
@@ -19,19 +28,7 @@ urlpatterns = [
     path("notifications/badge/", org_views.notification_badge, name="notification-badge"),
     path("notifications/read/", org_views.notification_read, name="notifications-read-all"),
     path("notifications/<int:pk>/read/", org_views.notification_read, name="notification-read"),
-    path("teams/", include("org.urls")),
-    path("", include("ideas.urls")),
-    path("boards/", include("huddles.urls")),
-    path("escalations/", include("escalation.urls")),
-    path("strategy/", include("strategy.urls")),
-    path("scorecards/", include("scorecards.urls")),
-    # System work, at the site root: /capacity/, /systemic-issues/, /standards/, /reviews/ and
-    # the improvement time and experiments on an item (/ideas/<id>/time/, …/experiments/).
-    path("", include("capacity.urls")),
-    path("", include("systemic.urls")),
-    path("", include("standards.urls")),
-    path("", include("experiments.urls")),
-    path("", include("reviews.urls")),
+    *[path(prefix, include(f"{app}.urls")) for prefix, app in PAGES],
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,4 +6,3 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Tierline core"
-    default_auto_field = "django.db.models.BigAutoField"

@@ -1,6 +1,14 @@
 """What every app's HTML forms share."""
 
+from django.forms.models import model_to_dict
+
 from .errors import DomainError
+
+
+def initial_from(obj, form_class) -> dict:
+    """What an edit form starts from: ``obj``'s values of the fields ``form_class`` has (a
+    foreign key as its id)."""
+    return model_to_dict(obj, fields=list(form_class.base_fields))
 
 
 def apply_error(form, exc: DomainError) -> None:

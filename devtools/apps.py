@@ -8,4 +8,3 @@ class DevtoolsConfig(AppConfig):
 
     name = "devtools"
     verbose_name = "Developer tools"
-    default_auto_field = "django.db.models.BigAutoField"

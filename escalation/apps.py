@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class EscalationConfig(AppConfig):
     name = "escalation"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from core.registry import register_nav

@@ -7,7 +7,6 @@ class ExperimentsConfig(AppConfig):
     is not done without its evidence."""
 
     name = "experiments"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from ideas.registry import (

@@ -4,13 +4,11 @@ evidence and the decision (adopt, adapt, abandon) — evidence, not theatre.
 The model came from the strategy app and keeps its table (``Meta.db_table``): moving it moved no
 data (see migrations/0001_initial.py)."""
 
-from django.conf import settings
 from django.db import models
 
+from core.fields import actor_field
 from ideas.models import Idea
 from strategy.models import KPI
-
-USER = settings.AUTH_USER_MODEL
 
 
 class Experiment(models.Model):
@@ -35,11 +33,9 @@ class Experiment(models.Model):
                                 help_text="What was observed: numbers, not impressions.")
     decision = models.CharField(max_length=8, choices=Decision.choices, blank=True)
     learning = models.TextField(blank=True, max_length=5000)
-    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = actor_field()
     decided_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

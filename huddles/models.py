@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.fields import actor_field
 from ideas.models import Idea
 from org.models import Team
 
@@ -59,10 +60,7 @@ class BoardSettings(models.Model):
         help_text="Adds P (people) to the SQDC letters. Set by an administrator.",
     )
     changed_at = models.DateTimeField(auto_now_add=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = actor_field()
 
     class Meta:
         verbose_name = "board settings"
@@ -112,9 +110,7 @@ class DisplayLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+    revoked_by = actor_field()
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -151,9 +147,7 @@ class SqdcDay(models.Model):
     category = models.CharField(max_length=10, choices=Category.choices)
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.UNSET)
     note = models.TextField(blank=True, max_length=2000)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+    set_by = actor_field()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -184,9 +178,7 @@ class Huddle(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+    ended_by = actor_field()
     notes = models.TextField(blank=True, max_length=10000)
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="huddles_attended")

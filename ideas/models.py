@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.fields import actor_field
 from org.models import Team
 
 MAX_MONEY = Decimal("1000000000")  # 1e9 a year: anything above is a typing error, not a saving
@@ -189,9 +190,7 @@ class IdeaEvent(models.Model):
     """One line of an idea's timeline: created, edited, moved, commented, escalated, …"""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+    actor = actor_field()
     verb = models.CharField(max_length=40)
     text = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)

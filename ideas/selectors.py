@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from core.filters import filter_equal
 from org.models import Membership, User
 from org.permissions import is_admin
 from org.selectors import user_team_ids
@@ -109,9 +110,7 @@ def filter_ideas(user, qs: QuerySet[Idea], f: dict) -> QuerySet[Idea]:
         if "closed" in statuses:
             statuses |= {Idea.Status.DONE, Idea.Status.DECLINED, Idea.Status.PARKED}
         qs = qs.filter(status__in=statuses - {"open", "closed"})
-    for field in ("kind", "category", "priority", "level", "change_kind"):
-        if f.get(field):
-            qs = qs.filter(**{field: f[field]})
+    qs = filter_equal(qs, f, ("kind", "category", "priority", "level", "change_kind"))
     for field in ("owner", "reporter"):
         value = f.get(field)
         if value == "none":
@@ -207,12 +206,7 @@ def learning_visible_to(user) -> QuerySet[Idea]:
 
 def learning_list(user, f: dict) -> QuerySet[Idea]:
     qs = learning_visible_to(user)
-    if f.get("team"):
-        qs = qs.filter(team=f["team"])
-    if f.get("category"):
-        qs = qs.filter(category=f["category"])
-    if f.get("kind"):
-        qs = qs.filter(kind=f["kind"])
+    qs = filter_equal(qs, f, ("team", "category", "kind"))
     if f.get("q"):
         qs = fulltext.search(qs, f["q"], rank=not f.get("sort"))
         if not f.get("sort"):

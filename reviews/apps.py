@@ -6,4 +6,3 @@ class ReviewsConfig(AppConfig):
     focus of the next cycle."""
 
     name = "reviews"
-    default_auto_field = "django.db.models.BigAutoField"

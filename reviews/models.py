@@ -9,6 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 
+from core.fields import actor_field
 from ideas.models import Idea
 from org.models import Team, Tier
 from systemic.models import SystemicIssue
@@ -31,8 +32,7 @@ class ReviewCadence(models.Model):
     every = models.CharField(max_length=12, choices=Every.choices, default=Every.MONTHLY)
     # Slots before the cadence was set are not held against the team.
     since = models.DateField(default=date.today)
-    set_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    set_by = actor_field()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -6,4 +6,3 @@ class StandardsConfig(AppConfig):
     the CoE owns how the work is done. Done items propose changes to it."""
 
     name = "standards"
-    default_auto_field = "django.db.models.BigAutoField"

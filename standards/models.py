@@ -7,6 +7,7 @@ no data (see migrations/0001_initial.py)."""
 from django.conf import settings
 from django.db import models
 
+from core.fields import actor_field
 from ideas.models import Idea
 from org.models import Team
 
@@ -58,8 +59,7 @@ class StandardVersion(models.Model):
     # The item whose learning changed the standard (through an accepted proposal).
     idea = models.ForeignKey(Idea, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="standard_versions")
-    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -89,8 +89,7 @@ class StandardProposal(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     proposed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = actor_field()
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, max_length=2000)
     version = models.OneToOneField(StandardVersion, null=True, blank=True,

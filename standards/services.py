@@ -15,7 +15,7 @@ from org.models import Team, User
 from org.notifications import notify
 from org.permissions import is_admin, is_member
 from org.selectors import team_leads, user_team_ids
-from strategy.checks import clean_text, known_fields, lock_row
+from strategy.checks import clean_text, existing_row, known_fields, lock_row
 
 from .models import (
     CentreOfExcellence,
@@ -198,9 +198,7 @@ def _decide(proposal: StandardProposal, *, actor: User, state: str,
 @transaction.atomic
 def standard_comment(*, standard_id: int, actor: User, text: str) -> StandardComment:
     """Anyone logged in — executives included — comments on a standard."""
-    standard = Standard.objects.filter(pk=standard_id).first()
-    if standard is None:
-        raise DomainError("No such standard.", code="not_found")
+    standard = existing_row(Standard.objects, standard_id, "standard")
     return StandardComment.objects.create(
         standard=standard, author=actor,
         text=clean_text(text, field="text", label="A comment", limit=2000))

@@ -3,6 +3,8 @@ proposals and comments, the CoE's forms (new, edit, new version, accept or decli
 and commenting or proposing a change from a done item. Thin: forms validate, services change,
 selectors read."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from strategy.pages import first_error, form_view, run_action, run_posted
+from strategy.pages import edit_view, first_error, form_view, run_action, run_posted
 
 from . import selectors as sel
 from . import services as svc
@@ -77,16 +79,10 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_coe(request)
     standard = get_object_or_404(Standard, pk=pk)
-    form = StandardCardForm(request.POST or None, initial={
-        "title": standard.title, "summary": standard.summary,
-        "review_date": standard.review_date})
-
-    def save(data):
-        svc.standard_update(standard_id=pk, actor=request.user, **data)
-        return "Saved.", reverse("standards:detail", args=[pk])
-
-    return form_view(request, form, save, title=f"Edit “{standard.title}”", submit="Save",
-                     cancel=reverse("standards:detail", args=[pk]))
+    page = reverse("standards:detail", args=[pk])
+    return edit_view(request, standard, StandardCardForm,
+                     partial(svc.standard_update, standard_id=pk, actor=request.user),
+                     saved="Saved.", then=page, title=f"Edit “{standard.title}”", cancel=page)
 
 
 @require_http_methods(["GET", "POST"])

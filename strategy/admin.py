@@ -8,28 +8,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from core.errors import DomainError
 
-from . import services, windows
-from .models import (
-    KPI,
-    AnnualGoal,
-    Constraint,
-    Deployment,
-    DeploymentComment,
-    KPIReading,
-    Objective,
-    PlanningWindow,
-    Priority,
-    StrategyChange,
-)
+from . import models, services, windows
 
 
 class GoalInline(admin.TabularInline):
-    model = AnnualGoal
+    model = models.AnnualGoal
     extra = 0
     fields = ["year", "title", "measure"]
 
 
-@admin.register(Objective)
+@admin.register(models.Objective)
 class ObjectiveAdmin(admin.ModelAdmin):
     list_display = ["title", "horizon_year", "position"]
     inlines = [GoalInline]
@@ -41,14 +29,20 @@ class ObjectiveAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(AnnualGoal)
+@admin.register(models.AnnualGoal)
 class AnnualGoalAdmin(admin.ModelAdmin):
     list_display = ["title", "year", "objective"]
     list_filter = ["year"]
 
 
 class _ServiceCheckedForm(forms.ModelForm):
-    """Runs the service's own checks while the admin form can still show the error."""
+    """Runs the service's own checks while the admin form can still show the error: an end on
+    or after the start (else ``ends_before_start``), and a ``team_field`` that is active unless
+    the row already had it (else ``inactive_team``)."""
+
+    ends_before_start = ""
+    team_field = ""
+    inactive_team = ""
 
     def clean(self):
         data = super().clean()
@@ -62,7 +56,28 @@ class _ServiceCheckedForm(forms.ModelForm):
         return data
 
     def check(self, data) -> None:
-        """Subclasses run their service's checks here; the base form has none."""
+        start, end = data.get("start"), data.get("end")
+        if self.ends_before_start and start and end and end < start:
+            raise DomainError(self.ends_before_start, field="end")
+        team = data.get(self.team_field) if self.team_field else None
+        if team is not None and not team.active \
+                and team.pk != getattr(self.instance, f"{self.team_field}_id"):
+            raise DomainError(self.inactive_team, field=self.team_field)
+
+
+class _ThroughServices:
+    """For a ModelAdmin whose saves go through the services: ``create(actor, fields)`` makes a
+    new row, ``update(obj, actor, fields)`` changes one. ``fields`` are the form's Meta.fields,
+    and the cause of the change where the form asks for one."""
+
+    def save_model(self, request, obj, form, change):
+        fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        if "cause" in form.fields:
+            fields["cause"] = form.cleaned_data.get("cause", "")
+        if change:
+            self.update(obj, request.user, fields)
+        else:
+            obj.pk = self.create(request.user, fields).pk
 
 
 class _CauseMixin(forms.Form):
@@ -73,113 +88,99 @@ class _CauseMixin(forms.Form):
                             help_text="Required outside a planning window: why the change "
                                       "cannot wait. Kept in the history; counts as churn.")
 
-    def check_cause(self, data) -> None:
+    def check(self, data) -> None:
         needs_cause = self.has_changed() and windows.change_needs_cause()
         if needs_cause and not (data.get("cause") or "").strip():
             raise DomainError(windows.CAUSE_REQUIRED, field="cause")
+        super().check(data)
+
+
+OWNER_INACTIVE = "Choose an active team as the owner team."
 
 
 class PriorityAdminForm(_CauseMixin, _ServiceCheckedForm):
+    ends_before_start = "The priority ends before it starts."
+    team_field, inactive_team = "owner_team", OWNER_INACTIVE
+
     class Meta:
-        model = Priority
+        model = models.Priority
         fields = ["goal", "title", "why_now", "owner_team", "start", "end", "success_criteria",
                   "allocated_hours", "allocated_budget"]
 
-    def check(self, data):
-        self.check_cause(data)
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise DomainError("The priority ends before it starts.", field="end")
-        team = data.get("owner_team")
-        if team is not None and not team.active and team.pk != self.instance.owner_team_id:
-            raise DomainError("Choose an active team as the owner team.", field="owner_team")
 
-
-@admin.register(Priority)
-class PriorityAdmin(SimpleHistoryAdmin):
+@admin.register(models.Priority)
+class PriorityAdmin(_ThroughServices, SimpleHistoryAdmin):
     form = PriorityAdminForm
     list_display = ["title", "goal", "owner_team", "start", "end", "status"]
     list_filter = ["status", "goal__year"]
     search_fields = ["title", "why_now"]
 
-    def save_model(self, request, obj, form, change):
-        fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
-        fields["cause"] = form.cleaned_data.get("cause", "")
-        if change:
-            services.priority_update(priority_id=obj.pk, actor=request.user, **fields)
-        else:
-            obj.pk = services.priority_create(actor=request.user, **fields).pk
+    def create(self, actor, fields):
+        return services.priority_create(actor=actor, **fields)
+
+    def update(self, obj, actor, fields):
+        services.priority_update(priority_id=obj.pk, actor=actor, **fields)
 
 
 class ReadingInline(admin.TabularInline):
-    model = KPIReading
+    model = models.KPIReading
     extra = 0
     fields = ["date", "value", "note", "recorded_by"]
     readonly_fields = ["recorded_by"]
 
 
 class KPIAdminForm(_ServiceCheckedForm):
+    team_field, inactive_team = "owner_team", OWNER_INACTIVE
+
     class Meta:
-        model = KPI
+        model = models.KPI
         fields = ["priority", "name", "unit", "baseline", "target", "direction", "owner_team",
                   "review_frequency"]
 
-    def check(self, data):
-        team = data.get("owner_team")
-        if team is not None and not team.active and team.pk != self.instance.owner_team_id:
-            raise DomainError("Choose an active team as the owner team.", field="owner_team")
 
-
-@admin.register(KPI)
-class KPIAdmin(admin.ModelAdmin):
+@admin.register(models.KPI)
+class KPIAdmin(_ThroughServices, admin.ModelAdmin):
     form = KPIAdminForm
     list_display = ["name", "priority", "baseline", "target", "direction", "owner_team"]
     inlines = [ReadingInline]
 
-    def save_model(self, request, obj, form, change):
-        fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
-        if change:
-            fields.pop("priority")
-            services.kpi_update(kpi_id=obj.pk, actor=request.user, **fields)
-        else:
-            obj.pk = services.kpi_create(actor=request.user, **fields).pk
+    def create(self, actor, fields):
+        return services.kpi_create(actor=actor, **fields)
+
+    def update(self, obj, actor, fields):
+        fields.pop("priority")  # a KPI stays with its priority
+        services.kpi_update(kpi_id=obj.pk, actor=actor, **fields)
 
 
 class ConstraintAdminForm(_CauseMixin, _ServiceCheckedForm):
+    ends_before_start = "The constraint ends before it starts."
+    team_field, inactive_team = "team", "Constraints can only be scoped to an active team."
+
     class Meta:
-        model = Constraint
+        model = models.Constraint
         fields = ["statement", "detail", "team", "start", "end"]
 
-    def check(self, data):
-        self.check_cause(data)
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise DomainError("The constraint ends before it starts.", field="end")
-        team = data.get("team")
-        if team is not None and not team.active and team.pk != self.instance.team_id:
-            raise DomainError("Constraints can only be scoped to an active team.", field="team")
 
-
-@admin.register(Constraint)
-class ConstraintAdmin(SimpleHistoryAdmin):
+@admin.register(models.Constraint)
+class ConstraintAdmin(_ThroughServices, SimpleHistoryAdmin):
     form = ConstraintAdminForm
     list_display = ["statement", "team", "start", "end", "set_by"]
     list_filter = ["team"]
     search_fields = ["statement"]
 
-    def save_model(self, request, obj, form, change):
-        fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
-        fields["cause"] = form.cleaned_data.get("cause", "")
-        if change:
-            services.constraint_update(constraint_id=obj.pk, actor=request.user, **fields)
-        else:
-            obj.pk = services.constraint_create(actor=request.user, **fields).pk
+    def create(self, actor, fields):
+        return services.constraint_create(actor=actor, **fields)
+
+    def update(self, obj, actor, fields):
+        services.constraint_update(constraint_id=obj.pk, actor=actor, **fields)
 
 
 class CommentInline(ReadOnlyInline):
-    model = DeploymentComment
+    model = models.DeploymentComment
     fields = ["created_at", "author", "kind", "round", "text"]
 
 
-@admin.register(Deployment)
+@admin.register(models.Deployment)
 class DeploymentAdmin(ReadOnlyAdmin):
     """Read-only here: the catchball happens on the priority page, My work and the API."""
 
@@ -195,14 +196,15 @@ class DeploymentAdmin(ReadOnlyAdmin):
 
 class WindowAdminForm(forms.ModelForm):
     class Meta:
-        model = PlanningWindow
+        model = models.PlanningWindow
         fields = ["name", "start", "end"]
 
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
-        probe = PlanningWindow(pk=self.instance.pk, **{k: data.get(k) for k in self.Meta.fields})
+        probe = models.PlanningWindow(pk=self.instance.pk,
+                                      **{k: data.get(k) for k in self.Meta.fields})
         try:
             windows.validate_window(probe)
         except DomainError as exc:
@@ -210,22 +212,21 @@ class WindowAdminForm(forms.ModelForm):
         return data
 
 
-@admin.register(PlanningWindow)
-class PlanningWindowAdmin(admin.ModelAdmin):
+@admin.register(models.PlanningWindow)
+class PlanningWindowAdmin(_ThroughServices, admin.ModelAdmin):
     """Admins set the planning windows (the change-window rule starts with the first one)."""
 
     form = WindowAdminForm
     list_display = ["name", "start", "end", "created_by"]
 
-    def save_model(self, request, obj, form, change):
-        fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
-        if change:
-            windows.window_update(window_id=obj.pk, actor=request.user, **fields)
-        else:
-            obj.pk = windows.window_create(actor=request.user, **fields).pk
+    def create(self, actor, fields):
+        return windows.window_create(actor=actor, **fields)
+
+    def update(self, obj, actor, fields):
+        windows.window_update(window_id=obj.pk, actor=actor, **fields)
 
 
-@admin.register(StrategyChange)
+@admin.register(models.StrategyChange)
 class StrategyChangeAdmin(ReadOnlyAdmin):
     list_display = ["at", "subject", "action", "priority", "constraint", "outside_window",
                     "actor"]

@@ -1,7 +1,7 @@
 """Input checks the strategy services share, and with them the system-work apps built on
-strategy (experiments, reviews, standards): required text within a length, a row locked for the
-change, fields a service does not change (each raises a DomainError its callers show as is),
-and which fields an edit really changes."""
+strategy (experiments, reviews, standards): required text within a length, a row that exists or
+is locked for the change, fields a service does not change (each raises a DomainError its
+callers show as is), setting fields, and which fields an edit really changes."""
 
 from collections.abc import Iterable
 
@@ -20,6 +20,15 @@ def clean_text(value: str | None, *, field: str, label: str, limit: int | None =
     return value
 
 
+def existing_row(queryset, pk, what: str):
+    """The row ``pk`` of ``queryset`` (or of a model's manager), not locked; "No such …"
+    otherwise."""
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        raise DomainError(f"No such {what}.", code="not_found")
+    return row
+
+
 def lock_row(model, pk, what: str):
     """The row, locked for this transaction (``select_for_update``); "No such …" otherwise."""
     try:
@@ -33,6 +42,14 @@ def known_fields(fields: dict, allowed: set[str]) -> None:
     unknown = set(fields) - allowed
     if unknown:
         raise DomainError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+
+
+def set_fields(obj, fields: dict, allowed: set[str] | None = None) -> None:
+    """Sets ``fields`` on ``obj``; with ``allowed``, first refuses any other (``known_fields``)."""
+    if allowed is not None:
+        known_fields(fields, allowed)
+    for key, value in fields.items():
+        setattr(obj, key, value)
 
 
 def assign(obj, fields: dict, *, foreign_keys: Iterable[str]) -> list[str]:

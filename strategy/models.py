@@ -11,11 +11,11 @@ churn). The rule itself is strategy.windows.
 
 from datetime import date
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.fields import actor_field
 from org.models import Team
 
 KPI_DIGITS = dict(max_digits=16, decimal_places=4)
@@ -31,9 +31,7 @@ class Objective(models.Model):
         "horizon (year)", validators=YEAR_VALIDATORS,
         help_text="The year by which the objective should be achieved (3–5 years out).")
     position = models.PositiveSmallIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -97,9 +95,7 @@ class Priority(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1_000_000_000)])
     ideas = models.ManyToManyField(
         "ideas.Idea", through="PriorityLink", related_name="priorities", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,9 +130,7 @@ class PriorityLink(models.Model):
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="links")
     idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="priority_links")
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+    linked_by = actor_field()
     linked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -189,9 +183,7 @@ class KPIReading(models.Model):
     date = models.DateField()
     value = models.DecimalField(**KPI_DIGITS)
     note = models.CharField(max_length=500, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+    recorded_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -215,9 +207,7 @@ class Constraint(models.Model):
         help_text="Leave empty for the whole organisation; a team includes all teams below it.")
     start = models.DateField()
     end = models.DateField(null=True, blank=True, help_text="Empty: until lifted.")
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+    set_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -254,13 +244,9 @@ class Deployment(models.Model):
         blank=True, max_length=2000,
         help_text="What the team is asked to contribute to the priority.")
     round = models.PositiveSmallIntegerField(default=1)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+    proposed_by = actor_field()
     proposed_at = models.DateTimeField()
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+    answered_by = actor_field()
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -287,9 +273,7 @@ class DeploymentComment(models.Model):
         COMMENT = "comment", "Commented"
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+    author = actor_field()
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
     text = models.TextField(blank=True, max_length=2000)
     round = models.PositiveSmallIntegerField(default=1)
@@ -312,8 +296,7 @@ class PlanningWindow(models.Model):
     name = models.CharField(max_length=80, help_text="e.g. “Q3 planning”")
     start = models.DateField()
     end = models.DateField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -351,8 +334,7 @@ class StrategyChange(models.Model):
     fields = models.JSONField(default=list, blank=True)
     outside_window = models.BooleanField(default=False)
     cause = models.TextField(blank=True, max_length=2000)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = actor_field()
     at = models.DateTimeField(db_index=True)
 
     class Meta:

@@ -1,17 +1,19 @@
 """What the HTML views of strategy share — and the system-work pages built on strategy (reviews,
-standards, experiments): running a service for a plain POST, the plain form page, and the
-"next" address a form came from. A service's refusal becomes a message or a form error; a
-Forbidden becomes a 403."""
+standards, experiments): running a service for a plain POST, the plain form page, a row's edit
+page, and the "next" address a form came from. A service's refusal becomes a message or a form
+error; a Forbidden becomes a 403."""
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from core.errors import Conflict, DomainError, Forbidden
-from core.forms import apply_error
+from core.forms import apply_error, initial_from
 from core.params import local_url
 
 from .permissions import can_manage_strategy
@@ -21,6 +23,18 @@ from .services import NOT_EXECUTIVE
 def require_manager(request) -> None:
     if not can_manage_strategy(request.user):
         raise PermissionDenied(NOT_EXECUTIVE)
+
+
+def executives_form(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A form page (GET shows it, POST saves it) that only executives and admins open: 405 for
+    any other method, then 403 for anyone else."""
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def page(request, *args, **kwargs) -> HttpResponse:
+        require_manager(request)
+        return view(request, *args, **kwargs)
+
+    return page
 
 
 def next_url(request, default: str) -> str:
@@ -90,3 +104,16 @@ def form_view(request, form, save: Callable[[dict], tuple[str | None, str]], *, 
     """A create/edit view on the plain form page: ``save_form``, else ``form_page``."""
     return save_form(request, form, save) or form_page(
         request, form, title=title, submit=submit, cancel=cancel)
+
+
+def edit_view(request, obj, form_class, update: Callable[..., object], *, saved: str,
+              then: str | Callable[[object], str], title: str, cancel: str) -> HttpResponse:
+    """The edit page of ``obj`` on the plain form page: ``form_class`` starts from its values;
+    a valid POST calls ``update(**cleaned_data)`` (the service, told already which row and who
+    acts), says ``saved`` and goes to ``then`` (or to ``then(what update returned)``)."""
+    def save(data):
+        result = update(**data)
+        return saved, then(result) if callable(then) else then
+
+    form = form_class(request.POST or None, initial=initial_from(obj, form_class))
+    return form_view(request, form, save, title=title, submit="Save", cancel=cancel)

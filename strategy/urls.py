@@ -1,38 +1,53 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import catchball, changes, constraints, kpis, objectives, overview, priorities
 
 app_name = "strategy"
 
+# One priority's page and what executives do with it, under /strategy/priorities/<pk>/.
+priority_patterns = [
+    path("", priorities.priority_detail, name="priority"),
+    path("edit/", priorities.priority_edit, name="priority-edit"),
+    path("close/", priorities.priority_close, name="priority-close"),
+    path("reopen/", priorities.priority_reopen, name="priority-reopen"),
+    path("link/", priorities.priority_link, name="priority-link"),
+    path("unlink/<int:idea_id>/", priorities.priority_unlink, name="priority-unlink"),
+    path("deploy/", priorities.priority_deploy, name="priority-deploy"),
+    path("kpis/new/", kpis.kpi_create, name="kpi-new"),
+]
+
 urlpatterns = [
     path("", overview.index, name="index"),
-    path("objectives/new/", objectives.objective_create, name="objective-new"),
-    path("objectives/<int:pk>/edit/", objectives.objective_edit, name="objective-edit"),
-    path("goals/new/", objectives.goal_create, name="goal-new"),
-    path("goals/<int:pk>/edit/", objectives.goal_edit, name="goal-edit"),
-    path("priorities/new/", priorities.priority_create, name="priority-new"),
-    path("priorities/<int:pk>/", priorities.priority_detail, name="priority"),
-    path("priorities/<int:pk>/edit/", priorities.priority_edit, name="priority-edit"),
-    path("priorities/<int:pk>/close/", priorities.priority_close, name="priority-close"),
-    path("priorities/<int:pk>/reopen/", priorities.priority_reopen, name="priority-reopen"),
-    path("priorities/<int:pk>/link/", priorities.priority_link, name="priority-link"),
-    path("priorities/<int:pk>/unlink/<int:idea_id>/", priorities.priority_unlink,
-         name="priority-unlink"),
-    path("priorities/<int:pk>/deploy/", priorities.priority_deploy, name="priority-deploy"),
-    path("priorities/<int:pk>/kpis/new/", kpis.kpi_create, name="kpi-new"),
-    path("kpis/<int:pk>/", kpis.kpi_detail, name="kpi"),
-    path("kpis/<int:pk>/edit/", kpis.kpi_edit, name="kpi-edit"),
-    path("kpis/<int:pk>/readings/", kpis.reading_record, name="reading-new"),
+    path("objectives/", include([
+        path("new/", objectives.objective_create, name="objective-new"),
+        path("<int:pk>/edit/", objectives.objective_edit, name="objective-edit"),
+    ])),
+    path("goals/", include([
+        path("new/", objectives.goal_create, name="goal-new"),
+        path("<int:pk>/edit/", objectives.goal_edit, name="goal-edit"),
+    ])),
+    path("priorities/", include([
+        path("new/", priorities.priority_create, name="priority-new"),
+        path("<int:pk>/", include(priority_patterns)),
+    ])),
+    path("kpis/<int:pk>/", include([
+        path("", kpis.kpi_detail, name="kpi"),
+        path("edit/", kpis.kpi_edit, name="kpi-edit"),
+        path("readings/", kpis.reading_record, name="reading-new"),
+    ])),
     path("readings/<int:pk>/delete/", kpis.reading_delete, name="reading-delete"),
     path("changes/", changes.changes, name="changes"),
-    path("constraints/", constraints.constraints, name="constraints"),
-    path("constraints/new/", constraints.constraint_create, name="constraint-new"),
-    path("constraints/<int:pk>/edit/", constraints.constraint_edit, name="constraint-edit"),
-    path("constraints/<int:pk>/lift/", constraints.constraint_lift, name="constraint-lift"),
-    path("deployments/<int:pk>/answer/", catchball.deployment_answer, name="deployment-answer"),
-    path("deployments/<int:pk>/revise/", catchball.deployment_revise, name="deployment-revise"),
-    path("deployments/<int:pk>/comment/", catchball.deployment_comment,
-         name="deployment-comment"),
-    path("deployments/<int:pk>/withdraw/", catchball.deployment_withdraw,
-         name="deployment-withdraw"),
+    path("constraints/", include([
+        path("", constraints.constraints, name="constraints"),
+        path("new/", constraints.constraint_create, name="constraint-new"),
+        path("<int:pk>/edit/", constraints.constraint_edit, name="constraint-edit"),
+        path("<int:pk>/lift/", constraints.constraint_lift, name="constraint-lift"),
+    ])),
+    # The catchball: a team's answer, the executives' revision or withdrawal, and comments.
+    path("deployments/<int:pk>/", include([
+        path("answer/", catchball.deployment_answer, name="deployment-answer"),
+        path("revise/", catchball.deployment_revise, name="deployment-revise"),
+        path("comment/", catchball.deployment_comment, name="deployment-comment"),
+        path("withdraw/", catchball.deployment_withdraw, name="deployment-withdraw"),
+    ])),
 ]

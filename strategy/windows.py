@@ -21,7 +21,7 @@ from org.models import Team, User
 from org.notifications import notify
 from org.selectors import team_leads, top_tier
 
-from .checks import assign, clean_text, known_fields, lock_row
+from .checks import assign, clean_text, lock_row, set_fields
 from .models import Constraint, PlanningWindow, Priority, StrategyChange
 from .permissions import can_manage_windows
 
@@ -169,9 +169,7 @@ def window_create(*, actor: User, name: str, start: date, end: date) -> Planning
 def window_update(*, window_id: int, actor: User, **fields) -> PlanningWindow:
     _require_admin(actor)
     window = lock_row(PlanningWindow, window_id, "planning window")
-    known_fields(fields, {"name", "start", "end"})
-    for key, value in fields.items():
-        setattr(window, key, value)
+    set_fields(window, fields, {"name", "start", "end"})
     window.name = clean_text(window.name, field="name", label="A name", limit=80)
     validate_window(window)
     window.save()

@@ -6,7 +6,6 @@ class SystemicConfig(AppConfig):
     behind them is worked on where it lives."""
 
     name = "systemic"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from core.registry import register_nav

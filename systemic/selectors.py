@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.dates import months_back
+from core.filters import filter_equal
 from ideas.models import Idea
 from ideas.permissions import can_view
 from ideas.selectors import ideas_visible_to
@@ -58,12 +59,7 @@ def systemic_issue_list(user, f: dict | None = None) -> QuerySet[SystemicIssue]:
                                                           "tracking_idea")
           .annotate(problem_count=Count("links", distinct=True),
                     team_count=Coalesce(Subquery(teams, output_field=IntegerField()), Value(0))))
-    if f.get("status"):
-        qs = qs.filter(status=f["status"])
-    if f.get("category"):
-        qs = qs.filter(category=f["category"])
-    if f.get("owner_team"):
-        qs = qs.filter(owner_team=f["owner_team"])
+    qs = filter_equal(qs, f, ("status", "category", "owner_team"))
     if f.get("q"):
         qs = qs.filter(Q(title__icontains=f["q"]) | Q(statement__icontains=f["q"]))
     return qs.order_by("status", "-updated_at", "-id")

@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import IdLookupMixin, query_id
+from core.api import IdLookupMixin, query_id, validated
 from core.errors import DomainError
 
 from .. import selectors as sel
@@ -69,9 +69,7 @@ class TimeEntryViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def create(self, request: Request) -> Response:
         """Logs time: 400 for zero, negative or more than 24 hours a day for you, a future
         day or a team you are not in; 404 for an item you cannot see."""
-        data = TimeEntryInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(TimeEntryInputSerializer, request.data)
         try:
             entry = svc.time_entry_create(idea_id=v["idea"], actor=request.user,
                                           hours=v["hours"], day=v.get("date"),

@@ -18,20 +18,7 @@ from django.utils import timezone
 from devtools.demo.org import first_lead
 from ideas.models import Idea
 from org.models import Team, User
-from strategy import services
-from strategy.models import (
-    KPI,
-    AnnualGoal,
-    Constraint,
-    Deployment,
-    DeploymentComment,
-    KPIReading,
-    Objective,
-    PlanningWindow,
-    Priority,
-    PriorityLink,
-    StrategyChange,
-)
+from strategy import models, services
 
 SEED = 6006
 LINK_SHARE = 0.5
@@ -170,9 +157,9 @@ def _month_starts(today: date, n: int) -> list[date]:
 
 
 def seed(context: dict) -> None:
-    if not Objective.objects.filter(title=OBJECTIVES[0][0]).exists():
+    if not models.Objective.objects.filter(title=OBJECTIVES[0][0]).exists():
         _seed_deployment(context)
-    if not PlanningWindow.objects.exists():
+    if not models.PlanningWindow.objects.exists():
         _seed_executive_layer(context)
 
 
@@ -185,31 +172,33 @@ def _seed_deployment(context: dict) -> None:
     year = today.year
     now = timezone.now()
 
-    objectives = [Objective.objects.create(title=t, description=d, horizon_year=year + h,
-                                           position=i, created_by=executive)
+    objectives = [models.Objective.objects.create(title=t, description=d,
+                                                  horizon_year=year + h, position=i,
+                                                  created_by=executive)
                   for i, (t, d, h) in enumerate(OBJECTIVES)]
-    goals = [AnnualGoal.objects.create(objective=objectives[o], year=year, title=t, measure=m)
+    goals = [models.AnnualGoal.objects.create(objective=objectives[o], year=year, title=t,
+                                              measure=m)
              for o, t, m in GOALS]
 
     months = _month_starts(today, 12)
-    readings: list[KPIReading] = []
-    comments: list[DeploymentComment] = []
-    priorities: list[Priority] = []
+    readings: list[models.KPIReading] = []
+    comments: list[models.DeploymentComment] = []
+    priorities: list[models.Priority] = []
     leads: dict[str, User | None] = {}
     for goal_i, title, why, owner, kpis, deployed, closed in PRIORITIES:
         start, end = date(year, 1, 1), date(year, 12, 31)
-        priority = Priority.objects.create(
+        priority = models.Priority.objects.create(
             goal=goals[goal_i], title=title, why_now=why, owner_team=teams[owner], start=start,
             end=end, created_by=executive,
-            status=Priority.Status.CLOSED if closed else Priority.Status.ACTIVE,
+            status=models.Priority.Status.CLOSED if closed else models.Priority.Status.ACTIVE,
             closed_on=min(today, date(year, 6, 30)) if closed else None,
             closing_note="Leak survey done and fixed; the rest is routine maintenance now."
             if closed else "")
         priorities.append(priority)
         for name, unit, baseline, target, direction, kpi_owner, progress in kpis:
-            kpi = KPI.objects.create(priority=priority, name=name, unit=unit,
-                                     baseline=Decimal(baseline), target=Decimal(target),
-                                     direction=direction, owner_team=teams[kpi_owner])
+            kpi = models.KPI.objects.create(priority=priority, name=name, unit=unit,
+                                            baseline=Decimal(baseline), target=Decimal(target),
+                                            direction=direction, owner_team=teams[kpi_owner])
             b, t = float(baseline), float(target)
             places = 2 if "." in baseline + target else 0  # counts stay whole numbers
             span = (end - start).days
@@ -222,9 +211,9 @@ def _seed_deployment(context: dict) -> None:
                 value = b + (t - b) * frac + noise
                 if b == t == 0:
                     value = 0 if rng.random() < 0.9 else 1
-                readings.append(KPIReading(kpi=kpi, date=month,
-                                           value=Decimal(f"{max(value, 0):.{places}f}"),
-                                           recorded_by=recorder))
+                readings.append(models.KPIReading(kpi=kpi, date=month,
+                                                  value=Decimal(f"{max(value, 0):.{places}f}"),
+                                                  recorded_by=recorder))
         for slug, state in deployed:
             team = teams[slug]
             if slug not in leads:
@@ -232,11 +221,11 @@ def _seed_deployment(context: dict) -> None:
             lead = leads[slug]
             proposed_at = timezone.make_aware(datetime.combine(start, time(9))) \
                 if start <= today else now
-            d = Deployment.objects.create(
+            d = models.Deployment.objects.create(
                 priority=priority, team=team, ask=f"Contribute to “{title.lower()}” in "
                                                   f"{team.name}'s plan.",
                 proposed_by=executive, proposed_at=proposed_at,
-                state=Deployment.State.PROPOSED)
+                state=models.Deployment.State.PROPOSED)
             thread = [("propose", executive, 1)]
             if state in ("accepted", "countered", "revised"):
                 thread.append(("counter" if state in ("countered", "revised") else "accept",
@@ -245,20 +234,20 @@ def _seed_deployment(context: dict) -> None:
                 thread.append(("revise", executive, 2))
             final = {"accepted": "accepted", "countered": "countered", "revised": "proposed",
                      "proposed": "proposed"}[state]
-            Deployment.objects.filter(pk=d.pk).update(
+            models.Deployment.objects.filter(pk=d.pk).update(
                 state=final, round=2 if state == "revised" else 1,
                 answered_by=lead if final != "proposed" else None,
                 answered_at=proposed_at + timedelta(days=3) if final != "proposed" else None)
-            comments += [DeploymentComment(deployment=d, author=author, kind=kind,
-                                           text=rng.choice(COMMENTS[kind]), round=rnd)
+            comments += [models.DeploymentComment(deployment=d, author=author, kind=kind,
+                                                  text=rng.choice(COMMENTS[kind]), round=rnd)
                          for kind, author, rnd in thread]
-    KPIReading.objects.bulk_create(readings)
-    DeploymentComment.objects.bulk_create(comments)
+    models.KPIReading.objects.bulk_create(readings)
+    models.DeploymentComment.objects.bulk_create(comments)
     # Date each throw of the catchball after its proposal (auto_now_add stamped them now).
-    proposed = Subquery(Deployment.objects.filter(pk=OuterRef("deployment_id"))
+    proposed = Subquery(models.Deployment.objects.filter(pk=OuterRef("deployment_id"))
                         .values("proposed_at")[:1])
     for kinds, days in ((["propose"], 0), (["accept", "counter"], 3), (["revise"], 6)):
-        DeploymentComment.objects.filter(
+        models.DeploymentComment.objects.filter(
             kind__in=kinds, deployment__priority__in=priorities).update(created_at=ExpressionWrapper(
             proposed + timedelta(days=days), output_field=DateTimeField()))
 
@@ -270,9 +259,10 @@ def _seed_deployment(context: dict) -> None:
             else today + timedelta(days=offset)
 
     for statement, slug, start_offset, end_offset, detail in CONSTRAINTS:
-        Constraint.objects.create(statement=statement, detail=detail,
-                                  team=teams[slug] if slug else None, start=day(start_offset),
-                                  end=day(end_offset), set_by=executive)
+        models.Constraint.objects.create(statement=statement, detail=detail,
+                                         team=teams[slug] if slug else None,
+                                         start=day(start_offset), end=day(end_offset),
+                                         set_by=executive)
 
     links = []
     for idea_id, category, reporter_id in (Idea.objects.order_by("pk")
@@ -281,13 +271,14 @@ def _seed_deployment(context: dict) -> None:
             continue
         options = SERVES.get(category) or [0]
         chosen = priorities[rng.choice(options)]
-        links.append(PriorityLink(priority=chosen, idea_id=idea_id, linked_by_id=reporter_id))
+        links.append(models.PriorityLink(priority=chosen, idea_id=idea_id,
+                                         linked_by_id=reporter_id))
         if rng.random() < 0.1:  # a few serve two priorities
             second = priorities[rng.choice(options)]
             if second.pk != chosen.pk:
-                links.append(PriorityLink(priority=second, idea_id=idea_id,
-                                          linked_by_id=reporter_id))
-    PriorityLink.objects.bulk_create(links, ignore_conflicts=True)
+                links.append(models.PriorityLink(priority=second, idea_id=idea_id,
+                                                 linked_by_id=reporter_id))
+    models.PriorityLink.objects.bulk_create(links, ignore_conflicts=True)
 
 
 # ---------------------------------------------------------------- the executive layer
@@ -318,11 +309,11 @@ def _seed_executive_layer(context: dict) -> None:
     outside a window with its cause."""
     today = timezone.localdate()
     executive = User.objects.filter(username="helen").first() or context["admin"]
-    priorities = list(Priority.objects.order_by("pk"))
+    priorities = list(models.Priority.objects.order_by("pk"))
     for i, p in enumerate(priorities):
         if i == 1:
             continue
-        Priority.objects.filter(pk=p.pk).update(
+        models.Priority.objects.filter(pk=p.pk).update(
             success_criteria=CRITERIA[i % len(CRITERIA)],
             allocated_hours=Decimal(200 + 50 * (i % 5)),
             allocated_budget=Decimal(5000 * (1 + i % 4)))
@@ -333,15 +324,15 @@ def _seed_executive_layer(context: dict) -> None:
         quarter = _quarter_start(quarter - timedelta(days=1))
     next_quarter = _quarter_start(quarter + timedelta(days=95))
     for start in (quarter, next_quarter):
-        PlanningWindow.objects.create(
+        models.PlanningWindow.objects.create(
             name=f"Q{(start.month - 1) // 3 + 1} {start.year} planning", start=start,
             end=start + timedelta(days=13), created_by=context["admin"])
-    inside = [StrategyChange(subject=StrategyChange.Subject.PRIORITY, action="changed",
-                             priority=p, fields=["success_criteria"], actor=executive,
-                             at=_aware(quarter + timedelta(days=2 + i)))
+    inside = [models.StrategyChange(subject=models.StrategyChange.Subject.PRIORITY,
+                                    action="changed", priority=p, fields=["success_criteria"],
+                                    actor=executive, at=_aware(quarter + timedelta(days=2 + i)))
               for i, p in enumerate(priorities[:3])]
-    StrategyChange.objects.bulk_create(inside)
-    target = (Priority.objects.filter(status=Priority.Status.ACTIVE)
+    models.StrategyChange.objects.bulk_create(inside)
+    target = (models.Priority.objects.filter(status=models.Priority.Status.ACTIVE)
               .filter(~Q(pk__in=[priorities[1].pk] if len(priorities) > 1 else []))
               .order_by("pk").first())
     if target is not None:

@@ -22,7 +22,7 @@ from org.models import Membership, Team, User
 from org.selectors import user_team_ids
 
 from ..links import escalate_url_pattern, idea_url_pattern, time_url_pattern
-from ..models import BoardSettings
+from ..models import BoardSettings, Huddle
 from ..permissions import can_escalate_from_board, can_view_board
 
 OPEN = tuple(Idea.OPEN_STATUSES)
@@ -122,6 +122,8 @@ class Card:
     escalate_url: str = ""
     time_url: str = ""  # the quick improvement-time entry, for viewers who may log time
     from_team: str = ""  # on the "escalated to us" lane: the team that asks
+    is_new: bool = False  # logged since the team's last huddle (the wall marks it)
+    new_until: datetime | None = None  # with no huddle yet: when it stops being new
 
     @property
     def pk(self) -> int:
@@ -178,6 +180,38 @@ class Board:
     def card(self, idea_id: int) -> Card | None:
         return next((c for column in self.all_columns for c in column.cards
                      if c.pk == idea_id), None)
+
+
+# With no huddle yet, a card is new for a day after it was logged.
+NEW_WITHOUT_HUDDLE = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class NewSince:
+    """Where "new" starts on a team's wall."""
+
+    at: datetime
+    huddle: bool  # True: the start of the team's latest huddle; False: no huddle yet
+
+
+def new_since(team: Team, *, now: datetime) -> NewSince:
+    """Cards logged after the start of the team's most recent huddle (the one running now, if
+    any) are new; a team that never held one sees the last 24 hours as new (one query)."""
+    started = (Huddle.objects.filter(team=team).order_by("-date", "-started_at")
+               .values_list("started_at", flat=True).first())
+    if started is None:
+        return NewSince(at=now - NEW_WITHOUT_HUDDLE, huddle=False)
+    return NewSince(at=started, huddle=True)
+
+
+def mark_new(board: "Board", since: NewSince) -> None:
+    """Sets ``is_new`` on the cards logged after ``since``; without a huddle, also when each
+    stops being new (the wall drops the marker then, as nothing else re-renders it)."""
+    for column in board.all_columns:
+        for card in column.cards:
+            card.is_new = card.idea.created_at > since.at
+            if card.is_new and not since.huddle:
+                card.new_until = card.idea.created_at + NEW_WITHOUT_HUDDLE
 
 
 def _column_of(idea: Idea, team_id: int) -> str:

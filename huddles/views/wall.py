@@ -1,7 +1,8 @@
 """The wall screen: the board for a TV, opened by a logged-in user or by a display link.
 
 Polls carry If-None-Match; an unchanged board answers 304 in at most two queries without
-rendering anything."""
+rendering anything. Every card is rendered: static/js/wall.js measures what fits a column
+and compacts, then pages, the cards so that none stays hidden (no cap here)."""
 
 from datetime import date
 from urllib.parse import urlencode
@@ -19,12 +20,10 @@ from org.models import User
 
 from .. import services
 from ..conditional import etag_matches, not_modified
-from ..selectors.board import Board, access_board, board_team
+from ..selectors.board import access_board, board_team, mark_new, new_since
 from ..selectors.board_view import BoardView, board_version, board_view
 from ..selectors.version import board_state_for_link, board_state_for_team
 from .common import fragment, polled
-
-WALL_CARDS_PER_COLUMN = 6  # what fits a column of a 1080-line TV
 
 
 def _wall_refused(request, message: str, status: int = 403) -> HttpResponse:
@@ -95,19 +94,12 @@ def wall(request: HttpRequest, team_slug: str) -> HttpResponse:
                         None)
 
 
-def fit_to_screen(board: Board) -> None:
-    """Cuts each column to the cards a TV column shows (``shown``), and counts the rest
-    (``hidden``)."""
-    for column in board.all_columns:
-        column.shown = column.cards[:WALL_CARDS_PER_COLUMN]
-        column.hidden = len(column.cards) - len(column.shown)
-
-
 def _render_wall(request, view: BoardView, key: str | None) -> HttpResponse:
-    fit_to_screen(view.board)
+    now = timezone.localtime()
+    mark_new(view.board, new_since(view.team, now=now))
     context = {
         "team": view.team, "board": view.board, "settings": view.settings, "etag": view.etag,
-        "today": view.today, "now": timezone.localtime(), "display_link": key is not None,
+        "today": view.today, "now": now, "display_link": key is not None,
         "poll_url": request.path + (f"?{urlencode({'key': key})}" if key else ""),
         "letters": view.letters, "huddle": view.huddle,
         "huddle_time": view.team.tier.huddle_time, "capacity": view.capacity,

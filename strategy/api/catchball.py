@@ -2,17 +2,17 @@
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import IdLookupMixin, validated
+from core.api import validated
 from org.selectors import user_led_team_ids
 
 from .. import services
 from ..models import Deployment, DeploymentComment
-from .common import ExecutivesWrite
+from .common import StrategyViewSet
 from .serializers import (
     AnswerInputSerializer,
     CommentInputSerializer,
@@ -23,13 +23,12 @@ from .serializers import (
 )
 
 
-class DeploymentViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class DeploymentViewSet(mixins.DestroyModelMixin, StrategyViewSet):
     """The catchball. ``?awaiting=me``: proposed deployments to the teams the caller leads.
     Accept / counter: the team's leads; revise (propose again), withdraw: executives."""
 
     serializer_class = DeploymentSerializer
-    permission_classes = [permissions.IsAuthenticated, ExecutivesWrite]
+    input_serializer_class = DeploymentInputSerializer
     http_method_names = ["get", "post", "delete", "head", "options"]
     filterset_fields = ["state", "team", "priority"]
 
@@ -52,16 +51,13 @@ class DeploymentViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    def _out(self, pk) -> Response:
-        return Response(DeploymentSerializer(self.base_queryset().get(pk=pk)).data)
+    def fresh(self, pk, code: int = status.HTTP_200_OK) -> Response:
+        return Response(DeploymentSerializer(self.base_queryset().get(pk=pk)).data,
+                        status=code)
 
     @extend_schema(request=DeploymentInputSerializer, responses=DeploymentSerializer)
     def create(self, request: Request) -> Response:
-        deployment = services.deployment_create(
-            actor=request.user, **validated(DeploymentInputSerializer, request.data))
-        response = self._out(deployment.pk)
-        response.status_code = status.HTTP_201_CREATED
-        return response
+        return self.write(services.deployment_create, code=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, pk=None) -> Response:
         services.deployment_withdraw(deployment_id=self.get_object().pk, actor=request.user)
@@ -73,7 +69,7 @@ class DeploymentViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMod
         data = validated(AnswerInputSerializer, request.data)
         services.deployment_accept(deployment_id=self.get_object().pk, actor=request.user,
                                    comment=data.get("comment", ""))
-        return self._out(pk)
+        return self.fresh(pk)
 
     @extend_schema(request=AnswerInputSerializer, responses=DeploymentSerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
@@ -81,7 +77,7 @@ class DeploymentViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMod
         data = validated(AnswerInputSerializer, request.data)
         services.deployment_counter(deployment_id=self.get_object().pk, actor=request.user,
                                     comment=data.get("comment", ""))
-        return self._out(pk)
+        return self.fresh(pk)
 
     @extend_schema(request=ReviseInputSerializer, responses=DeploymentSerializer)
     @action(detail=True, methods=["post"])
@@ -89,7 +85,7 @@ class DeploymentViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMod
         data = validated(ReviseInputSerializer, request.data)
         services.deployment_revise(deployment_id=self.get_object().pk, actor=request.user,
                                    comment=data["comment"], ask=data.get("ask"))
-        return self._out(pk)
+        return self.fresh(pk)
 
     @extend_schema(request=CommentInputSerializer, responses=CommentSerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])

@@ -2,29 +2,27 @@
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import IdLookupMixin, query_id, validated
+from core.api import query_id, validated
 from org.models import Team
 
 from .. import selectors, services
 from ..models import Constraint
-from .common import WRITE_METHODS, ExecutivesWrite
+from .common import StrategyViewSet
 from .serializers import CauseInputSerializer, ConstraintInputSerializer, ConstraintSerializer
 
 
-class ConstraintViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        viewsets.GenericViewSet):
+class ConstraintViewSet(StrategyViewSet):
     """``?active=true`` for those in force today; ``?applies_to=<team id>`` for those that
     apply to a team (organisation-wide, the team's or an ancestor's)."""
 
     serializer_class = ConstraintSerializer
-    permission_classes = [permissions.IsAuthenticated, ExecutivesWrite]
-    http_method_names = WRITE_METHODS
+    input_serializer_class = ConstraintInputSerializer
 
     def get_queryset(self):
         applies_to = query_id(self.request, "applies_to")
@@ -46,23 +44,19 @@ class ConstraintViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    def _out(self, pk) -> dict:
-        return ConstraintSerializer(selectors.constraints_listing().get(pk=pk),
-                                    context=self.get_serializer_context()).data
+    def fresh(self, pk, code: int = status.HTTP_200_OK) -> Response:
+        # Whatever the list's filters, the row itself.
+        return Response(self.get_serializer(selectors.constraints_listing().get(pk=pk)).data,
+                        status=code)
 
     @extend_schema(request=ConstraintInputSerializer, responses=ConstraintSerializer)
     def create(self, request: Request) -> Response:
-        constraint = services.constraint_create(
-            actor=request.user, **validated(ConstraintInputSerializer, request.data))
-        return Response(self._out(constraint.pk), status=status.HTTP_201_CREATED)
+        return self.write(services.constraint_create, code=status.HTTP_201_CREATED)
 
     @extend_schema(request=ConstraintInputSerializer, responses=ConstraintSerializer)
     def partial_update(self, request: Request, pk=None) -> Response:
-        constraint = get_constraint(pk)
-        services.constraint_update(
-            constraint_id=constraint.pk, actor=request.user,
-            **validated(ConstraintInputSerializer, request.data, partial=True))
-        return Response(self._out(constraint.pk))
+        return self.write(services.constraint_update, partial=True,
+                          constraint_id=get_constraint(pk).pk)
 
     @extend_schema(request=CauseInputSerializer, responses=ConstraintSerializer)
     @action(detail=True, methods=["post"])
@@ -70,7 +64,7 @@ class ConstraintViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMod
         constraint = get_constraint(pk)
         services.constraint_lift(constraint_id=constraint.pk, actor=request.user,
                                  **validated(CauseInputSerializer, request.data))
-        return Response(self._out(constraint.pk))
+        return self.fresh(constraint.pk)
 
 
 def get_constraint(pk) -> Constraint:

@@ -2,18 +2,18 @@
 write the rest."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import IdLookupMixin, validated
+from core.api import validated
 from core.errors import Forbidden
 
 from .. import selectors, services
 from ..models import KPI, KPIReading
 from ..permissions import can_record_reading
-from .common import WRITE_METHODS, ExecutivesWrite
+from .common import AnnotatedViewSet
 from .serializers import (
     KPIInputSerializer,
     KPISerializer,
@@ -22,42 +22,30 @@ from .serializers import (
 )
 
 
-class KPIViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                 viewsets.GenericViewSet):
+class KPIViewSet(AnnotatedViewSet):
     serializer_class = KPISerializer
-    permission_classes = [permissions.IsAuthenticated, ExecutivesWrite]
-    http_method_names = WRITE_METHODS
+    input_serializer_class = KPIInputSerializer
     filterset_fields = ["priority", "owner_team", "direction"]
 
     def get_queryset(self):
         return (KPI.objects.select_related("priority", "owner_team")
                 .prefetch_related(selectors.readings_prefetch(1)).order_by("priority_id", "pk"))
 
-    def _data(self, kpis, many: bool):
+    def rows_data(self, kpis: list[KPI], many: bool):
         for kpi in kpis:
             selectors.annotate_kpi(kpi)
         return KPISerializer(kpis, many=many).data if many else KPISerializer(kpis[0]).data
 
-    def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self._data(list(page), many=True))
-
-    def retrieve(self, request: Request, pk=None) -> Response:
-        return Response(self._data([self.get_object()], many=False))
-
     @extend_schema(request=KPIInputSerializer, responses=KPISerializer)
     def create(self, request: Request) -> Response:
-        kpi = services.kpi_create(actor=request.user,
-                                  **validated(KPIInputSerializer, request.data))
-        return Response(self._data([self.get_queryset().get(pk=kpi.pk)], many=False),
-                        status=status.HTTP_201_CREATED)
+        return self.write(services.kpi_create, code=status.HTTP_201_CREATED)
 
     @extend_schema(request=KPIInputSerializer, responses=KPISerializer)
     def partial_update(self, request: Request, pk=None) -> Response:
         fields = validated(KPIInputSerializer, request.data, partial=True)
-        fields.pop("priority", None)
+        fields.pop("priority", None)  # a KPI stays with its priority
         kpi = services.kpi_update(kpi_id=self.get_object().pk, actor=request.user, **fields)
-        return Response(self._data([self.get_queryset().get(pk=kpi.pk)], many=False))
+        return self.fresh(kpi.pk)
 
     @extend_schema(methods=["GET"], responses=ReadingSerializer(many=True))
     @extend_schema(methods=["POST"], request=ReadingInputSerializer, responses=ReadingSerializer)

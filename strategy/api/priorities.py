@@ -3,20 +3,20 @@ deployments), and which priorities an item serves."""
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework import exceptions, permissions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import IdLookupMixin, query_id, validated
+from core.api import query_id, validated
 from ideas.permissions import access_idea
 
 from .. import selectors, services
 from ..figures import priority_resources
 from ..models import AnnualGoal, Objective, Priority, PriorityLink
 from .catchball import DeploymentViewSet
-from .common import WRITE_METHODS, ExecutivesWrite
+from .common import AnnotatedViewSet, StrategyViewSet
 from .serializers import (
     CauseInputSerializer,
     CloseInputSerializer,
@@ -35,11 +35,9 @@ from .serializers import (
 )
 
 
-class ObjectiveViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                       viewsets.GenericViewSet):
+class ObjectiveViewSet(StrategyViewSet):
     serializer_class = ObjectiveSerializer
-    permission_classes = [permissions.IsAuthenticated, ExecutivesWrite]
-    http_method_names = WRITE_METHODS
+    input_serializer_class = ObjectiveInputSerializer
 
     def get_queryset(self):
         return Objective.objects.prefetch_related(
@@ -48,51 +46,36 @@ class ObjectiveViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMode
 
     @extend_schema(request=ObjectiveInputSerializer, responses=ObjectiveSerializer)
     def create(self, request: Request) -> Response:
-        objective = services.objective_create(
-            actor=request.user, **validated(ObjectiveInputSerializer, request.data))
-        return Response(ObjectiveSerializer(self.get_queryset().get(pk=objective.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return self.write(services.objective_create, code=status.HTTP_201_CREATED)
 
     @extend_schema(request=ObjectiveInputSerializer, responses=ObjectiveSerializer)
     def partial_update(self, request: Request, pk=None) -> Response:
-        objective = self.get_object()
-        services.objective_update(
-            objective_id=objective.pk, actor=request.user,
-            **validated(ObjectiveInputSerializer, request.data, partial=True))
-        return Response(ObjectiveSerializer(self.get_queryset().get(pk=objective.pk)).data)
+        return self.write(services.objective_update, partial=True,
+                          objective_id=self.get_object().pk)
 
 
-class AnnualGoalViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        viewsets.GenericViewSet):
+class AnnualGoalViewSet(StrategyViewSet):
     serializer_class = GoalSerializer
-    permission_classes = [permissions.IsAuthenticated, ExecutivesWrite]
-    http_method_names = WRITE_METHODS
+    input_serializer_class = GoalInputSerializer
     filterset_fields = ["objective", "year"]
     queryset = AnnualGoal.objects.order_by("-year", "pk")
 
     @extend_schema(request=GoalInputSerializer, responses=GoalSerializer)
     def create(self, request: Request) -> Response:
-        goal = services.goal_create(actor=request.user,
-                                    **validated(GoalInputSerializer, request.data))
-        return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
+        return self.write(services.goal_create, code=status.HTTP_201_CREATED)
 
     @extend_schema(request=GoalInputSerializer, responses=GoalSerializer)
     def partial_update(self, request: Request, pk=None) -> Response:
-        goal = services.goal_update(
-            goal_id=self.get_object().pk, actor=request.user,
-            **validated(GoalInputSerializer, request.data, partial=True))
-        return Response(GoalSerializer(goal).data)
+        return self.write(services.goal_update, partial=True, goal_id=self.get_object().pk)
 
 
-class PriorityViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      viewsets.GenericViewSet):
+class PriorityViewSet(AnnotatedViewSet):
     """Priorities with their KPIs' status, deployments and figures: linked ideas by state, done
     count, summed actual impact, and alignment over the teams they reach (only the ideas the
     caller may see are counted)."""
 
     serializer_class = PrioritySerializer
-    permission_classes = [permissions.IsAuthenticated, ExecutivesWrite]
-    http_method_names = WRITE_METHODS
+    input_serializer_class = PriorityInputSerializer
     filterset_fields = ["status", "goal", "owner_team", "goal__year"]
 
     def get_queryset(self):
@@ -104,7 +87,7 @@ class PriorityViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModel
             qs = qs.filter(deployments__team_id=deployed_to)
         return qs
 
-    def _data(self, priorities: list[Priority], many: bool):
+    def rows_data(self, priorities: list[Priority], many: bool):
         for p in priorities:
             for kpi in p.kpis.all():
                 selectors.annotate_kpi(kpi, p)
@@ -120,23 +103,12 @@ class PriorityViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModel
         return PrioritySerializer(priorities[0], context=context).data
 
     @extend_schema(parameters=[OpenApiParameter("deployed_to", int)])
-    def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self._data(list(page), many=True))
-
-    def retrieve(self, request: Request, pk=None) -> Response:
-        return Response(self._data([self.get_object()], many=False))
-
-    def _fresh(self, pk) -> Response:
-        return Response(self._data([self.get_queryset().get(pk=pk)], many=False))
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=PriorityInputSerializer, responses=PrioritySerializer)
     def create(self, request: Request) -> Response:
-        priority = services.priority_create(
-            actor=request.user, **validated(PriorityInputSerializer, request.data))
-        response = self._fresh(priority.pk)
-        response.status_code = status.HTTP_201_CREATED
-        return response
+        return self.write(services.priority_create, code=status.HTTP_201_CREATED)
 
     @extend_schema(request=PriorityInputSerializer, responses=PrioritySerializer)
     def partial_update(self, request: Request, pk=None) -> Response:
@@ -148,21 +120,21 @@ class PriorityViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModel
                 {"end": ["The priority ends before it starts: choose an end date on or after "
                          "the start date."]})
         services.priority_update(priority_id=priority.pk, actor=request.user, **fields)
-        return self._fresh(priority.pk)
+        return self.fresh(priority.pk)
 
     @extend_schema(request=CloseInputSerializer, responses=PrioritySerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk=None) -> Response:
         services.priority_close(priority_id=self.get_object().pk, actor=request.user,
                                 **validated(CloseInputSerializer, request.data))
-        return self._fresh(pk)
+        return self.fresh(pk)
 
     @extend_schema(request=CauseInputSerializer, responses=PrioritySerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk=None) -> Response:
         services.priority_reopen(priority_id=self.get_object().pk, actor=request.user,
                                  **validated(CauseInputSerializer, request.data))
-        return self._fresh(pk)
+        return self.fresh(pk)
 
     @extend_schema(request=PriorityLinkInputSerializer, responses=PrioritySerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
@@ -171,7 +143,7 @@ class PriorityViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModel
         data = validated(PriorityLinkInputSerializer, request.data)
         services.priority_link_idea(priority_id=self.get_object().pk, idea_id=data["idea"],
                                     actor=request.user)
-        return self._fresh(pk)
+        return self.fresh(pk)
 
     @extend_schema(request=PriorityLinkInputSerializer, responses=PrioritySerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
@@ -179,7 +151,7 @@ class PriorityViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModel
         data = validated(PriorityLinkInputSerializer, request.data)
         services.priority_unlink_idea(priority_id=self.get_object().pk, idea_id=data["idea"],
                                       actor=request.user)
-        return self._fresh(pk)
+        return self.fresh(pk)
 
     @extend_schema(request=DeployInputSerializer, responses=DeploymentSerializer(many=True))
     @action(detail=True, methods=["post"])

@@ -10,17 +10,8 @@ from ideas.models import Idea
 from org.api.serializers import TeamBriefSerializer
 from org.models import Team
 
+from .. import models
 from ..kpi import kpi_notes, kpi_warnings
-from ..models import (
-    KPI,
-    AnnualGoal,
-    Constraint,
-    Deployment,
-    DeploymentComment,
-    KPIReading,
-    Objective,
-    Priority,
-)
 
 NUMBER = dict(max_digits=16, decimal_places=4)
 
@@ -35,7 +26,7 @@ class PersonSerializer(serializers.Serializer):
 
 class GoalSerializer(serializers.ModelSerializer):
     class Meta:
-        model = AnnualGoal
+        model = models.AnnualGoal
         fields = ["id", "objective", "year", "title", "measure"]
 
 
@@ -43,7 +34,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
     goals = GoalSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Objective
+        model = models.Objective
         fields = ["id", "title", "description", "horizon_year", "position", "goals"]
 
 
@@ -55,7 +46,7 @@ class ObjectiveInputSerializer(serializers.Serializer):
 
 
 class GoalInputSerializer(serializers.Serializer):
-    objective = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.all())
+    objective = serializers.PrimaryKeyRelatedField(queryset=models.Objective.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     title = serializers.CharField(max_length=200)
     measure = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -68,7 +59,7 @@ class KPIBriefSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField()
 
     class Meta:
-        model = KPI
+        model = models.KPI
         fields = ["id", "name", "unit", "target", "direction", "status"]
 
     def get_status(self, kpi) -> str:
@@ -80,7 +71,7 @@ class DeploymentBriefSerializer(serializers.ModelSerializer):
     team = TeamBriefSerializer(read_only=True)
 
     class Meta:
-        model = Deployment
+        model = models.Deployment
         fields = ["id", "team", "state", "round"]
 
 
@@ -95,7 +86,7 @@ class PrioritySerializer(serializers.ModelSerializer):
     resources = serializers.SerializerMethodField()
 
     class Meta:
-        model = Priority
+        model = models.Priority
         fields = ["id", "goal", "goal_title", "objective", "title", "why_now", "owner_team",
                   "start", "end", "status", "closed_on", "closing_note", "success_criteria",
                   "allocated_hours", "allocated_budget", "resources", "kpis", "deployments",
@@ -122,7 +113,7 @@ class PrioritySerializer(serializers.ModelSerializer):
 
 
 class PriorityInputSerializer(serializers.Serializer):
-    goal = serializers.PrimaryKeyRelatedField(queryset=AnnualGoal.objects.all())
+    goal = serializers.PrimaryKeyRelatedField(queryset=models.AnnualGoal.objects.all())
     title = serializers.CharField(max_length=200)
     why_now = serializers.CharField(max_length=2000)
     owner_team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
@@ -173,7 +164,7 @@ class ReadingSerializer(serializers.ModelSerializer):
     recorded_by = serializers.SerializerMethodField()
 
     class Meta:
-        model = KPIReading
+        model = models.KPIReading
         fields = ["id", "kpi", "date", "value", "note", "recorded_by", "created_at"]
 
     def get_recorded_by(self, reading) -> dict | None:
@@ -189,7 +180,7 @@ class KPISerializer(serializers.ModelSerializer):
     notes = serializers.SerializerMethodField()
 
     class Meta:
-        model = KPI
+        model = models.KPI
         fields = ["id", "priority", "name", "unit", "baseline", "target", "direction",
                   "owner_team", "review_frequency", "latest", "status", "warnings", "notes"]
 
@@ -211,14 +202,14 @@ class KPISerializer(serializers.ModelSerializer):
 
 
 class KPIInputSerializer(serializers.Serializer):
-    priority = serializers.PrimaryKeyRelatedField(queryset=Priority.objects.all())
+    priority = serializers.PrimaryKeyRelatedField(queryset=models.Priority.objects.all())
     name = serializers.CharField(max_length=120)
     unit = serializers.CharField(max_length=30, required=False, allow_blank=True)
     baseline = serializers.DecimalField(**NUMBER)
     target = serializers.DecimalField(**NUMBER)
-    direction = serializers.ChoiceField(choices=KPI.Direction.choices)
+    direction = serializers.ChoiceField(choices=models.KPI.Direction.choices)
     owner_team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
-    review_frequency = serializers.ChoiceField(choices=KPI.Frequency.choices, required=False)
+    review_frequency = serializers.ChoiceField(choices=models.KPI.Frequency.choices, required=False)
 
 
 class ReadingInputSerializer(serializers.Serializer):
@@ -236,7 +227,7 @@ class ConstraintSerializer(serializers.ModelSerializer):
     active = serializers.SerializerMethodField()
 
     class Meta:
-        model = Constraint
+        model = models.Constraint
         fields = ["id", "statement", "detail", "team", "start", "end", "set_by", "active",
                   "created_at"]
 
@@ -267,7 +258,7 @@ class CommentSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
 
     class Meta:
-        model = DeploymentComment
+        model = models.DeploymentComment
         fields = ["id", "kind", "text", "round", "author", "created_at"]
 
     def get_author(self, comment) -> dict | None:
@@ -283,7 +274,7 @@ class DeploymentSerializer(serializers.ModelSerializer):
     comments = CommentSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Deployment
+        model = models.Deployment
         fields = ["id", "priority", "priority_title", "team", "state", "ask", "round",
                   "proposed_by", "proposed_at", "answered_by", "answered_at", "comments"]
 
@@ -295,7 +286,7 @@ class DeploymentSerializer(serializers.ModelSerializer):
 
 
 class DeploymentInputSerializer(serializers.Serializer):
-    priority = serializers.PrimaryKeyRelatedField(queryset=Priority.objects.all())
+    priority = serializers.PrimaryKeyRelatedField(queryset=models.Priority.objects.all())
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
     ask = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 

@@ -2,16 +2,14 @@
 change needs a cause and counts as churn. Everyone reads; admins write."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-
-from core.api import IdLookupMixin, validated
 
 from .. import windows
 from ..models import PlanningWindow
 from ..permissions import can_manage_windows
-from .common import WRITE_METHODS
+from .common import WRITE_METHODS, StrategyViewSet
 
 
 class WindowSerializer(serializers.ModelSerializer):
@@ -33,12 +31,12 @@ class AdminsWrite(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or can_manage_windows(request.user)
 
 
-class PlanningWindowViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                            viewsets.GenericViewSet):
+class PlanningWindowViewSet(StrategyViewSet):
     """Planning windows: inside one, priorities and constraints change freely; outside, a
     change needs a cause and counts as churn. Everyone reads; admins write."""
 
     serializer_class = WindowSerializer
+    input_serializer_class = WindowInputSerializer
     permission_classes = [permissions.IsAuthenticated, AdminsWrite]
     http_method_names = WRITE_METHODS + ["delete"]
 
@@ -47,16 +45,11 @@ class PlanningWindowViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.Retriev
 
     @extend_schema(request=WindowInputSerializer, responses=WindowSerializer)
     def create(self, request: Request) -> Response:
-        window = windows.window_create(actor=request.user,
-                                       **validated(WindowInputSerializer, request.data))
-        return Response(WindowSerializer(window).data, status=status.HTTP_201_CREATED)
+        return self.write(windows.window_create, code=status.HTTP_201_CREATED)
 
     @extend_schema(request=WindowInputSerializer, responses=WindowSerializer)
     def partial_update(self, request: Request, pk=None) -> Response:
-        window = windows.window_update(window_id=self.get_object().pk, actor=request.user,
-                                       **validated(WindowInputSerializer, request.data,
-                                                   partial=True))
-        return Response(WindowSerializer(window).data)
+        return self.write(windows.window_update, partial=True, window_id=self.get_object().pk)
 
     def destroy(self, request: Request, pk=None) -> Response:
         windows.window_delete(window_id=self.get_object().pk, actor=request.user)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from core.errors import DomainError, Forbidden
 from org.models import Team, User
 
+from ..checks import lock_row
 from ..models import Priority
 from ..permissions import can_manage_strategy
 
@@ -23,6 +24,13 @@ NOT_EXECUTIVE = ("Only executives (members of a top-tier team) and administrator
 def require_manager(actor: User) -> None:
     if not can_manage_strategy(actor):
         raise Forbidden(NOT_EXECUTIVE)
+
+
+def managed_row(actor: User, model, pk, what: str):
+    """An executive's change to one row: refuses anyone else, then locks the row
+    (``lock_row``)."""
+    require_manager(actor)
+    return lock_row(model, pk, what)
 
 
 def full_clean(obj, *, exclude: Iterable[str] = ()) -> None:

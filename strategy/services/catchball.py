@@ -11,10 +11,10 @@ from org.models import Team, User
 from org.notifications import notify
 from org.selectors import team_leads
 
-from ..checks import clean_text, lock_row
+from ..checks import clean_text, existing_row
 from ..models import Deployment, DeploymentComment, Priority
 from ..permissions import can_answer_deployment, can_comment_deployment
-from .base import active_team, priority_url, require_manager
+from .base import active_team, managed_row, priority_url
 
 # ---------------------------------------------------------------- catchball
 
@@ -40,8 +40,7 @@ def _tell_proposer(deployment: Deployment, actor: User, verb: str, text: str) ->
 def deployment_create(*, actor: User, priority: Priority | int, team: Team | int,
                       ask: str = "") -> Deployment:
     """Proposes a priority to a team (the first throw of the catchball)."""
-    require_manager(actor)
-    priority_obj = lock_row(Priority, priority, "priority")
+    priority_obj = managed_row(actor, Priority, priority, "priority")
     if priority_obj.status != Priority.Status.ACTIVE:
         raise DomainError("A closed priority cannot be deployed; reopen it first.",
                           field="priority", code="priority_closed")
@@ -127,8 +126,7 @@ def deployment_revise(*, deployment_id: int, actor: User, comment: str,
                       ask: str | None = None) -> Deployment:
     """An executive answers the team's answer: proposes the deployment again (next round),
     optionally with a changed ask."""
-    require_manager(actor)
-    deployment = lock_row(Deployment, deployment_id, "deployment")
+    deployment = managed_row(actor, Deployment, deployment_id, "deployment")
     comment = (comment or "").strip()
     if not comment:
         raise DomainError("Say what changed: a revision needs a comment.", field="comment")
@@ -153,9 +151,7 @@ def deployment_revise(*, deployment_id: int, actor: User, comment: str,
 
 @transaction.atomic
 def deployment_comment(*, deployment_id: int, actor: User, text: str) -> DeploymentComment:
-    deployment = Deployment.objects.filter(pk=deployment_id).first()
-    if deployment is None:
-        raise DomainError("No such deployment.", code="not_found")
+    deployment = existing_row(Deployment.objects, deployment_id, "deployment")
     if not can_comment_deployment(actor, deployment):
         raise Forbidden("Only executives and the team's leads take part in this catchball.")
     text = clean_text(text, field="text", label="A comment")
@@ -169,6 +165,5 @@ def deployment_comment(*, deployment_id: int, actor: User, text: str) -> Deploym
 @transaction.atomic
 def deployment_withdraw(*, deployment_id: int, actor: User) -> None:
     """Takes a deployment back (e.g. sent to the wrong team); its thread goes with it."""
-    require_manager(actor)
-    deployment = lock_row(Deployment, deployment_id, "deployment")
+    deployment = managed_row(actor, Deployment, deployment_id, "deployment")
     deployment.delete()

@@ -12,10 +12,10 @@ from org.models import Team, User
 from org.notifications import notify
 from org.selectors import team_leads
 
-from ..checks import clean_text, known_fields, lock_row
+from ..checks import clean_text, known_fields
 from ..models import Constraint
 from ..windows import check_window, save_change, save_edit
-from .base import active_team, full_clean, require_manager
+from .base import active_team, full_clean, managed_row, require_manager
 
 # ---------------------------------------------------------------- constraints
 
@@ -55,8 +55,7 @@ def constraint_create(*, actor: User, statement: str, start: date, team: Team | 
 @transaction.atomic
 def constraint_update(*, constraint_id: int, actor: User, cause: str = "",
                       **fields) -> Constraint:
-    require_manager(actor)
-    constraint = lock_row(Constraint, constraint_id, "constraint")
+    constraint = managed_row(actor, Constraint, constraint_id, "constraint")
     known_fields(fields, CONSTRAINT_FIELDS)
     if "team" in fields:
         team = fields["team"]
@@ -72,8 +71,7 @@ def constraint_update(*, constraint_id: int, actor: User, cause: str = "",
 @transaction.atomic
 def constraint_lift(*, constraint_id: int, actor: User, cause: str = "") -> Constraint:
     """Ends a constraint today (it still applied today). Outside a window it needs a cause."""
-    require_manager(actor)
-    constraint = lock_row(Constraint, constraint_id, "constraint")
+    constraint = managed_row(actor, Constraint, constraint_id, "constraint")
     today = timezone.localdate()
     if constraint.end is not None and constraint.end < today:
         raise Conflict("This constraint has already ended.")

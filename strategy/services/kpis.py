@@ -8,10 +8,10 @@ from django.utils import timezone
 from core.errors import DomainError, Forbidden
 from org.models import Team, User
 
-from ..checks import clean_text, known_fields, lock_row
+from ..checks import clean_text, existing_row, known_fields, lock_row, set_fields
 from ..models import KPI, KPIReading, Priority
 from ..permissions import can_record_reading
-from .base import active_team, clean_number, full_clean, require_manager
+from .base import active_team, clean_number, full_clean, managed_row, require_manager
 
 # ---------------------------------------------------------------- KPIs and readings
 
@@ -48,15 +48,13 @@ def kpi_create(*, actor: User, priority: Priority | int, name: str, baseline, ta
 
 @transaction.atomic
 def kpi_update(*, kpi_id: int, actor: User, **fields) -> KPI:
-    require_manager(actor)
-    kpi = lock_row(KPI, kpi_id, "KPI")
+    kpi = managed_row(actor, KPI, kpi_id, "KPI")
     known_fields(fields, KPI_FIELDS)
     if "owner_team" in fields and getattr(fields["owner_team"], "pk", fields["owner_team"]) \
             != kpi.owner_team_id:
         fields["owner_team"] = active_team(fields["owner_team"], field="owner_team",
                                            what="owner team")
-    for key, value in fields.items():
-        setattr(kpi, key, value)
+    set_fields(kpi, fields)
     _check_kpi(kpi)
     kpi.save()
     return kpi
@@ -87,9 +85,7 @@ def kpi_reading_record(*, kpi_id: int, actor: User, date: date, value,
 
 @transaction.atomic
 def kpi_reading_delete(*, reading_id: int, actor: User) -> None:
-    reading = KPIReading.objects.select_related("kpi").filter(pk=reading_id).first()
-    if reading is None:
-        raise DomainError("No such reading.", code="not_found")
+    reading = existing_row(KPIReading.objects.select_related("kpi"), reading_id, "reading")
     if not can_record_reading(actor, reading.kpi):
         raise Forbidden("Only the KPI's owner-team leads can remove its readings.")
     reading.delete()

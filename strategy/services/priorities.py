@@ -15,11 +15,11 @@ from ideas.permissions import can_edit as can_edit_idea
 from ideas.services import record_event
 from org.models import Team, User
 
-from ..checks import clean_text, known_fields, lock_row
+from ..checks import clean_text, known_fields, lock_row, set_fields
 from ..models import AnnualGoal, Objective, Priority, PriorityLink
 from ..permissions import can_link_idea, can_manage_strategy
 from ..windows import check_window, save_change, save_edit
-from .base import active_team, clean_number, full_clean, require_manager
+from .base import active_team, clean_number, full_clean, managed_row, require_manager
 
 # ---------------------------------------------------------------- objectives and goals
 
@@ -33,33 +33,28 @@ def objective_create(*, actor: User, title: str, horizon_year: int, description:
     require_manager(actor)
     if position is None:
         position = Objective.objects.count()
-    objective = Objective(
-        title=clean_text(title, field="title", label="A title"), description=description or "",
-        horizon_year=horizon_year, position=position, created_by=actor)
-    _check_horizon(objective)
-    full_clean(objective, exclude=["created_by"])
+    objective = Objective(title=title, description=description or "",
+                          horizon_year=horizon_year, position=position, created_by=actor)
+    _check_objective(objective)
     objective.save()
     return objective
 
 
-def _check_horizon(objective: Objective) -> None:
+def _check_objective(objective: Objective, *, horizon: bool = True) -> None:
+    """A title, and (unless an edit leaves it as it was) a horizon not in the past."""
+    objective.title = clean_text(objective.title, field="title", label="A title")
     year = timezone.localdate().year
-    if objective.horizon_year is not None and objective.horizon_year < year:
+    if horizon and objective.horizon_year is not None and objective.horizon_year < year:
         raise DomainError(f"The horizon is in the past: choose {year} or later.",
                           field="horizon_year")
+    full_clean(objective, exclude=["created_by"])
 
 
 @transaction.atomic
 def objective_update(*, objective_id: int, actor: User, **fields) -> Objective:
-    require_manager(actor)
-    objective = lock_row(Objective, objective_id, "objective")
-    known_fields(fields, OBJECTIVE_FIELDS)
-    for key, value in fields.items():
-        setattr(objective, key, value)
-    objective.title = clean_text(objective.title, field="title", label="A title")
-    if "horizon_year" in fields:
-        _check_horizon(objective)
-    full_clean(objective, exclude=["created_by"])
+    objective = managed_row(actor, Objective, objective_id, "objective")
+    set_fields(objective, fields, OBJECTIVE_FIELDS)
+    _check_objective(objective, horizon="horizon_year" in fields)
     objective.save()
     return objective
 
@@ -71,31 +66,27 @@ def goal_create(*, actor: User, objective: Objective | int, year: int, title: st
     objective = Objective.objects.filter(pk=getattr(objective, "pk", objective)).first()
     if objective is None:
         raise DomainError("Choose the objective this goal serves.", field="objective")
-    goal = AnnualGoal(objective=objective, year=year,
-                      title=clean_text(title, field="title", label="A title"), measure=measure or "")
-    _check_goal_year(goal)
-    full_clean(goal)
+    goal = AnnualGoal(objective=objective, year=year, title=title, measure=measure or "")
+    _check_goal(goal)
     goal.save()
     return goal
 
 
-def _check_goal_year(goal: AnnualGoal) -> None:
+def _check_goal(goal: AnnualGoal) -> None:
+    """A title, and a year no later than the objective's horizon."""
+    goal.title = clean_text(goal.title, field="title", label="A title")
     if goal.year and goal.objective.horizon_year and goal.year > goal.objective.horizon_year:
         raise DomainError(
             f"The objective's horizon is {goal.objective.horizon_year}: an annual goal cannot "
             f"be later than that.", field="year")
+    full_clean(goal)
 
 
 @transaction.atomic
 def goal_update(*, goal_id: int, actor: User, **fields) -> AnnualGoal:
-    require_manager(actor)
-    goal = lock_row(AnnualGoal, goal_id, "annual goal")
-    known_fields(fields, GOAL_FIELDS)
-    for key, value in fields.items():
-        setattr(goal, key, value)
-    goal.title = clean_text(goal.title, field="title", label="A title")
-    _check_goal_year(goal)
-    full_clean(goal)
+    goal = managed_row(actor, AnnualGoal, goal_id, "annual goal")
+    set_fields(goal, fields, GOAL_FIELDS)
+    _check_goal(goal)
     goal.save()
     return goal
 
@@ -158,8 +149,7 @@ def priority_update(*, priority_id: int, actor: User, cause: str = "", **fields)
     """Edits a priority. Locks the row so two executives editing at once are serialised.
     Outside a planning window a real change needs a cause; it is kept in the history, tells
     the owner and deployed teams, and counts as churn. Saving unchanged values changes nothing."""
-    require_manager(actor)
-    priority = lock_row(Priority, priority_id, "priority")
+    priority = managed_row(actor, Priority, priority_id, "priority")
     known_fields(fields, PRIORITY_FIELDS)
     for key in ("allocated_hours", "allocated_budget"):
         if key in fields:
@@ -183,8 +173,7 @@ def priority_close(*, priority_id: int, actor: User, note: str = "",
                    cause: str = "") -> Priority:
     """Closes a priority: it stops taking new links and counts as active up to today. Outside
     a planning window the closing note serves as the cause when no cause is given."""
-    require_manager(actor)
-    priority = lock_row(Priority, priority_id, "priority")
+    priority = managed_row(actor, Priority, priority_id, "priority")
     if priority.status == Priority.Status.CLOSED:
         raise Conflict("This priority is already closed.")
     outside, cause = check_window(cause or note)
@@ -198,8 +187,7 @@ def priority_close(*, priority_id: int, actor: User, note: str = "",
 
 @transaction.atomic
 def priority_reopen(*, priority_id: int, actor: User, cause: str = "") -> Priority:
-    require_manager(actor)
-    priority = lock_row(Priority, priority_id, "priority")
+    priority = managed_row(actor, Priority, priority_id, "priority")
     if priority.status == Priority.Status.ACTIVE:
         raise Conflict("This priority is already active.")
     outside, cause = check_window(cause)

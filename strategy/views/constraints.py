@@ -1,18 +1,20 @@
 """Constraints: what applies now, next and before (or to one team), and the executives'
 forms."""
 
+from functools import partial
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from org.models import Team
 
 from .. import selectors, services
 from ..forms import ConstraintForm
 from ..models import Constraint
-from ..pages import form_view, require_manager, run_action
+from ..pages import edit_view, executives_form, form_view, run_action
 from ..permissions import can_manage_strategy
 
 
@@ -39,10 +41,8 @@ def constraints(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_http_methods(["GET", "POST"])
+@executives_form
 def constraint_create(request: HttpRequest) -> HttpResponse:
-    require_manager(request)
-
     def save(data):
         services.constraint_create(actor=request.user, **data)
         return ("Constraint set. Teams see it on their boards and when they log improvements.",
@@ -53,20 +53,14 @@ def constraint_create(request: HttpRequest) -> HttpResponse:
                      cancel=reverse("strategy:constraints"))
 
 
-@require_http_methods(["GET", "POST"])
+@executives_form
 def constraint_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request)
     constraint = get_object_or_404(Constraint, pk=pk)
-    form = ConstraintForm(request.POST or None, initial={
-        "statement": constraint.statement, "detail": constraint.detail,
-        "team": constraint.team_id, "start": constraint.start, "end": constraint.end})
-
-    def save(data):
-        services.constraint_update(constraint_id=constraint.pk, actor=request.user, **data)
-        return "Constraint saved.", reverse("strategy:constraints")
-
-    return form_view(request, form, save, title="Edit constraint", submit="Save",
-                     cancel=reverse("strategy:constraints"))
+    listing = reverse("strategy:constraints")
+    return edit_view(
+        request, constraint, ConstraintForm,
+        partial(services.constraint_update, constraint_id=constraint.pk, actor=request.user),
+        saved="Constraint saved.", then=listing, title="Edit constraint", cancel=listing)
 
 
 @require_POST

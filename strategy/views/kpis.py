@@ -6,13 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
+
+from core.forms import initial_from
 
 from .. import selectors, services
 from ..forms import KPIForm, ReadingForm
 from ..kpi import kpi_notes, kpi_warnings
 from ..models import KPI, KPIReading
-from ..pages import form_view, next_url, require_manager, run_action, save_form
+from ..pages import executives_form, form_view, next_url, run_action, save_form
 from ..permissions import access_priority, can_manage_strategy, can_record_reading
 
 
@@ -40,9 +42,8 @@ def _kpi_context(request, kpi: KPI, form: ReadingForm | None = None) -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
+@executives_form
 def kpi_create(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request)
     priority = access_priority(request.user, pk)
     back = reverse("strategy:priority", args=[priority.pk])
 
@@ -56,13 +57,9 @@ def kpi_create(request: HttpRequest, pk: int) -> HttpResponse:
                      title=f"New KPI for “{priority.title}”", submit="Add KPI", cancel=back)
 
 
-@require_http_methods(["GET", "POST"])
+@executives_form
 def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request)
     kpi = get_object_or_404(KPI.objects.select_related("priority"), pk=pk)
-    initial = {f: getattr(kpi, f) for f in ("name", "unit", "direction", "baseline", "target",
-                                            "review_frequency")}
-    initial["owner_team"] = kpi.owner_team_id
     back = reverse("strategy:kpi", args=[kpi.pk])
 
     def save(data):
@@ -70,8 +67,9 @@ def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
         _kpi_messages(request, saved, "KPI saved.")
         return None, back
 
-    return form_view(request, KPIForm(request.POST or None, initial=initial), save,
-                     title=f"Edit KPI “{kpi.name}”", submit="Save", cancel=back)
+    form = KPIForm(request.POST or None, initial=initial_from(kpi, KPIForm))
+    return form_view(request, form, save, title=f"Edit KPI “{kpi.name}”", submit="Save",
+                     cancel=back)
 
 
 def _kpi_messages(request, kpi: KPI, success: str) -> None:

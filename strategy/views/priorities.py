@@ -7,8 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
+from core.forms import initial_from
 from core.params import parse_id
 from ideas.permissions import can_edit as can_edit_idea
 from org.models import Team
@@ -18,7 +19,7 @@ from ..figures import priority_resources
 from ..forms import CloseForm, DeployForm, LinkForm, PriorityForm, ReadingForm
 from ..kpi import kpi_notes, kpi_warnings
 from ..models import Deployment, Priority
-from ..pages import form_view, next_url, require_manager, run_action, save_form
+from ..pages import executives_form, form_view, next_url, require_manager, run_action, save_form
 from ..permissions import (
     access_priority,
     can_answer_deployment,
@@ -83,9 +84,8 @@ def _priority_context(request, priority: Priority, **forms) -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
+@executives_form
 def priority_create(request: HttpRequest) -> HttpResponse:
-    require_manager(request)
     initial = {}
     if (goal_id := parse_id(request.GET.get("goal"))) is not None:
         initial["goal"] = goal_id
@@ -100,16 +100,10 @@ def priority_create(request: HttpRequest) -> HttpResponse:
                      cancel=reverse("strategy:index"))
 
 
-@require_http_methods(["GET", "POST"])
+@executives_form
 def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request)
     priority = access_priority(request.user, pk)
-    initial = {"goal": priority.goal_id, "title": priority.title, "why_now": priority.why_now,
-               "owner_team": priority.owner_team_id, "start": priority.start,
-               "end": priority.end, "success_criteria": priority.success_criteria,
-               "allocated_hours": priority.allocated_hours,
-               "allocated_budget": priority.allocated_budget}
-    form = PriorityForm(request.POST or None, initial=initial)
+    form = PriorityForm(request.POST or None, initial=initial_from(priority, PriorityForm))
     if not priority.owner_team.active:
         # Keep the current (now inactive) owner choosable: the service refuses only a change.
         form.fields["owner_team"].queryset = (

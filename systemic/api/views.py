@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import IdLookupMixin
+from core.api import IdLookupMixin, validated
 from ideas.registry import escalation_states
 from ideas.selectors import visible_idea_ids
 
@@ -89,9 +89,7 @@ class SystemicIssueViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.Retrieve
     def create(self, request: Request) -> Response:
         """Team leads, executives and admins open an issue (403 otherwise), optionally linking
         problems in the same action."""
-        data = SystemicIssueInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(SystemicIssueInputSerializer, request.data)
         issue = svc.systemic_issue_create(
             actor=request.user, title=v["title"], statement=v["statement"],
             category=v["category"], owner_team=v["owner_team"], problems=v.get("problems", []))
@@ -100,9 +98,7 @@ class SystemicIssueViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.Retrieve
     @extend_schema(request=SystemicIssueInputSerializer, responses=SystemicIssueDetailSerializer)
     def partial_update(self, request: Request, pk=None) -> Response:
         issue = sel.access_systemic_issue(request.user, pk)
-        data = SystemicIssueInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = validated(SystemicIssueInputSerializer, request.data, partial=True)
         fields.pop("problems", None)
         svc.systemic_issue_update(issue_id=issue.pk, actor=request.user, **fields)
         return self._detail(issue.pk)
@@ -113,20 +109,16 @@ class SystemicIssueViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.Retrieve
         """Links problems in one action (all or nothing): 403 for an item you may not link,
         400 for one you cannot see."""
         issue = sel.access_systemic_issue(request.user, pk)
-        data = LinkInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        svc.systemic_link(issue_id=issue.pk, idea_ids=data.validated_data["ideas"],
-                          actor=request.user)
+        svc.systemic_link(issue_id=issue.pk, actor=request.user,
+                          idea_ids=validated(LinkInputSerializer, request.data)["ideas"])
         return self._detail(issue.pk)
 
     @extend_schema(request=UnlinkInputSerializer, responses=SystemicIssueDetailSerializer)
     @action(detail=True, methods=["post"])
     def unlink(self, request: Request, pk=None) -> Response:
         issue = sel.access_systemic_issue(request.user, pk)
-        data = UnlinkInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        svc.systemic_unlink(issue_id=issue.pk, idea_id=data.validated_data["idea"],
-                            actor=request.user)
+        svc.systemic_unlink(issue_id=issue.pk, actor=request.user,
+                            idea_id=validated(UnlinkInputSerializer, request.data)["idea"])
         return self._detail(issue.pk)
 
     @extend_schema(request=None, responses=SystemicIssueDetailSerializer)
@@ -154,8 +146,7 @@ class SystemicIssueViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.Retrieve
     @action(detail=False, methods=["get"], url_path="suggestions")
     def suggest(self, request: Request) -> Response:
         """Recurring problems like ``text`` (before opening an issue)."""
-        query = SuggestQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        found = sel.suggestions(request.user, text=query.validated_data["text"],
-                                category=query.validated_data.get("category", ""))
+        query = validated(SuggestQuerySerializer, request.query_params)
+        found = sel.suggestions(request.user, text=query["text"],
+                                category=query.get("category", ""))
         return Response(SuggestionsSerializer(found).data)

@@ -51,7 +51,8 @@ class TestWallPage:
         html = client_as(org.member).get("/boards/line1/wall/").content.decode()
         assert 'data-testid="wall-letter-safety" data-status="red"' in html
         assert "In progress since" in html
-        assert "+ 8 more" in html  # six cards per column fit a TV
+        # Every card is rendered; the screen compacts and pages them (test_wall_browser.py).
+        assert all(f"Queue item {i}<" in html for i in range(14))
         assert "{#" not in html and "{%" not in html
 
 
