@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.errors import DomainError
 
 from . import outbox, services
-from .models import Membership, Notification, Team, Tier, User
+from .models import Membership, Notification, OrganisationSettings, Team, Tier, User
 from .resources import TeamResource, UserResource
 
 
@@ -171,3 +171,20 @@ class NotificationAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"{len(ids) - retried} selected notification(s) had no failed e-mail "
                 "and were left as they are.", level=messages.WARNING)
+
+
+@admin.register(OrganisationSettings)
+class OrganisationSettingsAdmin(SimpleHistoryAdmin):
+    """One row: the change list opens it; it can be neither added twice nor deleted."""
+
+    filter_horizontal = ["impact_validators"]
+    readonly_fields = ["impact_validation_since"]
+
+    def has_add_permission(self, request) -> bool:
+        return not OrganisationSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return redirect("admin:org_organisationsettings_change", OrganisationSettings.load().pk)

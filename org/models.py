@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -229,3 +230,64 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class OrganisationSettings(models.Model):
+    """The organisation's switches and delays: one row (``load()``), edited in the admin.
+
+    Each feature adds its own fields here; read them with ``OrganisationSettings.load()``."""
+
+    # Speak up safely: items may be raised without the reporter's name.
+    anonymous_raising = models.BooleanField(
+        "offer anonymous raising", default=True,
+        help_text="People may raise a problem without their name on it.",
+    )
+    # "Did it hold?": asked this many days after an item is done.
+    hold_check_days = models.PositiveSmallIntegerField(
+        '"did it hold?" delay (days)', default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    # Kiosk capture: a person on a shared tablet may stay anonymous.
+    kiosk_anonymous = models.BooleanField(
+        "allow anonymous kiosk items", default=False,
+        help_text="On a kiosk, a person may submit without picking their name.",
+    )
+    # Validated impact: claims above a threshold count once a validator decided them.
+    impact_validation = models.BooleanField("validate claimed impact", default=False)
+    impact_validation_since = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When validation was switched on: items done before stay 'claimed, not validated'.",
+    )
+    validation_money_threshold = models.DecimalField(
+        "money above which a claim needs validation", max_digits=14, decimal_places=2,
+        default=Decimal("1000"), validators=money_validators,
+    )
+    validation_hours_threshold = models.DecimalField(
+        "hours above which a claim needs validation", max_digits=8, decimal_places=1,
+        default=Decimal("40"), validators=[MinValueValidator(Decimal("0")),
+                                           MaxValueValidator(Decimal("100000"))],
+    )
+    impact_validators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+",
+        help_text="People who decide claimed impact (e.g. finance).",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "organisation settings"
+        verbose_name_plural = "organisation settings"
+
+    def __str__(self) -> str:
+        return "Organisation settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row
+        if self.impact_validation and self.impact_validation_since is None:
+            self.impact_validation_since = timezone.now()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "OrganisationSettings":
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
