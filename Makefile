@@ -41,6 +41,13 @@ $(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock | chec
 
 venv: $(BIN)/.installed
 
+# The browser tests' accessibility check (axe-core) comes from npm; only the tests need it.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The tests need npm (Node.js) for axe-core: install nodejs and npm."; exit 1; }
+	@echo "Installing the test tools from npm (axe-core)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 run: venv
 	@HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m config.serve
 
@@ -55,7 +62,7 @@ lint: venv
 
 # The embedded test server (when TEST_DATABASE_URL is unset) starts on first use and is stopped
 # at the end, pass or fail.
-test: venv services-check lint
+test: venv node_modules/.installed services-check lint
 	@DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	$(BIN)/python -m config.localdb stop $(TEST_PGDATA) >/dev/null; exit $$status
 
