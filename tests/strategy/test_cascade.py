@@ -296,3 +296,22 @@ def test_the_deployment_tree_runs_a_constant_number_of_queries(org, strat, clien
     grow(90)
     assert Deployment.objects.filter(parent=sup).count() == 100
     assert count_queries(client, url, warm=True) == small
+
+
+def test_my_work_brings_a_countered_cascade_to_the_manager_who_proposed_it(org, strat,
+                                                                           client_as):
+    plant = make_deployment(strat.priority, org.plant, state="accepted", by=org.executive)
+    sup = make_deployment(strat.priority, org.sup, state="countered", by=org.manager,
+                          parent=plant)
+    top = make_deployment(strat.priority, org.support, state="countered", by=org.executive)
+    manager = client_as(org.manager).get("/").content.decode()
+    assert f"#deployment-{sup.pk}" in manager and f"#deployment-{top.pk}" not in manager
+    executive = client_as(org.executive).get("/").content.decode()
+    assert f"#deployment-{top.pk}" in executive and f"#deployment-{sup.pk}" not in executive
+    # accepting on My work offers the cascade next
+    d = make_deployment(strat.priority, org.maint, by=org.admin)
+    from org.models import Membership
+    Membership.objects.create(user=org.manager, team=org.maint, role="lead")
+    r = client_as(org.manager).post(reverse("strategy:deployment-answer", args=[d.pk]),
+                                    {"decision": "accept"}, HTTP_HX_REQUEST="true")
+    assert "Cascade it to your teams" in r.content.decode()
