@@ -104,14 +104,14 @@ class PriorityAdminForm(_CauseMixin, _ServiceCheckedForm):
 
     class Meta:
         model = models.Priority
-        fields = ["goal", "title", "why_now", "owner_team", "start", "end", "success_criteria",
-                  "allocated_hours", "allocated_budget"]
+        fields = ["goal", "title", "why_now", "owner_team", "start", "end", "review_by",
+                  "success_criteria", "allocated_hours", "allocated_budget"]
 
 
 @admin.register(models.Priority)
 class PriorityAdmin(_ThroughServices, SimpleHistoryAdmin):
     form = PriorityAdminForm
-    list_display = ["title", "goal", "owner_team", "start", "end", "status"]
+    list_display = ["title", "goal", "owner_team", "start", "end", "review_by", "status"]
     list_filter = ["status", "goal__year"]
     search_fields = ["title", "why_now"]
 
@@ -158,13 +158,13 @@ class ConstraintAdminForm(_CauseMixin, _ServiceCheckedForm):
 
     class Meta:
         model = models.Constraint
-        fields = ["statement", "detail", "team", "start", "end"]
+        fields = ["statement", "detail", "team", "start", "end", "review_by"]
 
 
 @admin.register(models.Constraint)
 class ConstraintAdmin(_ThroughServices, SimpleHistoryAdmin):
     form = ConstraintAdminForm
-    list_display = ["statement", "team", "start", "end", "set_by"]
+    list_display = ["statement", "team", "start", "end", "review_by", "set_by"]
     list_filter = ["team"]
     search_fields = ["statement"]
 
@@ -184,9 +184,10 @@ class CommentInline(ReadOnlyInline):
 class DeploymentAdmin(ReadOnlyAdmin):
     """Read-only here: the catchball happens on the priority page, My work and the API."""
 
-    list_display = ["priority", "team", "state", "round", "proposed_at", "answered_at"]
+    list_display = ["priority", "team", "parent", "state", "round", "proposed_at",
+                    "answered_at"]
     list_filter = ["state"]
-    readonly_fields = ["priority", "team", "state", "ask", "round", "proposed_by",
+    readonly_fields = ["priority", "team", "parent", "state", "ask", "round", "proposed_by",
                        "proposed_at", "answered_by", "answered_at"]
     inlines = [CommentInline]
 

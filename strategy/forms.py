@@ -9,6 +9,7 @@ from django.utils import timezone
 from org.models import Team
 
 from .models import KPI, AnnualGoal, Objective
+from .spine import cascade_targets, deploy_targets
 from .windows import change_needs_cause, window_on
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -101,6 +102,10 @@ class PriorityForm(forms.Form):
                                  empty_label="Choose the owning team", error_messages=TEAM_ERRORS)
     start = forms.DateField(widget=DATE, help_text="The priority's time window.")
     end = forms.DateField(widget=DATE)
+    review_by = forms.DateField(
+        label="Review by", widget=DATE, required=False,
+        help_text="When the owner team looks at it again (empty: a quarter ahead); its leads "
+                  "are nudged once the day has passed. Setting it is never churn.")
     success_criteria = forms.CharField(
         label="Success criteria", required=False, max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -188,6 +193,10 @@ class ConstraintForm(forms.Form):
                            help_text="A team includes every team below it.")
     start = forms.DateField(widget=DATE)
     end = forms.DateField(widget=DATE, required=False, help_text="Leave empty: until lifted.")
+    review_by = forms.DateField(
+        label="Review by", widget=DATE, required=False,
+        help_text="When you look at it again (empty: a quarter ahead); you are nudged once the "
+                  "day has passed. Setting it is never churn.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,19 +212,52 @@ class ConstraintForm(forms.Form):
         return data
 
 
+DEPLOY_TEAM_ERRORS = {"required": "Choose at least one team.",
+                      "invalid_choice": "Choose teams directly below yours that do not have "
+                                        "this priority yet."}
+
+
 class DeployForm(forms.Form):
+    """Deploying from the top: the teams offered are those one hop below the executive's team
+    (any active team for an admin) that do not have the priority yet (strategy.spine)."""
+
     teams = TeamsChoiceField(queryset=Team.objects.none(), widget=forms.CheckboxSelectMultiple,
-                             error_messages={"required": "Choose at least one team.",
-                                             "invalid_choice": "Choose active teams that do "
-                                                               "not have this priority yet."})
+                             error_messages=DEPLOY_TEAM_ERRORS)
     ask = forms.CharField(
         label="What do you ask of them?", required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The contribution you expect; the team's leads accept or counter it.")
+        help_text="The contribution you expect; the team's leads accept or counter it, then "
+                  "cascade it to their own teams.")
 
-    def __init__(self, *args, priority, **kwargs):
+    def __init__(self, *args, priority, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["teams"].queryset = active_teams().exclude(deployments__priority=priority)
+        self.fields["teams"].queryset = (
+            deploy_targets(user).select_related("tier").exclude(deployments__priority=priority)
+            .order_by("-tier__level", "name"))
+
+
+class CascadeForm(forms.Form):
+    """A team's leads pass an accepted deployment on to their own child teams."""
+
+    teams = TeamsChoiceField(queryset=Team.objects.none(), widget=forms.CheckboxSelectMultiple,
+                             error_messages={"required": "Choose at least one of your teams.",
+                                             "invalid_choice": "Choose teams directly below "
+                                                               "yours that do not have this "
+                                                               "priority yet."})
+    ask = forms.CharField(
+        label="What do you ask of them?", max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what you ask of your teams: a cascade needs its own "
+                                    "ask."},
+        help_text="Your own ask, in your teams' terms; their leads accept or counter it.")
+
+    def __init__(self, *args, deployment, teams=None, **kwargs):
+        kwargs.setdefault("prefix", f"cascade{deployment.pk}")
+        super().__init__(*args, **kwargs)
+        if teams is None:
+            teams = (cascade_targets(deployment.team_id).select_related("tier")
+                     .exclude(deployments__priority_id=deployment.priority_id).order_by("name"))
+        self.fields["teams"].queryset = teams
 
 
 class AnswerForm(forms.Form):

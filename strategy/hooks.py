@@ -210,10 +210,14 @@ def home_answer_panel(request) -> dict | None:
 
 
 def home_review_panel(request) -> dict | None:
-    """For executives: countered deployments to revise."""
-    if not can_manage_strategy(request.user):
+    """Countered deployments to revise, for whoever proposed them: executives those from the
+    top, a team's leads the cascades from their team."""
+    from_top = can_manage_strategy(request.user)
+    led = user_led_team_ids(request.user)
+    if not from_top and not led:
         return None
-    deployments = list(selectors.deployments_countered()[:20])
+    deployments = list(selectors.deployments_countered(from_top=from_top,
+                                                       from_team_ids=led)[:20])
     if not deployments:
         return None
     for d in deployments:

@@ -93,13 +93,19 @@ class Priority(models.Model):
     allocated_budget = models.DecimalField(
         "budget allocated", max_digits=14, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(1_000_000_000)])
+    review_by = models.DateField(
+        "review by", null=True, blank=True,
+        help_text="When the owner team reviews whether this priority still holds; its leads "
+                  "are nudged once the day has passed.")
+    # The review-by date the owners were last nudged about (a new date nudges again).
+    review_nudged_for = models.DateField(null=True, blank=True, editable=False)
     ideas = models.ManyToManyField(
         "ideas.Idea", through="PriorityLink", related_name="priorities", blank=True)
     created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "review_nudged_for"])
 
     class Meta:
         ordering = ["start", "title", "id"]
@@ -207,11 +213,16 @@ class Constraint(models.Model):
         help_text="Leave empty for the whole organisation; a team includes all teams below it.")
     start = models.DateField()
     end = models.DateField(null=True, blank=True, help_text="Empty: until lifted.")
+    review_by = models.DateField(
+        "review by", null=True, blank=True,
+        help_text="When whoever set it reviews whether the boundary still holds; they are "
+                  "nudged once the day has passed.")
+    review_nudged_for = models.DateField(null=True, blank=True, editable=False)
     set_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "review_nudged_for"])
 
     class Meta:
         ordering = ["-start", "id"]
@@ -230,7 +241,12 @@ class Constraint(models.Model):
 
 class Deployment(models.Model):
     """A priority deployed to a team by catchball: proposed, then accepted or countered.
-    A countered (or accepted) deployment may be revised, which proposes it again."""
+    A countered (or accepted) deployment may be revised, which proposes it again.
+
+    Deployments form a tree from the priority (the spine, strategy.spine): a deployment from
+    the top has no ``parent``; the leads of a team that accepted one cascade it to their own
+    child teams with their own ask, each cascade a deployment whose ``parent`` is the one it
+    came from — one hop in the team tree at a time, catchball at every hop."""
 
     class State(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
@@ -239,6 +255,9 @@ class Deployment(models.Model):
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="deployments")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="deployments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
+        help_text="The accepted deployment this one was cascaded from (empty: from the top).")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
     ask = models.TextField(
         blank=True, max_length=2000,
@@ -324,6 +343,9 @@ class StrategyChange(models.Model):
         CLOSED = "closed", "Closed"
         REOPENED = "reopened", "Reopened"
         LIFTED = "lifted", "Lifted"
+        # Success criteria stated where there were none, or a review-by date set: it makes
+        # the direction clearer without changing it, so it is never churn.
+        CLARIFIED = "clarified", "Clarified"
 
     subject = models.CharField(max_length=10, choices=Subject.choices)
     action = models.CharField(max_length=10, choices=Action.choices)

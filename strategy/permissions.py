@@ -5,7 +5,11 @@
 - Executives (members of a top-tier team) and admins create and edit objectives, goals,
   priorities, KPIs, constraints and deployments, and revise deployments after an answer.
 - A KPI's owner team leads (and admins) record its readings.
-- A team's leads answer (accept or counter) the deployments to their team.
+- A team's leads answer (accept or counter) the deployments to their team, and cascade one
+  they accepted to their own child teams (admins may too).
+- Whoever proposed a hop revises and withdraws it: executives (and admins) a deployment from
+  the top, the leads of the team that cascaded it (and admins) a cascade. Executives do not
+  revise a manager's ask to the manager's teams.
 - Links between ideas and priorities: executives and the priority's owner-team leads manage
   them from the priority page; whoever may edit an idea says which priorities it serves.
 - Planning windows: admins set them; everyone logged in reads them.
@@ -31,12 +35,26 @@ def can_answer_deployment(user, deployment: Deployment) -> bool:
     return is_lead(user, deployment.team_id)
 
 
+def can_cascade_deployment(user, deployment: Deployment) -> bool:
+    return is_admin(user) or is_lead(user, deployment.team_id)
+
+
+def _from_team_id(deployment: Deployment) -> int | None:
+    """The team that proposed a cascade (None for a deployment from the top). Select or
+    prefetch ``parent`` where many deployments are checked."""
+    return deployment.parent.team_id if deployment.parent_id else None
+
+
 def can_revise_deployment(user, deployment: Deployment) -> bool:
-    return can_manage_strategy(user)
+    from_team = _from_team_id(deployment)
+    if from_team is None:
+        return can_manage_strategy(user)
+    return is_admin(user) or is_lead(user, from_team)
 
 
 def can_comment_deployment(user, deployment: Deployment) -> bool:
-    return can_manage_strategy(user) or is_lead(user, deployment.team_id)
+    return (can_revise_deployment(user, deployment) or can_manage_strategy(user)
+            or is_lead(user, deployment.team_id))
 
 
 def can_manage_links(user, priority: Priority) -> bool:

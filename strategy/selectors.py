@@ -365,9 +365,13 @@ def deployments_awaiting(team_ids: Iterable[int]) -> QuerySet[Deployment]:
             .order_by("proposed_at", "pk"))
 
 
-def deployments_countered() -> QuerySet[Deployment]:
-    """Countered deployments of active priorities: what executives should revise."""
-    return (Deployment.objects.filter(state=Deployment.State.COUNTERED,
+def deployments_countered(*, from_top: bool = True, from_team_ids: Iterable[int] = ()
+                          ) -> QuerySet[Deployment]:
+    """Countered deployments of active priorities, for whoever proposed them to revise: the
+    ones from the top (executives) and/or the cascades from these teams (their leads)."""
+    proposer = Q(parent__team_id__in=list(from_team_ids)) | (
+        Q(parent__isnull=True) if from_top else Q(pk__in=[]))
+    return (Deployment.objects.filter(proposer, state=Deployment.State.COUNTERED,
                                       priority__status=Priority.Status.ACTIVE)
             .select_related("priority", "team", "answered_by")
             .prefetch_related(Prefetch(

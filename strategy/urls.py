@@ -43,9 +43,11 @@ urlpatterns = [
         path("<int:pk>/edit/", constraints.constraint_edit, name="constraint-edit"),
         path("<int:pk>/lift/", constraints.constraint_lift, name="constraint-lift"),
     ])),
-    # The catchball: a team's answer, the executives' revision or withdrawal, and comments.
+    # The catchball: a team's answer and cascade, the proposer's revision or withdrawal, and
+    # comments.
     path("deployments/<int:pk>/", include([
         path("answer/", catchball.deployment_answer, name="deployment-answer"),
+        path("cascade/", priorities.deployment_cascade, name="deployment-cascade"),
         path("revise/", catchball.deployment_revise, name="deployment-revise"),
         path("comment/", catchball.deployment_comment, name="deployment-comment"),
         path("withdraw/", catchball.deployment_withdraw, name="deployment-withdraw"),

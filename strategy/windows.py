@@ -115,13 +115,30 @@ def save_change(subject: Priority | Constraint, *, actor: User, action: str, out
                          cause=cause, **{kind: subject})
 
 
+def clarifies(subject: Priority | Constraint, changed: Iterable[str], before: dict) -> bool:
+    """A change that only makes the direction clearer: success criteria stated where there
+    were none, and/or a review-by date set or moved. Clarifying is never churn — executives
+    are asked to provide clarity, and a planning window must not stand in the way."""
+    changed = set(changed)
+    if not changed or not changed <= {"success_criteria", "review_by"}:
+        return False
+    return "success_criteria" not in changed or not (before.get("success_criteria") or "").strip()
+
+
 def save_edit(subject: Priority | Constraint, fields: dict, *, foreign_keys: Iterable[str],
               check: Callable[[Priority | Constraint], None], actor: User, cause: str) -> None:
     """An edit of a priority or a constraint: sets ``fields``; when a value really changes, the
     change-window rule, the subject's own ``check``, the save and the record of the change.
-    Saving unchanged values changes nothing (and needs no cause)."""
+    Saving unchanged values changes nothing (and needs no cause); a clarifying change
+    (``clarifies``) needs no cause and is recorded as "clarified", never as churn."""
+    before = {"success_criteria": getattr(subject, "success_criteria", "")}
     changed = assign(subject, fields, foreign_keys=foreign_keys)
     if not changed:
+        return
+    if clarifies(subject, changed, before):
+        check(subject)
+        save_change(subject, actor=actor, action=StrategyChange.Action.CLARIFIED,
+                    fields=changed, outside=False, cause=(cause or "").strip()[:2000])
         return
     outside, cause = check_window(cause)
     check(subject)

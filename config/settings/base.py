@@ -350,6 +350,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_week="mon", hour=6, minute=10),  # weekly, for last week
         "options": {"expires": 24 * 3600},
     },
+    "nudge-overdue-reviews": {
+        "task": "strategy.tasks.nudge_overdue_reviews",
+        "schedule": crontab(hour=6, minute=15),  # daily, before the morning digest
+        "options": {"expires": 12 * 3600},
+    },
     "send-digests": {
         "task": "org.tasks.send_digests",
         "schedule": crontab(hour=6, minute=30),  # every morning

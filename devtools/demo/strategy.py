@@ -4,6 +4,14 @@ about half of the existing ideas linked to the priority their category serves; t
 executive layer: success criteria and resources on the priorities, planning windows and one
 priority changed outside a window with its cause.
 
+Deployments follow the spine (strategy.spine): the executive deploys to the management teams
+directly below the executive team, whose leads cascade what they accepted to their
+supervisors, who cascade it to their lines — a tree from each priority, catchball at every hop
+(the leaves carry the states listed below; every team above a leaf has accepted). The one
+priority left without success criteria is not deployed (clarity before urgency). Review-by
+dates: one priority and one constraint are past theirs, so the daily nudge has something to
+say.
+
 Idempotent (a second run finds the first objective and the planning windows and changes
 nothing), deterministic (its own random seed) and set-based (readings and links are bulk
 inserts)."""
@@ -19,6 +27,7 @@ from devtools.demo.org import first_lead
 from ideas.models import Idea
 from org.models import Team, User
 from strategy import models, services
+from strategy.jobs import nudge_overdue_reviews
 
 SEED = 6006
 LINK_SHARE = 0.5
@@ -43,7 +52,8 @@ GOALS = [
 ]
 
 # goal index, title, why now, owner slug, kpis [(name, unit, baseline, target, direction,
-# owner slug, progress)], deployed to [(slug, state)], closed
+# owner slug, progress)], deployed to [(slug, state)] — the leaves of the cascade; the chain
+# from the management team above each leaf is accepted — closed
 # progress: how far along the planned path the readings really are (1 = on plan).
 PRIORITIES = [
     (0, "Separate forklifts and pedestrians in the warehouse",
@@ -58,7 +68,7 @@ PRIORITIES = [
      "Two strain injuries on Line 1 this year and an ageing workforce: lifting aids now "
      "cost less than one absence.", "assembly-supervisors",
      [("Stations above the lifting limit", "", "9", "2", "down", "assembly-supervisors", 0.7)],
-     [("line-1-day", "accepted"), ("line-1-night", "countered"), ("line-2-day", "accepted")],
+     [],  # no success criteria yet (see CRITERIA): it cannot be deployed
      False),
     (1, "Near-miss reporting from the front line",
      "Reports dropped by half after the reorganisation: people stopped believing they are "
@@ -156,6 +166,67 @@ def _month_starts(today: date, n: int) -> list[date]:
 
 
 
+def _chain(team: Team, by_id: dict[int, Team]) -> list[Team]:
+    """The teams from the one directly below the root down to ``team``."""
+    chain = [team]
+    while chain[0].parent_id and by_id[chain[0].parent_id].parent_id:
+        chain.insert(0, by_id[chain[0].parent_id])
+    return chain
+
+
+def _cascade(priority, deployed, *, teams, leads, executive, start, today, now, rng
+             ) -> list[models.DeploymentComment]:
+    """Deploys the priority to each leaf's management team and cascades it hop by hop down to
+    the leaf: every hop above a leaf accepted, the leaf in its listed state. Answers the
+    catchball comments to insert (the caller dates them)."""
+    by_id = {t.pk: t for t in teams.values()}
+
+    def lead_of(team: Team) -> User | None:
+        if team.slug not in leads:
+            leads[team.slug] = first_lead(team)
+        return leads[team.slug]
+
+    made: dict[int, models.Deployment] = {}
+    wanted: dict[int, str] = {}
+    for slug, state in deployed:
+        for hop in _chain(teams[slug], by_id):
+            wanted.setdefault(hop.pk, "accepted")
+        wanted[teams[slug].pk] = state
+    comments = []
+    proposed_at = timezone.make_aware(datetime.combine(start, time(9))) if start <= today \
+        else now
+    for slug, _state in deployed:
+        for depth, team in enumerate(_chain(teams[slug], by_id)):
+            if team.pk in made:
+                continue
+            parent = made.get(team.parent_id)
+            proposer = executive if parent is None else lead_of(by_id[team.parent_id])
+            state = wanted[team.pk]
+            at = proposed_at + timedelta(days=4 * depth)
+            final = {"revised": "proposed"}.get(state, state)
+            answered = final != "proposed"
+            made[team.pk] = models.Deployment.objects.create(
+                priority=priority, team=team, parent=parent, proposed_by=proposer,
+                proposed_at=at, state=final, round=2 if state == "revised" else 1,
+                ask=(f"Contribute to “{priority.title.lower()}” in {team.name}'s plan."
+                     if parent is None else
+                     f"{team.name}: take your share of “{priority.title.lower()}” into your "
+                     f"huddles and link the items that serve it."),
+                answered_by=lead_of(team) if answered else None,
+                answered_at=at + timedelta(days=3) if answered else None)
+            thread = [("propose", proposer, 1)]
+            if state in ("accepted", "countered", "revised"):
+                thread.append(("counter" if state in ("countered", "revised") else "accept",
+                               lead_of(team), 1))
+            if state == "revised":
+                thread.append(("revise", proposer, 2))
+            comments += [models.DeploymentComment(deployment=made[team.pk], author=author,
+                                                  kind=kind, text=rng.choice(COMMENTS[kind]),
+                                                  round=rnd)
+                         for kind, author, rnd in thread]
+    return comments
+
+
 def seed(context: dict) -> None:
     if not models.Objective.objects.filter(title=OBJECTIVES[0][0]).exists():
         _seed_deployment(context)
@@ -214,33 +285,8 @@ def _seed_deployment(context: dict) -> None:
                 readings.append(models.KPIReading(kpi=kpi, date=month,
                                                   value=Decimal(f"{max(value, 0):.{places}f}"),
                                                   recorded_by=recorder))
-        for slug, state in deployed:
-            team = teams[slug]
-            if slug not in leads:
-                leads[slug] = first_lead(team)
-            lead = leads[slug]
-            proposed_at = timezone.make_aware(datetime.combine(start, time(9))) \
-                if start <= today else now
-            d = models.Deployment.objects.create(
-                priority=priority, team=team, ask=f"Contribute to “{title.lower()}” in "
-                                                  f"{team.name}'s plan.",
-                proposed_by=executive, proposed_at=proposed_at,
-                state=models.Deployment.State.PROPOSED)
-            thread = [("propose", executive, 1)]
-            if state in ("accepted", "countered", "revised"):
-                thread.append(("counter" if state in ("countered", "revised") else "accept",
-                               lead, 1))
-            if state == "revised":
-                thread.append(("revise", executive, 2))
-            final = {"accepted": "accepted", "countered": "countered", "revised": "proposed",
-                     "proposed": "proposed"}[state]
-            models.Deployment.objects.filter(pk=d.pk).update(
-                state=final, round=2 if state == "revised" else 1,
-                answered_by=lead if final != "proposed" else None,
-                answered_at=proposed_at + timedelta(days=3) if final != "proposed" else None)
-            comments += [models.DeploymentComment(deployment=d, author=author, kind=kind,
-                                                  text=rng.choice(COMMENTS[kind]), round=rnd)
-                         for kind, author, rnd in thread]
+        comments += _cascade(priority, deployed, teams=teams, leads=leads,
+                             executive=executive, start=start, today=today, now=now, rng=rng)
     models.KPIReading.objects.bulk_create(readings)
     models.DeploymentComment.objects.bulk_create(comments)
     # Date each throw of the catchball after its proposal (auto_now_add stamped them now).
@@ -311,12 +357,21 @@ def _seed_executive_layer(context: dict) -> None:
     executive = User.objects.filter(username="helen").first() or context["admin"]
     priorities = list(models.Priority.objects.order_by("pk"))
     for i, p in enumerate(priorities):
+        # Review-by dates spread over the coming weeks; the first priority is past its date.
+        review_by = today - timedelta(days=5) if i == 0 else today + timedelta(days=20 + 9 * i)
+        models.Priority.objects.filter(pk=p.pk).update(review_by=min(review_by, p.end))
         if i == 1:
             continue
         models.Priority.objects.filter(pk=p.pk).update(
             success_criteria=CRITERIA[i % len(CRITERIA)],
             allocated_hours=Decimal(200 + 50 * (i % 5)),
             allocated_budget=Decimal(5000 * (1 + i % 4)))
+    for i, c in enumerate(models.Constraint.objects.filter(
+            Q(end__isnull=True) | Q(end__gte=today)).order_by("pk")):
+        # The organisation-wide constraint (the first) is past its review-by date.
+        models.Constraint.objects.filter(pk=c.pk).update(
+            review_by=today - timedelta(days=2) if i == 0 else today + timedelta(days=45 + 15 * i))
+    nudge_overdue_reviews(today=today)  # their owners hear about the two past their date
 
     # ---- planning windows: today is outside them; one priority changed outside with a cause
     quarter = _quarter_start(today)

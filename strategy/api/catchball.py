@@ -1,4 +1,5 @@
-"""/api/v1/deployments/: the catchball — teams' leads accept or counter, executives revise."""
+"""/api/v1/deployments/: the catchball — teams' leads accept or counter, whoever proposed the
+hop revises, and the leads of a team that accepted one cascade it to their child teams."""
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,6 +16,7 @@ from ..models import Deployment, DeploymentComment
 from .common import StrategyViewSet
 from .serializers import (
     AnswerInputSerializer,
+    CascadeInputSerializer,
     CommentInputSerializer,
     CommentSerializer,
     DeploymentInputSerializer,
@@ -25,7 +27,9 @@ from .serializers import (
 
 class DeploymentViewSet(mixins.DestroyModelMixin, StrategyViewSet):
     """The catchball. ``?awaiting=me``: proposed deployments to the teams the caller leads.
-    Accept / counter: the team's leads; revise (propose again), withdraw: executives."""
+    Accept / counter: the team's leads; cascade (to the team's child teams, once accepted): the
+    team's leads; revise (propose again), withdraw: whoever proposed the hop — executives for a
+    deployment from the top (``parent`` null), the cascading team's leads for a cascade."""
 
     serializer_class = DeploymentSerializer
     input_serializer_class = DeploymentInputSerializer
@@ -34,7 +38,7 @@ class DeploymentViewSet(mixins.DestroyModelMixin, StrategyViewSet):
 
     @staticmethod
     def base_queryset():
-        return (Deployment.objects.select_related("priority", "team", "proposed_by",
+        return (Deployment.objects.select_related("priority", "team", "parent", "proposed_by",
                                                   "answered_by")
                 .prefetch_related(Prefetch("comments", queryset=DeploymentComment.objects
                                            .select_related("author")))
@@ -59,6 +63,12 @@ class DeploymentViewSet(mixins.DestroyModelMixin, StrategyViewSet):
     def create(self, request: Request) -> Response:
         return self.write(services.deployment_create, code=status.HTTP_201_CREATED)
 
+    def get_permissions(self):
+        # Withdrawing a cascade is for the leads who cascaded it: the service decides.
+        if self.action == "destroy":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
     def destroy(self, request: Request, pk=None) -> Response:
         services.deployment_withdraw(deployment_id=self.get_object().pk, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -79,8 +89,21 @@ class DeploymentViewSet(mixins.DestroyModelMixin, StrategyViewSet):
                                     comment=data.get("comment", ""))
         return self.fresh(pk)
 
+    @extend_schema(request=CascadeInputSerializer, responses=DeploymentSerializer(many=True))
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def cascade(self, request: Request, pk=None) -> Response:
+        """Passes an accepted deployment on to child teams of its team, with the leads' own
+        ask: 201 with the new deployments (catchball again, one hop down)."""
+        data = validated(CascadeInputSerializer, request.data)
+        made = services.deployment_cascade(deployment_id=self.get_object().pk,
+                                           actor=request.user, teams=data["teams"],
+                                           ask=data["ask"])
+        qs = self.base_queryset().filter(pk__in=[d.pk for d in made])
+        return Response(DeploymentSerializer(qs, many=True).data,
+                        status=status.HTTP_201_CREATED)
+
     @extend_schema(request=ReviseInputSerializer, responses=DeploymentSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def revise(self, request: Request, pk=None) -> Response:
         data = validated(ReviseInputSerializer, request.data)
         services.deployment_revise(deployment_id=self.get_object().pk, actor=request.user,

@@ -11,6 +11,7 @@ from org.api.serializers import TeamBriefSerializer
 from org.models import Team
 
 from .. import models
+from ..clarity import clarity_gaps
 from ..kpi import kpi_notes, kpi_warnings
 
 NUMBER = dict(max_digits=16, decimal_places=4)
@@ -72,7 +73,7 @@ class DeploymentBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = models.Deployment
-        fields = ["id", "team", "state", "round"]
+        fields = ["id", "team", "parent", "state", "round"]
 
 
 class PrioritySerializer(serializers.ModelSerializer):
@@ -84,13 +85,19 @@ class PrioritySerializer(serializers.ModelSerializer):
     figures = serializers.SerializerMethodField()
     alignment = serializers.SerializerMethodField()
     resources = serializers.SerializerMethodField()
+    clarity = serializers.SerializerMethodField()
 
     class Meta:
         model = models.Priority
         fields = ["id", "goal", "goal_title", "objective", "title", "why_now", "owner_team",
                   "start", "end", "status", "closed_on", "closing_note", "success_criteria",
-                  "allocated_hours", "allocated_budget", "resources", "kpis", "deployments",
-                  "figures", "alignment"]
+                  "review_by", "clarity", "allocated_hours", "allocated_budget", "resources",
+                  "kpis", "deployments", "figures", "alignment"]
+
+    def get_clarity(self, priority) -> dict:
+        """Whether it can be deployed: ``missing`` maps what it lacks to what to do."""
+        gaps = clarity_gaps(priority)
+        return {"clear": not gaps, "missing": gaps}
 
     def get_resources(self, priority) -> dict | None:
         r = self.context.get("resources", {}).get(priority.pk)
@@ -124,6 +131,9 @@ class PriorityInputSerializer(serializers.Serializer):
                                                required=False, allow_null=True)
     allocated_budget = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0,
                                                 required=False, allow_null=True)
+    review_by = serializers.DateField(
+        required=False, allow_null=True,
+        help_text="When the owner team reviews it (default: a quarter ahead).")
     cause = serializers.CharField(
         max_length=2000, required=False, allow_blank=True,
         help_text="Required outside a planning window: why the change cannot wait.")
@@ -228,8 +238,8 @@ class ConstraintSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = models.Constraint
-        fields = ["id", "statement", "detail", "team", "start", "end", "set_by", "active",
-                  "created_at"]
+        fields = ["id", "statement", "detail", "team", "start", "end", "review_by", "set_by",
+                  "active", "created_at"]
 
     def get_set_by(self, constraint) -> dict | None:
         user = constraint.set_by
@@ -246,6 +256,9 @@ class ConstraintInputSerializer(serializers.Serializer):
                                               required=False)
     start = serializers.DateField()
     end = serializers.DateField(allow_null=True, required=False)
+    review_by = serializers.DateField(
+        required=False, allow_null=True,
+        help_text="When whoever set it reviews it (default: a quarter ahead).")
     cause = serializers.CharField(
         max_length=2000, required=False, allow_blank=True,
         help_text="Required outside a planning window: why the change cannot wait.")
@@ -275,7 +288,7 @@ class DeploymentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = models.Deployment
-        fields = ["id", "priority", "priority_title", "team", "state", "ask", "round",
+        fields = ["id", "priority", "priority_title", "team", "parent", "state", "ask", "round",
                   "proposed_by", "proposed_at", "answered_by", "answered_at", "comments"]
 
     def get_proposed_by(self, d) -> dict | None:
@@ -289,6 +302,14 @@ class DeploymentInputSerializer(serializers.Serializer):
     priority = serializers.PrimaryKeyRelatedField(queryset=models.Priority.objects.all())
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
     ask = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class CascadeInputSerializer(serializers.Serializer):
+    teams = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), many=True, allow_empty=False,
+        help_text="Child teams of the team that accepted the deployment.")
+    ask = serializers.CharField(max_length=2000,
+                                help_text="What you ask of these teams (required).")
 
 
 class AnswerInputSerializer(serializers.Serializer):

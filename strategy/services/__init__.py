@@ -8,6 +8,7 @@ constraints, catchball; the change-window rule is strategy.windows."""
 from .base import NOT_EXECUTIVE, priority_url
 from .catchball import (
     deployment_accept,
+    deployment_cascade,
     deployment_comment,
     deployment_counter,
     deployment_create,
@@ -39,5 +40,5 @@ __all__ = [
     "kpi_create", "kpi_update", "kpi_reading_record", "kpi_reading_delete",
     "constraint_create", "constraint_update", "constraint_lift",
     "deployment_create", "deployments_create", "deployment_accept", "deployment_counter",
-    "deployment_revise", "deployment_comment", "deployment_withdraw",
+    "deployment_revise", "deployment_comment", "deployment_withdraw", "deployment_cascade",
 ]

@@ -2,10 +2,12 @@
 and model fields."""
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from core.errors import DomainError, Forbidden
 from org.models import Team, User
@@ -66,6 +68,28 @@ def clean_number(value, *, field: str, label: str) -> Decimal:
     if abs(number) >= KPI_VALUE_LIMIT:
         raise DomainError(f"{label} is too large.", field=field)
     return number.quantize(Decimal("0.0001"))
+
+
+# Unless told otherwise, priorities and constraints come up for review a quarter ahead.
+REVIEW_DAYS = 90
+
+
+def default_review_by(*, start: date | None, end: date | None = None) -> date:
+    """A quarter from today (or from the start, when later), never after the end."""
+    begin = max(filter(None, [start, timezone.localdate()]))
+    day = begin + timedelta(days=REVIEW_DAYS)
+    return min(day, end) if end else day
+
+
+def check_review_by(day: date | None, *, required: bool = False) -> None:
+    """A review-by date is set for today or later (a date already past would nudge at once);
+    an edit keeps one (``required``)."""
+    if day is None and required:
+        raise DomainError("Keep a review-by date: when will its owners look at it again?",
+                          field="review_by", code="review_by_required")
+    if day is not None and day < timezone.localdate():
+        raise DomainError("The review-by date has passed: choose today or a later day.",
+                          field="review_by", code="review_by_past")
 
 
 def priority_url(priority: Priority | int) -> str:

@@ -1,5 +1,7 @@
 """Writes of the catchball: priorities proposed to teams, accepted or countered by their leads,
-revised by executives, with the thread of comments of every round."""
+revised by whoever proposed them, with the thread of comments of every round — and cascaded,
+one hop in the team tree at a time, by the leads of a team that accepted one (strategy.spine).
+Only a clear priority is deployed (strategy.clarity)."""
 
 from collections.abc import Iterable
 
@@ -12,9 +14,16 @@ from org.notifications import notify
 from org.selectors import team_leads
 
 from ..checks import clean_text, existing_row
+from ..clarity import require_clarity
 from ..models import Deployment, DeploymentComment, Priority
-from ..permissions import can_answer_deployment, can_comment_deployment
-from .base import active_team, managed_row, priority_url
+from ..permissions import (
+    can_answer_deployment,
+    can_cascade_deployment,
+    can_comment_deployment,
+    can_revise_deployment,
+)
+from ..spine import check_cascade_target, check_deploy_target
+from .base import NOT_EXECUTIVE, active_team, managed_row, priority_url
 
 # ---------------------------------------------------------------- catchball
 
@@ -36,21 +45,20 @@ def _tell_proposer(deployment: Deployment, actor: User, verb: str, text: str) ->
            url=priority_url(deployment.priority_id), target=deployment)
 
 
-@transaction.atomic
-def deployment_create(*, actor: User, priority: Priority | int, team: Team | int,
-                      ask: str = "") -> Deployment:
-    """Proposes a priority to a team (the first throw of the catchball)."""
-    priority_obj = managed_row(actor, Priority, priority, "priority")
-    if priority_obj.status != Priority.Status.ACTIVE:
+def _check_deployable(priority: Priority) -> None:
+    if priority.status != Priority.Status.ACTIVE:
         raise DomainError("A closed priority cannot be deployed; reopen it first.",
                           field="priority", code="priority_closed")
-    team_obj = active_team(team, field="team", what="team")
-    if Deployment.objects.filter(priority=priority_obj, team=team_obj).exists():
-        raise Conflict(f"“{priority_obj.title}” is already deployed to {team_obj.name}.",
-                       extra={"field": "team"})
-    ask = (ask or "").strip()
+    require_clarity(priority)
+
+
+def _propose(*, priority: Priority, team: Team, actor: User, ask: str,
+             parent: Deployment | None = None) -> Deployment:
+    if Deployment.objects.filter(priority=priority, team=team).exists():
+        raise Conflict(f"“{priority.title}” is already deployed to {team.name}.",
+                       extra={"field": "teams" if parent else "team"})
     deployment = Deployment.objects.create(
-        priority=priority_obj, team=team_obj, ask=ask, proposed_by=actor,
+        priority=priority, team=team, parent=parent, ask=ask, proposed_by=actor,
         proposed_at=timezone.now())
     DeploymentComment.objects.create(deployment=deployment, author=actor,
                                      kind=DeploymentComment.Kind.PROPOSE, text=ask, round=1)
@@ -60,13 +68,60 @@ def deployment_create(*, actor: User, priority: Priority | int, team: Team | int
 
 
 @transaction.atomic
+def deployment_create(*, actor: User, priority: Priority | int, team: Team | int,
+                      ask: str = "", field: str = "team") -> Deployment:
+    """Proposes a priority to a team from the top (the first throw of the catchball): a clear
+    priority (strategy.clarity), to a team directly below the executive's team — admins may
+    deploy to any team (strategy.spine). ``field`` names the input a refusal points at."""
+    priority_obj = managed_row(actor, Priority, priority, "priority")
+    _check_deployable(priority_obj)
+    team_obj = active_team(team, field=field, what="team")
+    check_deploy_target(actor, team_obj, field=field)
+    return _propose(priority=priority_obj, team=team_obj, actor=actor,
+                    ask=(ask or "").strip())
+
+
+@transaction.atomic
 def deployments_create(*, actor: User, priority: Priority | int, teams: Iterable[Team | int],
                        ask: str = "") -> list[Deployment]:
     """Deploys one priority to several teams at once: all of them or none."""
     teams = list(teams)
     if not teams:
         raise DomainError("Choose at least one team.", field="teams")
-    return [deployment_create(actor=actor, priority=priority, team=t, ask=ask) for t in teams]
+    return [deployment_create(actor=actor, priority=priority, team=t, ask=ask, field="teams")
+            for t in teams]
+
+
+@transaction.atomic
+def deployment_cascade(*, deployment_id: int, actor: User, teams: Iterable[Team | int],
+                       ask: str) -> list[Deployment]:
+    """The leads of a team that accepted a deployment pass it on to their own child teams with
+    their own ask: one new hop of catchball per team, all of them or none. Locks the accepted
+    deployment so it cannot be revised (or answered again) while it cascades."""
+    parent = (Deployment.objects.select_for_update(of=("self",))
+              .select_related("team", "priority").filter(pk=deployment_id).first())
+    if parent is None:
+        raise DomainError("No such deployment.", code="not_found")
+    if not can_cascade_deployment(actor, parent):
+        raise Forbidden(f"Only the leads of {parent.team.name} can cascade a deployment to "
+                        f"that team.")
+    if parent.state != Deployment.State.ACCEPTED:
+        raise Conflict(f"Accept “{parent.priority.title}” for {parent.team.name} before "
+                       f"cascading it: it is {parent.get_state_display().lower()}.",
+                       extra={"state": parent.state})
+    priority = Priority.objects.select_for_update().get(pk=parent.priority_id)
+    _check_deployable(priority)
+    ask = clean_text(ask, field="ask", label="The ask", limit=2000)
+    teams = list(teams)
+    if not teams:
+        raise DomainError("Choose at least one team.", field="teams")
+    made = []
+    for team in teams:
+        team_obj = active_team(team, field="teams", what="team")
+        check_cascade_target(parent.team, team_obj, field="teams")
+        made.append(_propose(priority=priority, team=team_obj, actor=actor, ask=ask,
+                             parent=parent))
+    return made
 
 
 def _answer(deployment_id: int, actor: User) -> Deployment:
@@ -124,9 +179,10 @@ def _record_answer(deployment: Deployment, actor: User, state: str, kind: str,
 @transaction.atomic
 def deployment_revise(*, deployment_id: int, actor: User, comment: str,
                       ask: str | None = None) -> Deployment:
-    """An executive answers the team's answer: proposes the deployment again (next round),
+    """Whoever proposed the hop answers the team's answer — executives for a deployment from
+    the top, the cascading team's leads for a cascade: proposes it again (next round),
     optionally with a changed ask."""
-    deployment = managed_row(actor, Deployment, deployment_id, "deployment")
+    deployment = _proposers_row(deployment_id, actor)
     comment = (comment or "").strip()
     if not comment:
         raise DomainError("Say what changed: a revision needs a comment.", field="comment")
@@ -164,6 +220,27 @@ def deployment_comment(*, deployment_id: int, actor: User, text: str) -> Deploym
 
 @transaction.atomic
 def deployment_withdraw(*, deployment_id: int, actor: User) -> None:
-    """Takes a deployment back (e.g. sent to the wrong team); its thread goes with it."""
-    deployment = managed_row(actor, Deployment, deployment_id, "deployment")
+    """Takes a deployment back (e.g. sent to the wrong team); its thread goes with it. One that
+    was cascaded further is refused: the teams below have their own catchball."""
+    deployment = _proposers_row(deployment_id, actor)
+    below = list(deployment.children.select_related("team").order_by("team__name"))
+    if below:
+        raise Conflict(f"{deployment.team.name} has cascaded it to "
+                       f"{', '.join(d.team.name for d in below)}: withdraw those first.",
+                       extra={"children": [d.pk for d in below]})
     deployment.delete()
+
+
+def _proposers_row(deployment_id: int, actor: User) -> Deployment:
+    """The deployment, locked, for whoever proposed its hop (``can_revise_deployment``)."""
+    deployment = (Deployment.objects.select_for_update(of=("self",))
+                  .select_related("parent", "team", "priority").filter(pk=deployment_id)
+                  .first())
+    if deployment is None:
+        raise DomainError("No such deployment.", code="not_found")
+    if not can_revise_deployment(actor, deployment):
+        if deployment.parent_id:
+            raise Forbidden(f"Only the leads of {deployment.parent.team.name}, who cascaded "
+                            f"it, revise or withdraw this deployment.")
+        raise Forbidden(NOT_EXECUTIVE)
+    return deployment

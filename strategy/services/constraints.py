@@ -15,11 +15,18 @@ from org.selectors import team_leads
 from ..checks import clean_text, known_fields
 from ..models import Constraint
 from ..windows import check_window, save_change, save_edit
-from .base import active_team, full_clean, managed_row, require_manager
+from .base import (
+    active_team,
+    check_review_by,
+    default_review_by,
+    full_clean,
+    managed_row,
+    require_manager,
+)
 
 # ---------------------------------------------------------------- constraints
 
-CONSTRAINT_FIELDS = {"statement", "detail", "team", "start", "end"}
+CONSTRAINT_FIELDS = {"statement", "detail", "team", "start", "end", "review_by"}
 
 
 def _check_constraint(constraint: Constraint) -> None:
@@ -34,14 +41,18 @@ def _check_constraint(constraint: Constraint) -> None:
 
 @transaction.atomic
 def constraint_create(*, actor: User, statement: str, start: date, team: Team | int | None = None,
-                      end: date | None = None, detail: str = "", cause: str = "") -> Constraint:
+                      end: date | None = None, detail: str = "", cause: str = "",
+                      review_by: date | None = None) -> Constraint:
     """Sets a boundary for the whole organisation (no team) or a team and its subtree.
-    Outside a planning window it needs a cause."""
+    Outside a planning window it needs a cause. Without a review-by date it comes up for
+    review a quarter ahead (``default_review_by``)."""
     require_manager(actor)
+    check_review_by(review_by)
     outside, cause = check_window(cause)
     scope = active_team(team, field="team", what="team") if team is not None else None
     constraint = Constraint(statement=statement, detail=detail or "", team=scope, start=start,
-                            end=end, set_by=actor)
+                            end=end, set_by=actor,
+                            review_by=review_by or default_review_by(start=start, end=end))
     _check_constraint(constraint)
     save_change(constraint, actor=actor, action="created", outside=outside, cause=cause)
     if scope is not None:
@@ -57,6 +68,8 @@ def constraint_update(*, constraint_id: int, actor: User, cause: str = "",
                       **fields) -> Constraint:
     constraint = managed_row(actor, Constraint, constraint_id, "constraint")
     known_fields(fields, CONSTRAINT_FIELDS)
+    if "review_by" in fields and fields["review_by"] != constraint.review_by:
+        check_review_by(fields["review_by"], required=True)
     if "team" in fields:
         team = fields["team"]
         if team is not None and getattr(team, "pk", team) != constraint.team_id:

@@ -19,7 +19,15 @@ from ..checks import clean_text, known_fields, lock_row, set_fields
 from ..models import AnnualGoal, Objective, Priority, PriorityLink
 from ..permissions import can_link_idea, can_manage_strategy
 from ..windows import check_window, save_change, save_edit
-from .base import active_team, clean_number, full_clean, managed_row, require_manager
+from .base import (
+    active_team,
+    check_review_by,
+    clean_number,
+    default_review_by,
+    full_clean,
+    managed_row,
+    require_manager,
+)
 
 # ---------------------------------------------------------------- objectives and goals
 
@@ -94,7 +102,7 @@ def goal_update(*, goal_id: int, actor: User, **fields) -> AnnualGoal:
 # ---------------------------------------------------------------- priorities
 
 PRIORITY_FIELDS = {"goal", "title", "why_now", "owner_team", "start", "end",
-                   "success_criteria", "allocated_hours", "allocated_budget"}
+                   "success_criteria", "allocated_hours", "allocated_budget", "review_by"}
 
 
 RESOURCE_LABELS = {"allocated_hours": "The people-hours", "allocated_budget": "The budget"}
@@ -126,10 +134,13 @@ def _check_priority(priority: Priority) -> None:
 @transaction.atomic
 def priority_create(*, actor: User, goal: AnnualGoal | int, title: str, why_now: str,
                     owner_team: Team | int, start: date, end: date, success_criteria: str = "",
-                    allocated_hours=None, allocated_budget=None, cause: str = "") -> Priority:
+                    allocated_hours=None, allocated_budget=None, cause: str = "",
+                    review_by: date | None = None) -> Priority:
     """Adds an improvement priority under an annual goal, owned by a team. Outside a planning
-    window it needs a cause (see strategy.windows.check_window)."""
+    window it needs a cause (see strategy.windows.check_window). Without a review-by date it
+    comes up for review a quarter ahead (``default_review_by``)."""
     require_manager(actor)
+    check_review_by(review_by)
     outside, cause = check_window(cause)
     goal_obj = AnnualGoal.objects.filter(pk=getattr(goal, "pk", goal)).first()
     if goal_obj is None:
@@ -138,7 +149,8 @@ def priority_create(*, actor: User, goal: AnnualGoal | int, title: str, why_now:
     priority = Priority(goal=goal_obj, title=title, why_now=why_now, owner_team=team,
                         start=start, end=end, created_by=actor,
                         success_criteria=success_criteria or "",
-                        allocated_hours=allocated_hours, allocated_budget=allocated_budget)
+                        allocated_hours=allocated_hours, allocated_budget=allocated_budget,
+                        review_by=review_by or default_review_by(start=start, end=end))
     _check_priority(priority)
     save_change(priority, actor=actor, action="created", outside=outside, cause=cause)
     return priority
@@ -151,6 +163,8 @@ def priority_update(*, priority_id: int, actor: User, cause: str = "", **fields)
     the owner and deployed teams, and counts as churn. Saving unchanged values changes nothing."""
     priority = managed_row(actor, Priority, priority_id, "priority")
     known_fields(fields, PRIORITY_FIELDS)
+    if "review_by" in fields and fields["review_by"] != priority.review_by:
+        check_review_by(fields["review_by"], required=True)
     for key in ("allocated_hours", "allocated_budget"):
         if key in fields:
             fields[key] = _resource(fields[key], field=key, label=RESOURCE_LABELS[key])

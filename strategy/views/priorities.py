@@ -2,6 +2,7 @@
 link items and deploy to teams."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,33 +10,40 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.errors import Forbidden
 from core.forms import initial_from
 from core.params import parse_id
 from ideas.permissions import can_edit as can_edit_idea
 from org.models import Team
 
 from .. import selectors, services
+from ..clarity import clarity_gaps
 from ..figures import priority_resources
-from ..forms import CloseForm, DeployForm, LinkForm, PriorityForm, ReadingForm
+from ..forms import CascadeForm, CloseForm, DeployForm, LinkForm, PriorityForm, ReadingForm
 from ..kpi import kpi_notes, kpi_warnings
 from ..models import Deployment, Priority
 from ..pages import executives_form, form_view, next_url, require_manager, run_action, save_form
 from ..permissions import (
     access_priority,
-    can_answer_deployment,
-    can_comment_deployment,
+    can_cascade_deployment,
     can_manage_links,
     can_manage_strategy,
     can_record_reading,
 )
+from .catchball import deployment_tree
 
 
 def priority_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _priority_page(request, pk)
+
+
+def _priority_page(request, pk: int, *, status: int = 200, **forms) -> HttpResponse:
     try:
         priority = selectors.priority_detail(pk)
     except Priority.DoesNotExist:
         raise Http404("No such priority.")
-    return render(request, "strategy/priority.html", _priority_context(request, priority))
+    return render(request, "strategy/priority.html",
+                  _priority_context(request, priority, **forms), status=status)
 
 
 def _priority_context(request, priority: Priority, **forms) -> dict:
@@ -50,11 +58,7 @@ def _priority_context(request, priority: Priority, **forms) -> dict:
         kpi.notes = kpi_notes(direction=kpi.direction, baseline=kpi.baseline, target=kpi.target)
         kpi.form = (forms.get("reading_form") if forms.get("reading_kpi") == kpi.pk
                     else ReadingForm(auto_id=f"id_kpi{kpi.pk}_%s")) if kpi.may_record else None
-    deployments = list(priority.deployments.all())
-    for d in deployments:
-        d.may_answer = can_answer_deployment(user, d) and d.state == Deployment.State.PROPOSED
-        d.may_revise = manager
-        d.may_comment = can_comment_deployment(user, d)
+    deployments = deployment_tree(priority, user, cascade_forms=forms.get("cascade_forms"))
     ideas = list(selectors.linked_ideas(priority, user=user))
     for idea in ideas:
         idea.may_unlink = link_manager or can_edit_idea(user, idea)
@@ -66,6 +70,7 @@ def _priority_context(request, priority: Priority, **forms) -> dict:
         "priority": priority,
         "kpis": list(priority.kpis.all()),
         "deployments": deployments,
+        "clarity_gaps": clarity_gaps(priority),
         "ideas": ideas,
         "figures": selectors.priority_figures([priority.pk], user=user)[priority.pk],
         "alignment": selectors.priority_alignment([priority], user=user)[priority.pk],
@@ -73,7 +78,7 @@ def _priority_context(request, priority: Priority, **forms) -> dict:
         "open_for_links": open_for_links,
         "candidates": candidates,
         "link_form": forms.get("link_form") or LinkForm(),
-        "deploy_form": (forms.get("deploy_form") or DeployForm(priority=priority))
+        "deploy_form": (forms.get("deploy_form") or DeployForm(priority=priority, user=user))
         if manager and priority.status == Priority.Status.ACTIVE else None,
         "close_form": CloseForm() if manager else None,
         "history": list(priority.history.select_related("history_user")
@@ -168,19 +173,42 @@ def priority_unlink(request: HttpRequest, pk: int, idea_id: int) -> HttpResponse
 @require_POST
 def priority_deploy(request: HttpRequest, pk: int) -> HttpResponse:
     require_manager(request)
-    priority = get_object_or_404(
-        Priority.objects.select_related("owner_team", "goal", "goal__objective")
-        .prefetch_related(selectors.kpis_prefetch(selectors.CHART_READINGS),
-                          selectors.deployments_prefetch(True)), pk=pk)
-    form = DeployForm(request.POST, priority=priority)
+    priority = get_object_or_404(Priority, pk=pk)
+    form = DeployForm(request.POST, priority=priority, user=request.user)
 
     def save(data):
         made = services.deployments_create(actor=request.user, priority=priority,
                                            teams=data["teams"], ask=data["ask"])
         names = ", ".join(d.team.name for d in made)
-        return (f"Proposed to {names}. Their leads accept or counter it on their My work page.",
+        return (f"Proposed to {names}. Their leads accept or counter it on their My work page, "
+                f"then cascade it to their own teams.",
                 reverse("strategy:priority", args=[pk]) + "#deployments")
 
-    return save_form(request, form, save) or render(
-        request, "strategy/priority.html", _priority_context(request, priority, deploy_form=form),
-        status=400)
+    return save_form(request, form, save) or _priority_page(request, pk, status=400,
+                                                           deploy_form=form)
+
+
+@require_POST
+def deployment_cascade(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team's leads pass an accepted deployment on to their child teams with their own ask
+    (a page of the priority's, where its form lives). A refusal shows the priority page again
+    with the form's errors (400)."""
+    deployment = get_object_or_404(Deployment.objects.select_related("team", "priority"), pk=pk)
+    if not can_cascade_deployment(request.user, deployment):
+        raise PermissionDenied(f"Only the leads of {deployment.team.name} can cascade a "
+                               f"deployment to that team.")
+    form = CascadeForm(request.POST, deployment=deployment)
+
+    def save(data):
+        try:
+            made = services.deployment_cascade(deployment_id=pk, actor=request.user,
+                                               teams=data["teams"], ask=data["ask"])
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message)
+        return (f"Cascaded to {', '.join(d.team.name for d in made)}. Their leads accept or "
+                f"counter it on their My work page.",
+                reverse("strategy:priority", args=[deployment.priority_id])
+                + f"#deployment-{deployment.pk}")
+
+    return save_form(request, form, save) or _priority_page(
+        request, deployment.priority_id, status=400, cascade_forms={deployment.pk: form})

@@ -74,7 +74,7 @@ def build_world(org) -> World:
     priority = strategy_services.priority_create(
         actor=org.admin, goal=goal, title="Cut scrap", why_now="Scrap doubled.",
         owner_team=org.plant, start=date(today.year, 1, 1), end=date(today.year, 12, 31),
-        cause=cause)
+        success_criteria="Scrap at 2.5% for a quarter", cause=cause)
     kpi = strategy_services.kpi_create(actor=org.admin, priority=priority, name="Scrap rate",
                                        baseline="4.0", target="2.5", direction="down",
                                        owner_team=org.sup, unit="%")

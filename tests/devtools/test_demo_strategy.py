@@ -2,6 +2,7 @@
 
 import random
 import time
+from datetime import date
 
 import pytest
 from django.db.models import Count
@@ -57,6 +58,19 @@ def test_demo_seeds_a_realistic_strategy_idempotently():
     assert states == {"proposed", "accepted", "countered"}
     assert Deployment.objects.filter(round=2, state="proposed").exists()  # revised
     assert DeploymentComment.objects.filter(kind="counter").exists()
+    # The spine: from the top one hop down, then cascaded hop by hop from accepted ones.
+    root = Deployment.objects.filter(parent__isnull=True).select_related("team__parent")
+    assert {d.team.parent.parent_id for d in root} == {None}
+    for d in Deployment.objects.filter(parent__isnull=False).select_related("team", "parent"):
+        assert d.team.parent_id == d.parent.team_id and d.parent.state == "accepted"
+        assert d.proposed_by.memberships.filter(team_id=d.parent.team_id, role="lead").exists()
+    assert Deployment.objects.filter(parent__parent__isnull=False).exists()  # two hops down
+    from strategy.clarity import clarity_gaps
+    for priority in Priority.objects.filter(deployments__isnull=False).distinct():
+        assert clarity_gaps(priority) == {}, priority
+    assert Priority.objects.filter(deployments__isnull=True, status="active").exists()
+    assert Priority.objects.filter(review_by__lt=date.today()).exists()
+    assert Constraint.objects.filter(review_by__lt=date.today()).exists()
     assert Constraint.objects.filter(team__isnull=True).exists()
     assert Constraint.objects.filter(team__isnull=False).exists()
     ideas = Idea.objects.count()

@@ -33,12 +33,13 @@ class Strat:
 
 
 def make_priority(goal, team, *, title="Cut scrap", start=None, end=None, status="active",
-                  closed_on=None, why_now="Scrap doubled since the new supplier."):
+                  closed_on=None, why_now="Scrap doubled since the new supplier.",
+                  success_criteria=""):
     today = timezone.localdate()
     return Priority.objects.create(
         goal=goal, title=title, why_now=why_now, owner_team=team,
         start=start or date(today.year, 1, 1), end=end or date(today.year, 12, 31),
-        status=status, closed_on=closed_on)
+        status=status, closed_on=closed_on, success_criteria=success_criteria)
 
 
 def make_kpi(priority, team, *, name="Scrap rate", baseline="4.0", target="2.5",
@@ -47,9 +48,9 @@ def make_kpi(priority, team, *, name="Scrap rate", baseline="4.0", target="2.5",
                               target=Decimal(target), direction=direction, owner_team=team)
 
 
-def make_deployment(priority, team, *, state="proposed", by=None):
+def make_deployment(priority, team, *, state="proposed", by=None, parent=None):
     d = Deployment.objects.create(priority=priority, team=team, state=state, proposed_by=by,
-                                  proposed_at=timezone.now())
+                                  proposed_at=timezone.now(), parent=parent)
     DeploymentComment.objects.create(deployment=d, author=by, kind="propose", text="Please")
     return d
 
@@ -64,7 +65,8 @@ def strat(org) -> Strat:
     objective = Objective.objects.create(title="Most reliable supplier", horizon_year=today.year + 3)
     goal = AnnualGoal.objects.create(objective=objective, year=today.year,
                                      title="On-time delivery 98%")
-    priority = make_priority(goal, org.plant)
+    # Clear enough to deploy (strategy.clarity): success criteria, a KPI, an owner, a why-now.
+    priority = make_priority(goal, org.plant, success_criteria="Scrap at 2.5% for a quarter")
     kpi = make_kpi(priority, org.sup)
     return Strat(objective, goal, priority, kpi, today)
 

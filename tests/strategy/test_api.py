@@ -116,33 +116,46 @@ def test_constraints_endpoint(org, api):
 def test_catchball_over_the_api(org, strat, api):
     ex = api.as_user(org.executive)
     r = ex.post(f"{V1}/priorities/{strat.priority.pk}/deploy/",
-                {"teams": [org.line1.pk, org.sup.pk], "ask": "Cut scrap 20%"}, format="json")
+                {"teams": [org.plant.pk, org.support.pk], "ask": "Cut scrap 20%"}, format="json")
     assert r.status_code == 201 and len(r.json()) == 2
-    d_line1 = Deployment.objects.get(team=org.line1)
-    d_sup = Deployment.objects.get(team=org.sup)
-    r = api.as_user(org.lead).get(f"{V1}/deployments/?awaiting=me").json()
-    assert [d["id"] for d in r["results"]] == [d_line1.pk]
-    assert api.as_user(org.lead).post(f"{V1}/deployments/{d_sup.pk}/accept/").status_code == 403
-    r = api.as_user(org.lead).post(f"{V1}/deployments/{d_line1.pk}/accept/",
-                                   {"comment": "Yes"}, format="json")
+    d_plant = Deployment.objects.get(team=org.plant)
+    d_support = Deployment.objects.get(team=org.support)
+    r = api.as_user(org.manager).get(f"{V1}/deployments/?awaiting=me").json()
+    assert [d["id"] for d in r["results"]] == [d_plant.pk]
+    assert api.as_user(org.manager).post(
+        f"{V1}/deployments/{d_support.pk}/accept/").status_code == 403
+    r = api.as_user(org.manager).post(f"{V1}/deployments/{d_plant.pk}/accept/",
+                                      {"comment": "Yes"}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "accepted"
-    assert api.as_user(org.lead).post(f"{V1}/deployments/{d_line1.pk}/counter/",
-                                      {"comment": "x"}, format="json").status_code == 409
+    assert api.as_user(org.manager).post(f"{V1}/deployments/{d_plant.pk}/counter/",
+                                         {"comment": "x"}, format="json").status_code == 409
+    r = api.as_user(org.manager).post(f"{V1}/deployments/{d_plant.pk}/cascade/",
+                                      {"teams": [org.sup.pk], "ask": "Scrap on your lines"},
+                                      format="json")
+    assert r.status_code == 201 and r.json()[0]["parent"] == d_plant.pk
+    d_sup = Deployment.objects.get(team=org.sup)
     r = api.as_user(org.supervisor).post(f"{V1}/deployments/{d_sup.pk}/counter/", {},
                                          format="json")
     assert r.status_code == 400 and "comment" in r.json()["errors"]
     r = api.as_user(org.supervisor).post(f"{V1}/deployments/{d_sup.pk}/counter/",
                                          {"comment": "Half"}, format="json")
     assert r.json()["state"] == "countered"
-    ex = api.as_user(org.executive)  # one client: log the executive back in
-    r = ex.post(f"{V1}/deployments/{d_sup.pk}/revise/", {"comment": "OK, half"},
-                format="json")
+    # the manager proposed this hop: the manager revises it, not the executive
+    ex = api.as_user(org.executive)
+    assert ex.post(f"{V1}/deployments/{d_sup.pk}/revise/", {"comment": "x"},
+                   format="json").status_code == 403
+    r = api.as_user(org.manager).post(f"{V1}/deployments/{d_sup.pk}/revise/",
+                                      {"comment": "OK, half"}, format="json")
     assert r.json()["state"] == "proposed" and r.json()["round"] == 2
     assert [c["kind"] for c in r.json()["comments"]] == ["propose", "counter", "revise"]
-    r = ex.post(f"{V1}/deployments/", {"priority": strat.priority.pk, "team": org.sup.pk},
+    ex = api.as_user(org.executive)  # one client: log the executive back in
+    r = ex.post(f"{V1}/deployments/", {"priority": strat.priority.pk, "team": org.support.pk},
                 format="json")
     assert r.status_code == 409
-    assert ex.delete(f"{V1}/deployments/{d_sup.pk}/").status_code == 204
+    assert ex.delete(f"{V1}/deployments/{d_support.pk}/").status_code == 204
+    # the plant's deployment was cascaded further: withdraw the cascade first
+    assert ex.delete(f"{V1}/deployments/{d_plant.pk}/").status_code == 409
+    assert api.as_user(org.manager).delete(f"{V1}/deployments/{d_sup.pk}/").status_code == 204
 
 
 def test_link_over_the_api_and_closed_priority(org, strat, api):

@@ -1,6 +1,10 @@
-"""Real Chromium: an executive sets a priority with a KPI and deploys it to two teams; one lead
-accepts, one counters with a comment; a front-line member links a new idea to the priority on
-the idea form and sees its why-now; the priority page shows the idea and the alignment moves."""
+"""Real Chromium: an executive sets a priority with a KPI; the deploy form says what is missing
+until the success criteria are stated; the executive deploys it to the manager tier (one hop
+down); the plant manager accepts and cascades it to the supervisors with their own ask; the
+supervisor counters, the manager revises, the supervisor accepts and cascades it to Line 1,
+whose lead accepts; the priority page shows the tree. A front-line member links a new idea to
+the priority on the idea form and sees its why-now; the priority page shows the idea and the
+alignment moves."""
 
 import os
 from datetime import date
@@ -78,47 +82,97 @@ def test_deploy_catchball_and_link_an_idea(org, new_page, live_server):
     assert KPI.objects.filter(priority=priority, name="Scrap rate").exists()
     assert "No reading yet" in ex.get_by_test_id("kpi").inner_text()
 
-    # … and deploys it to two teams.
+    # … and would deploy it: the (open) deploy form says what is missing first.
+    missing = ex.get_by_test_id("clarity-missing")
+    assert "State the success criteria" in missing.inner_text()
+    assert ex.get_by_role("button", name="Propose to the teams").count() == 0
+    missing.get_by_role("link", name="Edit the priority").click()
+    ex.fill("#id_success_criteria", "Scrap at or below 2.5% for three months running.")
+    ex.get_by_role("button", name="Save").click()
+    ex.wait_for_url(f"**/strategy/priorities/{priority.pk}/")
+
+    # Deployments go one tier down: Line 1 is not offered, the plant manager's team is.
     ex.get_by_test_id("deploy").locator("summary").click()
-    ex.get_by_label("Line 1 (tier 1)").check()
-    ex.get_by_label("Supervisors (tier 2)").check()
-    ex.fill("#id_ask", "Cut your scrap by a fifth this year.")
+    assert ex.get_by_label("Line 1 (tier 1)").count() == 0
+    ex.get_by_label("Plant (tier 3)").check()
+    ex.fill("#id_ask", "Cut scrap by a fifth this year across the plant.")
     ex.get_by_role("button", name="Propose to the teams").click()
     ex.wait_for_url("**#deployments")
-    assert ex.get_by_test_id("deployment").count() == 2
+    assert ex.get_by_test_id("deployment").count() == 1
     _shot(ex, "01-priority-deployed")
+    plant = Deployment.objects.get(team=org.plant)
 
-    # The Line 1 lead accepts on My work.
-    lead = new_page()
-    _login(lead, org.lead, live_server)
-    card = lead.get_by_test_id("awaiting-deployment")
+    # The plant manager accepts on My work, then cascades it to the supervisors.
+    manager = new_page()
+    _login(manager, org.manager, live_server)
+    card = manager.get_by_test_id("awaiting-deployment")
     assert "Cut scrap on the assembly lines" in card.inner_text() and WHY in card.inner_text()
-    _shot(lead, "02-lead-my-work")
     card.get_by_role("button", name="Accept").click()  # htmx swaps the card for the answer
-    assert "Accepted" in lead.get_by_test_id("answered-deployment").inner_text()
-    assert lead.get_by_test_id("awaiting-deployment").count() == 0
+    answered = manager.get_by_test_id("answered-deployment")
+    assert "Accepted" in answered.inner_text()
+    answered.get_by_test_id("see-catchball").click()
+    manager.wait_for_url(f"**/strategy/priorities/{priority.pk}/#deployment-{plant.pk}")
+    cascade = manager.get_by_test_id("cascade")
+    cascade.locator("summary").click()
+    cascade.get_by_role("button", name="Propose to my teams").click()  # no ask: refused
+    assert "a cascade needs its own ask" in manager.get_by_test_id("cascade").inner_text()
+    cascade = manager.get_by_test_id("cascade")
+    cascade.get_by_label("Supervisors (tier 2)").check()
+    cascade.locator("textarea").fill("Halve scrap on Line 1; hold Line 2.")
+    cascade.get_by_role("button", name="Propose to my teams").click()
+    manager.wait_for_url(f"**#deployment-{plant.pk}")
+    sup_d = Deployment.objects.get(team=org.sup)
+    assert (sup_d.parent_id, sup_d.proposed_by_id) == (plant.pk, org.manager.pk)
+    _shot(manager, "02-manager-cascaded")
 
-    # The supervisor counters with a comment.
+    # The supervisor counters with a comment …
     sup = new_page()
     _login(sup, org.supervisor, live_server)
     card = sup.get_by_test_id("awaiting-deployment")
+    assert "Halve scrap on Line 1" in card.inner_text()
     card.get_by_role("button", name="Counter").click()  # no comment: refused in place
     assert "a counter needs a comment" in sup.get_by_role("alert").inner_text()
     card = sup.get_by_test_id("awaiting-deployment")
-    card.locator("textarea").fill("Half of it this year: the press line is rebuilt in Q3.")
+    card.locator("textarea").fill("Line 1 only until the press line is rebuilt in Q3.")
     card.get_by_role("button", name="Counter").click()
     assert "Countered" in sup.get_by_test_id("answered-deployment").inner_text()
-    states = dict(Deployment.objects.values_list("team__slug", "state"))
-    assert states == {"line1": "accepted", "sup": "countered"}
 
-    # The executive sees both answers.
-    ex.goto(f"/strategy/priorities/{priority.pk}/")
-    line1 = ex.locator("[data-testid=deployment][data-team=line1]")
-    sup_card = ex.locator("[data-testid=deployment][data-team=sup]")
-    assert line1.get_by_test_id("deployment-state").inner_text() == "Accepted"
-    assert sup_card.get_by_test_id("deployment-state").inner_text() == "Countered"
+    # … the manager, who proposed this hop, revises it …
+    manager.goto(f"/strategy/priorities/{priority.pk}/")
+    sup_card = manager.locator(f"#deployment-{sup_d.pk}")
     assert "press line is rebuilt in Q3" in sup_card.inner_text()
-    _shot(ex, "03-answers")
+    manager.fill(f"#revise-{sup_d.pk}", "Agreed: Line 1 first.")
+    manager.fill(f"#revise-ask-{sup_d.pk}", "Halve scrap on Line 1 this year.")
+    sup_card.locator("form.revise-form button").click()
+    manager.wait_for_selector(f"#deployment-{sup_d.pk}.state-proposed")
+
+    # … the supervisor accepts and cascades it to Line 1, whose lead accepts.
+    sup.goto("/")
+    sup.get_by_test_id("awaiting-deployment").get_by_role("button", name="Accept").click()
+    sup.get_by_test_id("answered-deployment").get_by_test_id("see-catchball").click()
+    cascade = sup.get_by_test_id("cascade")
+    cascade.locator("summary").click()
+    cascade.get_by_label("Line 1 (tier 1)").check()
+    cascade.locator("textarea").fill("Find and fix the top three scrap causes at the saw.")
+    cascade.get_by_role("button", name="Propose to my teams").click()
+    sup.wait_for_url(f"**#deployment-{sup_d.pk}")
+    lead = new_page()
+    _login(lead, org.lead, live_server)
+    card = lead.get_by_test_id("awaiting-deployment")
+    assert "top three scrap causes" in card.inner_text()
+    card.get_by_role("button", name="Accept").click()
+    assert "Accepted" in lead.get_by_test_id("answered-deployment").inner_text()
+    states = dict(Deployment.objects.values_list("team__slug", "state"))
+    assert states == {"plant": "accepted", "sup": "accepted", "line1": "accepted"}
+
+    # The executive sees the tree from the priority: plant → supervisors → Line 1.
+    ex.goto(f"/strategy/priorities/{priority.pk}/")
+    tree = ex.get_by_test_id("deployment-tree")
+    line1 = tree.locator("[data-team=plant] [data-team=sup] [data-team=line1]")
+    assert line1.get_attribute("data-depth") == "2"
+    assert line1.locator("> div.row [data-testid=deployment-state]").inner_text() == "Accepted"
+    assert ex.get_by_test_id("cascade").count() == 0  # executives do not cascade
+    _shot(ex, "03-tree")
 
     # A front-line member notes the alignment, then logs an idea that serves the priority.
     member = new_page(width=375, height=740)

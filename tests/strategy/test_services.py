@@ -70,7 +70,7 @@ def test_non_executives_cannot_change_strategy(org, strat, who):
         lambda: services.kpi_create(actor=user, priority=strat.priority, name="K", baseline=1,
                                     target=2, direction="up", owner_team=org.sup),
         lambda: services.constraint_create(actor=user, statement="S", start=strat.today),
-        lambda: services.deployment_create(actor=user, priority=strat.priority, team=org.line1),
+        lambda: services.deployment_create(actor=user, priority=strat.priority, team=org.plant),
     ]
     for call in calls:
         with pytest.raises(Forbidden):
@@ -268,8 +268,9 @@ def test_constraint_dates_and_lift(org):
 
 
 def test_catchball_round_trip(org, strat, django_capture_on_commit_callbacks):
+    # An admin may deploy to any team (the spine binds executives: see test_cascade.py).
     with django_capture_on_commit_callbacks(execute=True):
-        d1, d2 = services.deployments_create(actor=org.executive, priority=strat.priority,
+        d1, d2 = services.deployments_create(actor=org.admin, priority=strat.priority,
                                              teams=[org.line1, org.sup], ask="Cut scrap 20%")
     assert d1.state == d2.state == "proposed"
     assert Notification.objects.filter(recipient=org.lead, verb="deployment_proposed").exists()
@@ -281,7 +282,7 @@ def test_catchball_round_trip(org, strat, django_capture_on_commit_callbacks):
     d2.refresh_from_db()
     assert (d1.state, d1.answered_by) == ("accepted", org.lead)
     assert (d2.state, d2.answered_by) == ("countered", org.supervisor)
-    assert Notification.objects.filter(recipient=org.executive,
+    assert Notification.objects.filter(recipient=org.admin,
                                        verb="deployment_countered").exists()
     with django_capture_on_commit_callbacks(execute=True):
         services.deployment_revise(deployment_id=d2.pk, actor=org.executive,
@@ -316,20 +317,21 @@ def test_only_the_teams_leads_answer(org, strat, who):
 
 
 def test_deployment_rules(org, strat):
-    services.deployment_create(actor=org.executive, priority=strat.priority, team=org.line1)
+    services.deployment_create(actor=org.executive, priority=strat.priority, team=org.plant)
     with pytest.raises(Conflict):
-        services.deployment_create(actor=org.executive, priority=strat.priority, team=org.line1)
-    org.line2.active = False
-    org.line2.save()
+        services.deployment_create(actor=org.executive, priority=strat.priority, team=org.plant)
+    from tests.factories import TeamFactory
+    gone = TeamFactory(name="Gone", slug="gone", tier=org.tiers[3], parent=org.exec,
+                       active=False)
     with pytest.raises(DomainError):
-        services.deployment_create(actor=org.executive, priority=strat.priority, team=org.line2)
+        services.deployment_create(actor=org.executive, priority=strat.priority, team=gone)
     with pytest.raises(DomainError):  # all or nothing
         services.deployments_create(actor=org.executive, priority=strat.priority,
-                                    teams=[org.sup, org.line2])
-    assert not Deployment.objects.filter(team=org.sup).exists()
+                                    teams=[org.support, gone])
+    assert not Deployment.objects.filter(team=org.support).exists()
     closed = make_priority(strat.goal, org.plant, title="Closed", status=Priority.Status.CLOSED)
     with pytest.raises(DomainError):
-        services.deployment_create(actor=org.executive, priority=closed, team=org.sup)
+        services.deployment_create(actor=org.executive, priority=closed, team=org.support)
 
 
 def test_revise_needs_a_comment_and_withdraw(org, strat):

@@ -16,6 +16,7 @@ JOBS = {
     "send_digests": "org.tasks.send_digests",
     "send_due_emails": "org.tasks.send_due_emails",
     "heartbeat": "org.tasks.heartbeat",
+    "nudge_overdue_reviews": "strategy.tasks.nudge_overdue_reviews",
 }
 
 
