@@ -14,6 +14,7 @@ from core.forms import apply_error
 from core.params import parse_int
 
 from .. import selectors, services, workflow
+from ..anonymity import acts_anonymously
 from ..forms import AssignForm, AttachmentForm, CommentForm, IdeaForm, TransitionForm
 from ..models import Idea
 from ..permissions import (
@@ -96,6 +97,7 @@ def detail_context(request, idea: Idea, **forms) -> dict:
         "assign_form": forms.get("assign_form") or (
             AssignForm(members=selectors.team_members(idea.team_id),
                        initial={"owner": idea.owner_id}) if may_assign else None),
+        "raised_by_me_anonymously": acts_anonymously(user, idea),
         "watchers": watchers,
         "watching": any(w.pk == user.pk for w in watchers),
         "timeline": selectors.idea_timeline(idea),
