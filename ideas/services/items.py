@@ -308,7 +308,8 @@ def idea_transition(
     record_event(idea=idea, actor=actor, verb="status", text=text,
                  data={"from": current, "to": to})
     notify(
-        recipients=people_to_tell(idea), actor=actor, verb="status",
+        recipients=people_to_tell(idea) - {actor.pk}, actor=shown_actor(actor, idea),
+        verb="status",
         text=f"{idea.title[:120]} is now {label.lower()}", url=item_url(idea), target=idea,
         event_key=f"idea:{idea.pk}:status:{idea.version}",
     )
@@ -316,7 +317,7 @@ def idea_transition(
 
 
 def _notify_assigned(idea: Idea, owner: User, actor: User) -> None:
-    notify(recipients=[owner], actor=actor, verb="assigned",
+    notify(recipients={owner.pk} - {actor.pk}, actor=shown_actor(actor, idea), verb="assigned",
            text=f"You now own: {idea.title[:150]}", url=item_url(idea), target=idea,
            event_key=f"idea:{idea.pk}:assigned:{owner.pk}:{idea.version}")
 
