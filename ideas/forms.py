@@ -152,6 +152,10 @@ class IdeaForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.creating and "anonymous" not in self.fields and self.data.get("anonymous"):
+            # a form loaded before the organisation switched it off: never log it with a name
+            raise forms.ValidationError("Your organisation does not offer anonymous raising "
+                                        "any more: items carry the reporter's name.")
         if data.get("level") == Idea.Level.SYSTEM and not data.get("change_kind"):
             self.add_error("change_kind", "Say what this system change changes (dependencies, "
                                           "architecture, deployment safety, …).")
