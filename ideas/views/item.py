@@ -218,7 +218,12 @@ def idea_comment(request: HttpRequest, pk: int) -> HttpResponse:
 def idea_watch(request: HttpRequest, pk: int) -> HttpResponse:
     idea = access_idea(request.user, pk)
     watching = request.POST.get("watch", "1") == "1"
-    services.idea_watch(idea=idea, user=request.user, watching=watching)
+    try:
+        services.idea_watch(idea=idea, user=request.user, watching=watching)
+    except DomainError as exc:  # the anonymous reporter: the panel says why
+        if not request.htmx:
+            messages.error(request, exc.message)
+            return redirect("ideas:detail", pk=idea.pk)
     if request.htmx:
         idea = selectors.idea_detail(request.user, pk)
         return render(request, "ideas/detail.html#watchers", detail_context(request, idea))

@@ -233,6 +233,16 @@ class TestPages:
         assert "does not offer anonymous raising" in response.content.decode()
         assert not Idea.objects.exists()
 
+    def test_watching_is_refused_to_the_reporter_with_a_message(self, org, client_as, whistle):
+        idea = raise_anonymously(whistle, org.line1)
+        client = client_as(whistle)
+        response = client.post(f"/ideas/{idea.pk}/watch/", {"watch": "1"}, follow=True)
+        assert response.status_code == 200
+        assert "Watching it would show your name" in response.content.decode()
+        htmx = client.post(f"/ideas/{idea.pk}/watch/", {"watch": "1"}, HTTP_HX_REQUEST="true")
+        assert htmx.status_code == 200 and "My work" in htmx.content.decode()
+        assert not idea.watchers.exists()
+
     def test_the_reporter_finds_it_on_my_work(self, org, client_as, whistle):
         idea = raise_anonymously(whistle, org.line2, is_private=True)
         home = client_as(whistle).get("/").content.decode()
