@@ -12,7 +12,10 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
+from core.errors import DomainError
 from org.models import OrganisationSettings
+
+from .mentions import MENTION
 
 SALT = "tierline.ideas.anonymous-reporter"
 ANONYMOUS_NAME = "The reporter (anonymous)"
@@ -59,6 +62,27 @@ def acts_anonymously(user, idea) -> bool:
 
 def anonymous_raising_on() -> bool:
     return OrganisationSettings.load().anonymous_raising
+
+
+def check_anonymous_raise(*, title: str, description: str, owner, details: dict) -> None:
+    """An anonymous item may be raised only where the organisation offers it, and cannot be
+    used to notify or point at anyone by name."""
+    if not anonymous_raising_on():
+        raise DomainError("Your organisation does not offer anonymous raising: items carry "
+                          "the reporter's name.", field="anonymous")
+    if owner is not None:
+        raise DomainError("An anonymous item cannot name an owner: the team's leads assign "
+                          "one.", field="owner")
+    refuse_mentions({"title": title, "description": description, **details})
+
+
+def refuse_mentions(fields: dict) -> None:
+    """The anonymous reporter's words cannot @mention anyone (a field error)."""
+    for field in ("title", "description", "problem_statement", "root_cause", "countermeasure"):
+        text = fields.get(field)
+        if isinstance(text, str) and MENTION.search(text):
+            raise DomainError("An anonymous item cannot mention people by name (@…): describe "
+                              "the situation, not the person.", field=field)
 
 
 def unname_history(sender, *, instance, history_instance, **kwargs) -> None:

@@ -17,8 +17,7 @@ from org.models import Membership, Team, User
 from org.notifications import notify
 
 from .. import workflow
-from ..anonymity import acts_anonymously, anonymous_raising_on, reporter_ref
-from ..mentions import MENTION
+from ..anonymity import acts_anonymously, check_anonymous_raise, refuse_mentions, reporter_ref
 from ..models import Idea, IdeaEvent
 from ..permissions import (
     can_assign,
@@ -151,7 +150,7 @@ def idea_create(
     reporter, watcher, history user or timeline actor is stored; an anonymous item cannot be
     used to name anyone: no owner, no @mentions."""
     if anonymous:
-        _check_anonymous(title=title, description=description, owner=owner, details=details)
+        check_anonymous_raise(title=title, description=description, owner=owner, details=details)
     team = _check_team(team)
     unknown = set(details) - set(EDITABLE_FIELDS)
     if unknown:
@@ -183,23 +182,6 @@ def idea_create(
     return idea
 
 
-def _check_anonymous(*, title: str, description: str, owner, details: dict) -> None:
-    """An anonymous item may be raised only where the organisation offers it, and cannot be
-    used to notify or point at anyone by name."""
-    if not anonymous_raising_on():
-        raise DomainError("Your organisation does not offer anonymous raising: items carry "
-                          "the reporter's name.", field="anonymous")
-    if owner is not None:
-        raise DomainError("An anonymous item cannot name an owner: the team's leads assign "
-                          "one.", field="owner")
-    for field, text in (("title", title), ("description", description),
-                        *((f, details.get(f)) for f in ("problem_statement", "root_cause",
-                                                         "countermeasure"))):
-        if text and MENTION.search(text):
-            raise DomainError("An anonymous item cannot mention people by name (@…): describe "
-                              "the situation, not the person.", field=field)
-
-
 @transaction.atomic
 def idea_update(*, idea_id: int, actor: User, expected_version: int | None = None,
                 labels: Iterable | None = None, **fields) -> Idea:
@@ -213,6 +195,8 @@ def idea_update(*, idea_id: int, actor: User, expected_version: int | None = Non
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.")
+    if acts_anonymously(actor, idea):
+        refuse_mentions(fields)
     changed = []
     for key, value in fields.items():
         if key == "team":

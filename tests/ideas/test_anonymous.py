@@ -146,6 +146,22 @@ class TestRefusals:
             raise_anonymously(org.lead, org.line1, owner=org.member)
         assert exc.value.field == "owner"
 
+    def test_the_reporters_edit_cannot_mention_anyone_a_leads_can(self, org, whistle):
+        from core.errors import DomainError
+        idea = raise_anonymously(whistle, org.line1)
+        with pytest.raises(DomainError) as exc:
+            services.idea_update(idea_id=idea.pk, actor=whistle, description="@lead knows")
+        assert exc.value.field == "description"
+        services.idea_update(idea_id=idea.pk, actor=org.lead, description="@member fixes it")
+        idea.refresh_from_db()
+        assert idea.description == "@member fixes it"
+
+    def test_switching_it_off_keeps_existing_items_anonymous(self, org, whistle):
+        idea = raise_anonymously(whistle, org.line1)
+        switch(False)
+        idea.refresh_from_db()
+        assert idea.is_anonymous and idea.reporter_id is None and is_reporter(whistle, idea)
+
     def test_the_reporters_comment_cannot_mention_anyone(self, org, whistle):
         from core.errors import DomainError
         idea = raise_anonymously(whistle, org.line1)
