@@ -21,6 +21,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from core.pagination import narrow_slice
+from ideas.anonymity import reported_by
 from ideas.selectors import ideas_visible_to
 from org.models import Tier
 from org.permissions import is_admin
@@ -234,7 +235,7 @@ def decisions_on_my_items(user, *, days: int = 30) -> QuerySet[Escalation]:
     """Decisions (resolved / returned) in the last ``days`` days on items I reported or own."""
     since = timezone.now() - timedelta(days=days)
     qs = escalations_visible_to(user).filter(
-        Q(idea__reporter_id=user.pk) | Q(idea__owner_id=user.pk),
+        reported_by(user, prefix="idea__") | Q(idea__owner_id=user.pk),
         state__in=DECIDED, resolved_at__gte=since)
     return with_row_data(qs).order_by("-resolved_at", "-id")
 

@@ -54,14 +54,15 @@ class IdeaAdmin(SimpleHistoryAdmin):
     form = IdeaAdminForm
     list_display = ["id", "title", "kind", "status", "category", "priority", "team", "owner",
                     "is_private", "last_activity_at", "aging_flagged_at"]
-    list_filter = ["status", "kind", "category", "priority", "is_private", "level",
+    list_filter = ["status", "kind", "category", "priority", "is_private", "is_anonymous", "level",
                    ("team", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "description", "learning", "=id"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["team", "owner", "labels"]
     list_select_related = ["team", "owner"]
     readonly_fields = [
-        "status", "status_reason", "learning", "reporter", "learning_by", "waiting_on_team",
+        "status", "status_reason", "learning", "reporter", "is_anonymous", "learning_by",
+        "waiting_on_team",
         "decision_note", "decision_at", "created_at", "updated_at", "last_activity_at",
         "status_changed_at", "started_at", "done_at", "aging_flagged_at", "version",
     ]

@@ -27,6 +27,14 @@ class IdeasConfig(AppConfig):
 
         register_card_badge_provider(level_badges)
 
+        from simple_history.signals import pre_create_historical_record
+
+        from .anonymity import unname_history
+        from .models import Idea
+
+        pre_create_historical_record.connect(
+            unname_history, sender=Idea.history.model, dispatch_uid="ideas.unname_history")
+
 
 def level_badges(ideas) -> dict:
     """A badge for cross-team and system changes (what a system change changes in its title).

@@ -5,6 +5,7 @@ from django import forms
 from org.models import Team, User
 from org.selectors import user_primary_team
 
+from .anonymity import anonymous_raising_on
 from .models import Comment, Idea
 from .registry import form_extensions
 from .services import max_attachment_bytes
@@ -18,6 +19,8 @@ DETAIL_FIELDS = (
 EDIT_ONLY_FIELDS = ("result", "actual_money_per_year", "actual_hours_per_year", "actual_benefit")
 
 ACCEPT = "image/jpeg,image/png,image/gif,image/webp,application/pdf"
+# Categories where the form suggests raising without a name (static/js/ideas.js shows a hint).
+ANONYMOUS_SUGGESTED = (Idea.Category.SAFETY, Idea.Category.PEOPLE)
 
 
 class IdeaForm(forms.ModelForm):
@@ -104,6 +107,11 @@ class IdeaForm(forms.ModelForm):
                 label="Photo or PDF (optional)", required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
                 help_text=f"Up to {max_attachment_bytes() // 1048576} MB.")
+            if anonymous_raising_on():
+                self.fields["anonymous"] = forms.BooleanField(
+                    label="Raise it without my name", required=False,
+                    help_text="Nobody — admins included — will see who raised it; you still "
+                              "find it on My work. It cannot name an owner or @mention anyone.")
         elif self.instance.pk:
             self.initial["labels_text"] = ", ".join(
                 label.name for label in self.instance.labels.all())
@@ -134,8 +142,20 @@ class IdeaForm(forms.ModelForm):
         return [part for part in (self.cleaned_data.get("labels_text") or "").split(",")
                 if part.strip()]
 
+    @property
+    def anonymous_field(self):
+        return self["anonymous"] if "anonymous" in self.fields else None
+
+    @property
+    def anonymous_suggested(self) -> str:
+        return ",".join(ANONYMOUS_SUGGESTED)
+
     def clean(self):
         data = super().clean()
+        if self.creating and "anonymous" not in self.fields and self.data.get("anonymous"):
+            # a form loaded before the organisation switched it off: never log it with a name
+            raise forms.ValidationError("Your organisation does not offer anonymous raising "
+                                        "any more: items carry the reporter's name.")
         if data.get("level") == Idea.Level.SYSTEM and not data.get("change_kind"):
             self.add_error("change_kind", "Say what this system change changes (dependencies, "
                                           "architecture, deployment safety, …).")
@@ -154,6 +174,8 @@ class IdeaForm(forms.ModelForm):
         fields = {name: self.cleaned_data[name] for name in self._meta.fields
                   if name in self.cleaned_data}
         fields["change_kind"] = fields.get("change_kind") or ""
+        if self.cleaned_data.get("anonymous"):
+            fields["anonymous"] = True
         for name in ("priority", "level", "kind"):
             if not fields.get(name):
                 fields[name] = Idea._meta.get_field(name).get_default()

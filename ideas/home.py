@@ -18,6 +18,7 @@ def reported_panel(request) -> dict:
     data = _data(request)
     return {
         "title": "Items I reported (open)",
+        # (anonymous ones also for 30 days after they close: their reporter is told nothing)
         "template": TEMPLATE,
         "context": {
             "key": "reported", "items": data["reported"], "count": data["reported_count"],

@@ -75,10 +75,18 @@ class Idea(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="ideas",
                              db_index=False)
     # Users are deactivated, never deleted, so the author of a learning note survives them.
+    # Empty on an anonymous item (ideas/anonymity.py): only ``reporter_ref`` leads back, and
+    # only for the reporter themself.
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_ideas",
-        db_index=False,
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reported_ideas", db_index=False,
     )
+    is_anonymous = models.BooleanField(
+        "raised anonymously", default=False, editable=False,
+        help_text="Raised without the reporter's name: nobody, admins included, sees who.")
+    # A one-way keyed hash of the anonymous reporter (never shown, never in the history): lets
+    # the reporter find and follow their own item; empty for named items.
+    reporter_ref = models.CharField(max_length=64, blank=True, default="", editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="owned_ideas", db_index=False,
@@ -151,11 +159,14 @@ class Idea(models.Model):
     # Bumped by every change: a board move based on an older version is refused (409).
     version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords(excluded_fields=["version", "last_activity_at", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["version", "last_activity_at", "updated_at",
+                                                 "reporter_ref"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            models.Index(fields=["reporter_ref"], condition=~models.Q(reporter_ref=""),
+                         name="idea_reporter_ref_idx"),
             models.Index(fields=["team", "status"]),
             models.Index(fields=["status", "category"]),
             models.Index(fields=["owner", "status"]),
@@ -171,6 +182,10 @@ class Idea(models.Model):
             models.CheckConstraint(
                 condition=models.Q(required_spend__isnull=True) | models.Q(required_spend__gte=0),
                 name="idea_required_spend_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_anonymous=False) | models.Q(reporter__isnull=True),
+                name="idea_anonymous_has_no_reporter",
             ),
         ]
 
@@ -210,8 +225,10 @@ class Comment(models.Model):
     MAX_LENGTH = 5000
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    # Empty when the anonymous reporter of the item wrote it: shown as "the reporter".
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="idea_comments")
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="idea_comments")
     text = models.TextField(max_length=MAX_LENGTH)
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="idea_mentions")
@@ -222,7 +239,7 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["idea", "created_at"])]
 
     def __str__(self) -> str:
-        return f"Comment by {self.author} on #{self.idea_id}"
+        return f"Comment by {self.author or 'the reporter'} on #{self.idea_id}"
 
 
 class Attachment(models.Model):
@@ -234,8 +251,10 @@ class Attachment(models.Model):
         PDF = "pdf", "PDF"
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="attachments")
+    # Empty when the anonymous reporter of the item added it.
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="idea_attachments")
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="idea_attachments")
     file = models.FileField(upload_to="ideas/%Y/%m/", max_length=255)
     thumbnail = models.FileField(upload_to="ideas/thumbs/%Y/%m/", max_length=255, blank=True)
     original_name = models.CharField(max_length=255)

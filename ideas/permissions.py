@@ -6,6 +6,7 @@ from django.http import Http404
 from org.permissions import is_admin, is_lead, is_member
 from org.selectors import user_team_ids
 
+from .anonymity import is_reporter
 from .models import Idea
 from .visibility import ideas_visible_to
 
@@ -13,7 +14,7 @@ from .visibility import ideas_visible_to
 def can_view(user, idea: Idea) -> bool:
     if is_admin(user) or not idea.is_private:
         return True
-    if idea.reporter_id == user.pk or is_member(user, idea.team_id):
+    if is_reporter(user, idea) or is_member(user, idea.team_id):
         return True
     team_ids = user_team_ids(user)
     shared = getattr(idea, "_prefetched_objects_cache", {}).get("shared_with_teams")
@@ -26,7 +27,7 @@ def can_edit(user, idea: Idea) -> bool:
     """The reporter edits their own new item; the owner and the team's leads edit any time."""
     if is_admin(user):
         return True
-    if idea.reporter_id == user.pk and idea.status == Idea.Status.NEW:
+    if idea.status == Idea.Status.NEW and is_reporter(user, idea):
         return True
     return idea.owner_id == user.pk or is_lead(user, idea.team_id)
 
@@ -51,11 +52,14 @@ def can_attach(user, idea: Idea) -> bool:
 
 
 def can_delete_attachment(user, idea: Idea, attachment) -> bool:
-    return attachment.uploaded_by_id == user.pk or can_edit(user, idea)
+    mine = attachment.uploaded_by_id == user.pk or (
+        attachment.uploaded_by_id is None and idea.is_anonymous and is_reporter(user, idea))
+    return mine or can_edit(user, idea)
 
 
 def can_watch(user, idea: Idea) -> bool:
-    return can_view(user, idea)
+    """The anonymous reporter follows their item on My work: a watcher list shows names."""
+    return can_view(user, idea) and not (idea.is_anonymous and is_reporter(user, idea))
 
 
 def access_idea(user, idea_id: int, queryset=None) -> Idea:

@@ -1,5 +1,7 @@
 """Every read of ideas that depends on who asks goes through ideas_visible_to."""
 
+from datetime import timedelta
+
 from django.db.models import (
     Case,
     Count,
@@ -15,6 +17,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from core.filters import filter_equal
 from org.models import Membership, User
@@ -22,10 +25,13 @@ from org.permissions import is_admin
 from org.selectors import user_team_ids
 
 from . import search as fulltext
+from .anonymity import reported_by
 from .models import Attachment, Comment, Idea, IdeaEvent
 from .permissions import access_idea
 from .registry import list_filters
 from .visibility import ideas_visible_to
+
+ANONYMOUS_CLOSED_DAYS = 30
 
 
 def with_card_data(qs: QuerySet[Idea]) -> QuerySet[Idea]:
@@ -115,6 +121,8 @@ def filter_ideas(user, qs: QuerySet[Idea], f: dict) -> QuerySet[Idea]:
         value = f.get(field)
         if value == "none":
             qs = qs.filter(**{f"{field}__isnull": True})
+        elif value == "me" and field == "reporter":
+            qs = qs.filter(reported_by(user))  # anonymous ones included: only I match them
         elif value:
             qs = qs.filter(**{f"{field}_id": _user_choice(user, value)})
     if f.get("label"):
@@ -221,7 +229,12 @@ def home_ideas(user) -> dict:
     attention (new or aging). A fixed number of queries."""
     visible = with_card_data(ideas_visible_to(user))
     team_ids = list(user_team_ids(user))
-    reported = visible.filter(reporter=user, status__in=Idea.OPEN_STATUSES)
+    # An anonymous reporter hears of no decision (no notification may name them): their
+    # items stay here for 30 days after closing, so they see what happened.
+    closed_since = timezone.now() - timedelta(days=ANONYMOUS_CLOSED_DAYS)
+    reported = visible.filter(reported_by(user)).filter(
+        Q(status__in=Idea.OPEN_STATUSES)
+        | Q(is_anonymous=True, status_changed_at__gte=closed_since))
     owned = visible.filter(owner=user, status__in=Idea.OPEN_STATUSES)
     attention = visible.filter(team_id__in=team_ids).filter(_needs_attention())
     limit = 8

@@ -5,12 +5,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from org.permissions import is_admin
 from org.selectors import user_team_ids
 
+from .anonymity import reported_by
 from .models import Idea
 
 
 def ideas_visible_to(user) -> QuerySet[Idea]:
-    """Public items, plus private ones the user reports, owns by team, or that were escalated
-    to one of the user's teams. Admins see everything."""
+    """Public items, plus private ones the user reports (named or anonymously), owns by team,
+    or that were escalated to one of the user's teams. Admins see everything."""
     qs = Idea.objects.all()
     if is_admin(user):
         return qs
@@ -20,7 +21,7 @@ def ideas_visible_to(user) -> QuerySet[Idea]:
     )
     return qs.filter(
         Q(is_private=False)
-        | Q(reporter_id=user.pk)
+        | reported_by(user)
         | Q(team_id__in=team_ids)
         | Exists(shared)
     )

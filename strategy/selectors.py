@@ -25,6 +25,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from core.dates import day_bounds
+from ideas.anonymity import reported_by
 from ideas.models import Idea
 from ideas.selectors import ideas_visible_to
 from org.models import Team
@@ -315,7 +316,7 @@ def link_candidates(priority: Priority, *, user, manager: bool, limit: int = 50)
         scope = priority_scope_team_ids([priority])[priority.pk]
         qs = qs.filter(team_id__in=scope)
     else:
-        qs = qs.filter(Q(reporter=user, status=Idea.Status.NEW) | Q(owner=user)
+        qs = qs.filter((reported_by(user) & Q(status=Idea.Status.NEW)) | Q(owner=user)
                        | Q(team_id__in=user_led_team_ids(user)))
     return list(qs.select_related("team").order_by("-created_at", "-pk")[:limit])
 

@@ -17,6 +17,8 @@ from devtools.demo.ideas_catalogue import (
     PARK_REASONS,
     PRIVATE_ITEMS,
 )
+from ideas import services
+from ideas.anonymity import anonymous_raising_on
 from ideas.models import Comment, Idea, IdeaEvent, Label
 from org.models import Membership, Team, User
 
@@ -34,6 +36,33 @@ def _already_seeded() -> bool:
 def seed(context: dict) -> None:
     if not _already_seeded():
         _seed_items(context)
+    _seed_anonymous(context)
+
+
+ANONYMOUS_TITLE = "Forklift drivers cut through the walkway at shift change"
+
+
+def _seed_anonymous(context: dict) -> None:
+    """One safety problem Tom raised without his name (speak up safely): the lead answers it on
+    the item; Tom finds it on his My work, nobody else sees who raised it. Through the services,
+    like a real one; skipped when the organisation has switched anonymous raising off."""
+    team = context["teams"]["line-1-day"]
+    if Idea.objects.filter(team=team, title=ANONYMOUS_TITLE).exists():
+        return
+    tom = User.objects.filter(username="tom").first()
+    amira = User.objects.filter(username="amira").first()
+    if tom is None or amira is None or not anonymous_raising_on():
+        return
+    idea = services.idea_create(
+        actor=tom, team=team, title=ANONYMOUS_TITLE, category=Idea.Category.SAFETY,
+        anonymous=True, description="Twice this week a forklift came through the pedestrian "
+                                    "walkway by goods-in while people were changing shifts.")
+    services.comment_create(idea_id=idea.pk, actor=amira,
+                            text="Thank you for raising this. We walk the area at tomorrow's "
+                                 "huddle and mark the crossing.")
+    services.comment_create(idea_id=idea.pk, actor=tom,
+                            text="It happens around 14:00, when the afternoon delivery arrives.")
+    services.idea_transition(idea_id=idea.pk, to=Idea.Status.IN_PROGRESS, actor=amira)
 
 
 def _seed_items(context: dict) -> None:

@@ -7,6 +7,7 @@ from org.api.serializers import TeamBriefSerializer, UserBriefSerializer
 from org.models import Team, User
 
 from .. import workflow
+from ..anonymity import is_reporter
 from ..models import MAX_HOURS, MAX_MONEY, Attachment, Comment, Idea
 from ..permissions import can_edit, can_transition
 
@@ -44,6 +45,8 @@ class IdeaSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     allowed_transitions = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
+    raised_by_me = serializers.SerializerMethodField(
+        help_text="You reported this item (named or anonymously); only you see it.")
 
     class Meta:
         model = Idea
@@ -57,7 +60,7 @@ class IdeaSerializer(serializers.ModelSerializer):
             "waiting_on_team", "decision_note", "decision_at", "created_at", "updated_at",
             "last_activity_at", "status_changed_at", "started_at", "done_at",
             "aging_flagged_at", "version", "comment_count", "attachment_count",
-            "allowed_transitions", "can_edit",
+            "allowed_transitions", "can_edit", "is_anonymous", "raised_by_me",
         ]
 
     def _user(self):
@@ -79,6 +82,10 @@ class IdeaSerializer(serializers.ModelSerializer):
     def get_can_edit(self, obj) -> bool:
         user = self._user()
         return bool(user and can_edit(user, obj))
+
+    def get_raised_by_me(self, obj) -> bool:
+        user = self._user()
+        return bool(user and is_reporter(user, obj))
 
 
 class IdeaDetailSerializer(IdeaSerializer):
@@ -128,6 +135,9 @@ class IdeaInputSerializer(serializers.Serializer):
     required_spend = _money()
     due_date = serializers.DateField(required=False, allow_null=True)
     is_private = serializers.BooleanField(required=False)
+    anonymous = serializers.BooleanField(
+        required=False, help_text="Create only: raise the item without your name (when the "
+                                  "organisation offers it). 400 when it does not.")
     level = serializers.ChoiceField(choices=Idea.Level.choices, required=False)
     change_kind = serializers.ChoiceField(choices=Idea.ChangeKind.choices, required=False,
                                           allow_blank=True)

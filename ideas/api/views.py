@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import IdLookupMixin, validated
-from core.errors import Forbidden
+from core.errors import DomainError, Forbidden
 
 from .. import selectors, services
 from ..filters import IdeaFilterForm
@@ -95,6 +95,9 @@ class IdeaViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
         idea = access_idea(request.user, pk)
         fields = validated(IdeaInputSerializer, request.data, partial=partial)
         version = fields.pop("version", None)
+        if fields.pop("anonymous", False):
+            raise DomainError("Whether an item names its reporter is chosen when it is raised.",
+                              field="anonymous")
         labels = fields.pop("labels", None)
         owner_given = "owner" in fields
         owner = fields.pop("owner", None)

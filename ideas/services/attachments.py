@@ -20,7 +20,7 @@ from ..permissions import (
     can_attach,
     can_delete_attachment,
 )
-from .items import lock_idea, record_event
+from .items import lock_idea, record_event, shown_actor
 
 # What may be attached, by the type read from the file's first bytes (never from its name).
 ALLOWED_TYPES = {
@@ -113,7 +113,10 @@ def attachment_add(*, idea_id: int, actor: User, upload) -> Attachment:
     except SuspiciousFileOperation:  # "", ".", ".." …
         original = f"attachment.{ext}"
 
-    attachment = Attachment(idea=idea, uploaded_by=actor, original_name=original,
+    uploader = shown_actor(actor, idea)
+    if uploader is None:  # the anonymous reporter: a file name may carry a name too
+        original = f"attachment.{ext}"
+    attachment = Attachment(idea=idea, uploaded_by=uploader, original_name=original,
                             content_type=mime, kind=kind, size=size, width=width, height=height)
     stem = uuid.uuid4().hex
     attachment.file.save(f"{stem}.{ext}", upload, save=False)

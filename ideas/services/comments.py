@@ -10,11 +10,12 @@ from core.errors import DomainError, Forbidden
 from org.models import User
 from org.notifications import notify
 
+from ..mentions import MENTION
 from ..models import Comment, Label
 from ..permissions import (
     can_comment,
 )
-from .items import item_url, lock_idea, mark_active, people_to_tell, who_may_see
+from .items import item_url, lock_idea, mark_active, people_to_tell, shown_actor, who_may_see
 
 MAX_LABELS = 8
 _SPACES = re.compile(r"\s+")
@@ -45,8 +46,6 @@ def labels_resolve(names: Iterable[str] | str) -> list[Label]:
 
 # ---------------------------------------------------------------- comments
 
-# "@tom" or "@james.smith" — not an e-mail address (nothing word-like before the @).
-MENTION = re.compile(r"(?<![\w.@+-])@([\w.+-]+[\w])", re.UNICODE)
 MAX_MENTIONS = 20
 
 
@@ -64,7 +63,10 @@ def mentioned_users(text: str) -> list[User]:
 @transaction.atomic
 def comment_create(*, idea_id: int, actor: User, text: str) -> Comment:
     """Adds a comment. Tells the reporter, owner and watchers, and separately each person
-    @mentioned who may see the item; the commenter starts watching."""
+    @mentioned who may see the item; the commenter starts watching.
+
+    The anonymous reporter of the item comments without their name (shown as the reporter),
+    does not start watching, and cannot @mention anyone."""
     idea = lock_idea(idea_id)
     if not can_comment(actor, idea):
         raise Forbidden("You may not comment on this item.")
@@ -74,21 +76,27 @@ def comment_create(*, idea_id: int, actor: User, text: str) -> Comment:
     if len(text) > Comment.MAX_LENGTH:
         raise DomainError(f"A comment is at most {Comment.MAX_LENGTH} characters "
                           f"(this one has {len(text)}).", field="text")
-    comment = Comment.objects.create(idea=idea, author=actor, text=text)
+    author = shown_actor(actor, idea)
+    if author is None and MENTION.search(text):
+        raise DomainError("You raised this item anonymously: a comment on it cannot mention "
+                          "people by name (@…).", field="text")
+    comment = Comment.objects.create(idea=idea, author=author, text=text)
     mentioned = [u for u in mentioned_users(text) if u.pk != actor.pk]
     mentioned_ids = who_may_see(idea, [u.pk for u in mentioned])
     if mentioned_ids:
         comment.mentions.set(mentioned_ids)
-    idea.watchers.add(actor)
+    if author is not None:
+        idea.watchers.add(actor)
     mark_active(idea, comment.created_at)
 
     snippet = " ".join(text.split())[:120]
     title = idea.title[:80]
-    notify(recipients=mentioned_ids, actor=actor, verb="mention",
-           text=f"{actor.name} mentioned you on {title}: {snippet}", url=item_url(idea),
+    name = actor.name if author is not None else "The reporter"
+    notify(recipients=mentioned_ids, actor=author, verb="mention",
+           text=f"{name} mentioned you on {title}: {snippet}", url=item_url(idea),
            target=idea, event_key=f"idea:{idea.pk}:mention:{comment.pk}")
-    notify(recipients=people_to_tell(idea) - mentioned_ids, actor=actor, verb="comment",
-           text=f"{actor.name} commented on {title}: {snippet}", url=item_url(idea),
+    notify(recipients=people_to_tell(idea) - mentioned_ids - {actor.pk}, actor=author,
+           verb="comment", text=f"{name} commented on {title}: {snippet}", url=item_url(idea),
            target=idea, event_key=f"idea:{idea.pk}:comment:{comment.pk}")
     return comment
 

@@ -17,12 +17,14 @@ from org.models import Membership, Team, User
 from org.notifications import notify
 
 from .. import workflow
+from ..anonymity import acts_anonymously, check_anonymous_raise, refuse_mentions, reporter_ref
 from ..models import Idea, IdeaEvent
 from ..permissions import (
     can_assign,
     can_edit,
     can_transition,
     can_view,
+    can_watch,
 )
 from ..registry import create_guards, transition_guards
 
@@ -66,7 +68,10 @@ def record_event(*, idea: Idea, actor: User | None, verb: str, text: str = "",
     """Adds a timeline line. With ``touch`` the item counts as active again (flag cleared).
 
     Call inside the transaction that made the change; apps above ideas use it for their events
-    (escalated, acknowledged, discussed in a huddle, …)."""
+    (escalated, acknowledged, discussed in a huddle, …). The anonymous reporter of an item
+    acting on it leaves a line without their name."""
+    if actor is not None and acts_anonymously(actor, idea):
+        actor, data = None, {**(data or {}), "anonymous": True}
     event = IdeaEvent.objects.create(idea=idea, actor=actor, verb=verb, text=text,
                                      data=data or {})
     if touch:
@@ -111,8 +116,15 @@ def who_may_see(idea: Idea, user_ids: Iterable[int]) -> set[int]:
     )
 
 
+def shown_actor(actor: User | None, idea: Idea) -> User | None:
+    """Who a trace of ``actor``'s act names: nobody when the anonymous reporter acts on their
+    own item (history rows, notifications, attachments)."""
+    return None if actor is not None and acts_anonymously(actor, idea) else actor
+
+
 def people_to_tell(idea: Idea) -> set[int]:
-    """Reporter, owner and watchers who may still see the item."""
+    """Reporter, owner and watchers who may still see the item. An anonymous item has no
+    reporter to tell: no notification row may name them (they follow it on My work)."""
     ids = {idea.reporter_id, idea.owner_id}
     ids |= set(idea.watchers.values_list("pk", flat=True))
     return who_may_see(idea, ids)
@@ -129,9 +141,16 @@ def idea_create(
     description: str = "",
     owner: User | None = None,
     labels: Iterable = (),
+    anonymous: bool = False,
     **details,
 ) -> Idea:
-    """Logs a problem or idea for a team. The reporter watches it from the start."""
+    """Logs a problem or idea for a team. The reporter watches it from the start.
+
+    ``anonymous``: raised without the reporter's name (when the organisation offers it). No
+    reporter, watcher, history user or timeline actor is stored; an anonymous item cannot be
+    used to name anyone: no owner, no @mentions."""
+    if anonymous:
+        check_anonymous_raise(title=title, description=description, owner=owner, details=details)
     team = _check_team(team)
     unknown = set(details) - set(EDITABLE_FIELDS)
     if unknown:
@@ -140,18 +159,24 @@ def idea_create(
         guard(team=team, actor=actor, owner=owner, **details)
     now = timezone.now()
     idea = Idea(
-        team=team, reporter=actor, title=title, category=category, kind=kind,
-        description=description or "", last_activity_at=now, status_changed_at=now, **details,
+        team=team, reporter=None if anonymous else actor, title=title, category=category,
+        kind=kind, description=description or "", last_activity_at=now, status_changed_at=now,
+        is_anonymous=bool(anonymous), reporter_ref=reporter_ref(actor) if anonymous else "",
+        **details,
     )
     _clean(idea)
     _check_owner(owner, team)
     idea.owner = owner
+    if anonymous:
+        idea._history_user = None  # the history row names nobody
     idea.save()
     if labels:
         idea.labels.set(labels)
-    idea.watchers.add(actor)
+    how = "anonymously " if anonymous else ""
+    if not anonymous:
+        idea.watchers.add(actor)
     record_event(idea=idea, actor=actor, verb="created",
-                 text=f"Logged as {idea.get_kind_display().lower()} for {team}.")
+                 text=f"Logged {how}as {idea.get_kind_display().lower()} for {team}.")
     if owner and owner.pk != actor.pk:
         _notify_assigned(idea, owner, actor)
     return idea
@@ -170,6 +195,8 @@ def idea_update(*, idea_id: int, actor: User, expected_version: int | None = Non
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.")
+    if acts_anonymously(actor, idea):
+        refuse_mentions(fields)
     changed = []
     for key, value in fields.items():
         if key == "team":
@@ -189,6 +216,7 @@ def idea_update(*, idea_id: int, actor: User, expected_version: int | None = Non
     _clean(idea)
     if BOARD_FIELDS & set(changed):
         idea.version += 1
+    idea._history_user = shown_actor(actor, idea)
     idea.save()
     names = ", ".join(Idea._meta.get_field(f).verbose_name if f != "labels" else "labels"
                       for f in changed)
@@ -244,7 +272,7 @@ def idea_transition(
     if to == Idea.Status.DONE:
         idea.done_at = now
         idea.learning = learning.strip()
-        idea.learning_by = actor
+        idea.learning_by = shown_actor(actor, idea)
         for field, value in (("actual_money_per_year", actual_money_per_year),
                              ("actual_hours_per_year", actual_hours_per_year),
                              ("actual_benefit", actual_benefit), ("result", result)):
@@ -255,6 +283,7 @@ def idea_transition(
     idea.aging_flagged_at = None
     idea.version += 1
     _clean(idea)
+    idea._history_user = shown_actor(actor, idea)
     idea.save()
     label = workflow.LABELS[to]
     text = f"Moved from {workflow.LABELS[current]} to {label}."
@@ -263,7 +292,8 @@ def idea_transition(
     record_event(idea=idea, actor=actor, verb="status", text=text,
                  data={"from": current, "to": to})
     notify(
-        recipients=people_to_tell(idea), actor=actor, verb="status",
+        recipients=people_to_tell(idea) - {actor.pk}, actor=shown_actor(actor, idea),
+        verb="status",
         text=f"{idea.title[:120]} is now {label.lower()}", url=item_url(idea), target=idea,
         event_key=f"idea:{idea.pk}:status:{idea.version}",
     )
@@ -271,7 +301,7 @@ def idea_transition(
 
 
 def _notify_assigned(idea: Idea, owner: User, actor: User) -> None:
-    notify(recipients=[owner], actor=actor, verb="assigned",
+    notify(recipients={owner.pk} - {actor.pk}, actor=shown_actor(actor, idea), verb="assigned",
            text=f"You now own: {idea.title[:150]}", url=item_url(idea), target=idea,
            event_key=f"idea:{idea.pk}:assigned:{owner.pk}:{idea.version}")
 
@@ -304,6 +334,9 @@ def idea_watch(*, idea: Idea, user: User, watching: bool = True) -> None:
     if watching:
         if not can_view(user, idea):
             raise Forbidden("You cannot watch an item you may not see.")
+        if not can_watch(user, idea):
+            raise DomainError("You raised this item anonymously: it stays on your My work list. "
+                              "Watching it would show your name.", field="watch")
         idea.watchers.add(user)
     else:
         idea.watchers.remove(user)

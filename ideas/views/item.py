@@ -14,6 +14,7 @@ from core.forms import apply_error
 from core.params import parse_int
 
 from .. import selectors, services, workflow
+from ..anonymity import acts_anonymously
 from ..forms import AssignForm, AttachmentForm, CommentForm, IdeaForm, TransitionForm
 from ..models import Idea
 from ..permissions import (
@@ -96,6 +97,7 @@ def detail_context(request, idea: Idea, **forms) -> dict:
         "assign_form": forms.get("assign_form") or (
             AssignForm(members=selectors.team_members(idea.team_id),
                        initial={"owner": idea.owner_id}) if may_assign else None),
+        "raised_by_me_anonymously": acts_anonymously(user, idea),
         "watchers": watchers,
         "watching": any(w.pk == user.pk for w in watchers),
         "timeline": selectors.idea_timeline(idea),
@@ -216,7 +218,12 @@ def idea_comment(request: HttpRequest, pk: int) -> HttpResponse:
 def idea_watch(request: HttpRequest, pk: int) -> HttpResponse:
     idea = access_idea(request.user, pk)
     watching = request.POST.get("watch", "1") == "1"
-    services.idea_watch(idea=idea, user=request.user, watching=watching)
+    try:
+        services.idea_watch(idea=idea, user=request.user, watching=watching)
+    except DomainError as exc:  # the anonymous reporter: the panel says why
+        if not request.htmx:
+            messages.error(request, exc.message)
+            return redirect("ideas:detail", pk=idea.pk)
     if request.htmx:
         idea = selectors.idea_detail(request.user, pk)
         return render(request, "ideas/detail.html#watchers", detail_context(request, idea))

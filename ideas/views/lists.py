@@ -63,7 +63,7 @@ CSV_COLUMNS = [
     ("id", lambda i: i.pk), ("title", lambda i: i.title), ("kind", lambda i: i.kind),
     ("status", lambda i: i.status), ("category", lambda i: i.category),
     ("priority", lambda i: i.priority), ("team", lambda i: i.team.name),
-    ("reporter", lambda i: i.reporter.name), ("owner", lambda i: i.owner.name if i.owner else ""),
+    ("reporter", lambda i: "anonymous" if i.is_anonymous else (i.reporter.name if i.reporter else "")), ("owner", lambda i: i.owner.name if i.owner else ""),
     ("private", lambda i: "yes" if i.is_private else "no"),
     ("waiting_on", lambda i: i.waiting_on_team.name if i.waiting_on_team else ""),
     ("labels", lambda i: ", ".join(label.name for label in i.labels.all())),

@@ -32,3 +32,23 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// Speak up safely: choosing a safety or people category on the quick form suggests raising the
+// item without a name (a hint; the box is never ticked for the person).
+function showAnonymousHint(form) {
+  const hint = form.querySelector("[data-anonymous-hint]");
+  if (!hint) return;
+  const suggested = hint.dataset.categories.split(",");
+  const chosen = form.querySelector("input[name=category]:checked");
+  const box = form.querySelector("input[name=anonymous]");
+  hint.hidden = !(chosen && suggested.includes(chosen.value)) || (box && box.checked);
+}
+
+document.addEventListener("change", (event) => {
+  const form = event.target.closest && event.target.closest("form");
+  if (form && ["category", "anonymous"].includes(event.target.name)) showAnonymousHint(form);
+});
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-testid=quick-form]").forEach(showAnonymousHint);
+});

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Conflict, DomainError, Forbidden
+from ideas.anonymity import acts_anonymously
 from ideas.models import Idea
 from ideas.permissions import access_idea
 from ideas.permissions import can_edit as can_edit_idea
@@ -283,9 +284,11 @@ def idea_set_priorities(*, idea: Idea, priorities: Iterable[Priority | int],
     to_remove = sorted(open_ids - wanted)
     if (to_add or to_remove) and not (can_edit_idea(actor, idea) or can_manage_strategy(actor)):
         raise Forbidden("You may not change which priorities this item serves.")
+    # the anonymous reporter linking their own item leaves no name on the link
+    linker = None if acts_anonymously(actor, idea) else actor
     if to_add:
         PriorityLink.objects.bulk_create(
-            [PriorityLink(priority_id=pid, idea=idea, linked_by=actor) for pid in to_add],
+            [PriorityLink(priority_id=pid, idea=idea, linked_by=linker) for pid in to_add],
             ignore_conflicts=True)
     if to_remove:
         PriorityLink.objects.filter(idea=idea, priority_id__in=to_remove).delete()

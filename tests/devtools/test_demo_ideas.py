@@ -41,3 +41,24 @@ def test_seed_is_rich_idempotent_and_fast():
     counts = (Idea.objects.count(), Comment.objects.count(), IdeaEvent.objects.count())
     demo.seed(org_demo.seed())
     assert (Idea.objects.count(), Comment.objects.count(), IdeaEvent.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_anonymous_safety_item_only_tom_finds():
+    from ideas.anonymity import is_reporter
+    from ideas.selectors import home_ideas
+    from org.models import User
+
+    context = org_demo.seed()
+    demo.seed(context)
+    idea = Idea.objects.get(is_anonymous=True)
+    tom, amira = User.objects.get(username="tom"), User.objects.get(username="amira")
+    assert idea.category == "safety" and idea.reporter_id is None
+    assert is_reporter(tom, idea) and not is_reporter(amira, idea)
+    assert idea.pk in {i.pk for i in home_ideas(tom)["reported"]}
+    assert idea.pk not in {i.pk for i in home_ideas(amira)["reported"]}
+    assert not idea.history.filter(history_user=tom).exists()
+    assert not idea.comments.filter(author=tom).exists()
+    assert idea.comments.filter(author__isnull=True).count() == 1
+    demo.seed(org_demo.seed())
+    assert Idea.objects.filter(is_anonymous=True).count() == 1

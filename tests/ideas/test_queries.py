@@ -4,6 +4,7 @@ at 100 items (with comments, attachments, labels and events), the counts must be
 import pytest
 from django.utils import timezone
 
+from ideas.anonymity import reporter_ref
 from ideas.models import Attachment, Comment, Idea, IdeaEvent, Label
 from tests.factories import IdeaFactory
 from tests.queries import count_queries
@@ -15,7 +16,11 @@ def _seed(org, n: int) -> list[Idea]:
     ideas = []
     for i in range(n):
         team = org.line1 if i % 2 else org.line2
-        idea = IdeaFactory(team=team, reporter=org.member if i % 3 else org.other,
+        reporter = org.member if i % 3 else org.other
+        anonymous = i % 4 == 3  # raised without a name: only the reference leads back
+        idea = IdeaFactory(team=team, reporter=None if anonymous else reporter,
+                           is_anonymous=anonymous,
+                           reporter_ref=reporter_ref(reporter) if anonymous else "",
                            owner=org.lead if team == org.line1 and i % 4 == 1 else None,
                            status="done" if i % 5 == 0 else "new",
                            learning=f"Learned {i}" if i % 5 == 0 else "",
@@ -50,6 +55,7 @@ LIST_URLS = [
     ("/ideas/", {"page_size": 100, "q": "problem", "sort": "priority", "status": "open"}),
     ("/ideas/", {"page_size": 100, "escalated": "on", "mine": "on", "label": "label-0"}),
     ("/ideas/export.csv", {}),
+    ("/ideas/", {"page_size": 100, "reporter": "me"}),
     ("/api/v1/ideas/", {"page_size": 100}),
     ("/api/v1/ideas/", {"page_size": 100, "q": "problem", "aging": "true"}),
     ("/learning/", {}),
