@@ -4,6 +4,7 @@ the same run does not)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 
@@ -45,7 +46,7 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
 def latencies(changes: Sequence[Sequence], events: Sequence[Sequence]) -> tuple[list[float], int]:
