@@ -65,8 +65,13 @@ class Config:
     clients: int = field(default_factory=lambda: _int("BENCH_CLIENTS", 8))
     client_rounds: int = field(default_factory=lambda: _int("BENCH_CLIENT_ROUNDS", 3))
     redis_url: str = field(default_factory=lambda: os.environ.get("BENCH_REDIS_URL", ""))
-    data_dir: Path = field(default_factory=lambda: Path(
-        os.environ.get("BENCH_PGDATA", "") or BASE_DIR / ".tierline" / "postgres-bench"))
+    data_dir: Path | None = None
+
+    def __post_init__(self):
+        # One data folder per scale: a quick run does not throw away the million items.
+        if self.data_dir is None:
+            self.data_dir = Path(os.environ.get("BENCH_PGDATA", "") or BASE_DIR / ".tierline"
+                                 / f"postgres-bench-{self.ideas}-{self.teams}")
 
 
 @dataclass
@@ -229,13 +234,17 @@ def etag_of(web: WebServer, path: str) -> str:
         return answer.headers["ETag"]
 
 
-def push_status(web: WebServer, path: str) -> int:
-    """The status the push URL answers (404 until the push branch is merged)."""
-    with socket.create_connection((web.host, web.port), timeout=10) as sock:
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {web.host}:{web.port}\r\n"
-                     "Accept: text/event-stream\r\n\r\n".encode())
-        first = sock.makefile("rb").readline()
-    return int(first.split()[1])
+def push_status(web: WebServer, path: str) -> int | None:
+    """The status the push URL answers (404 until push is merged), None when it says nothing
+    within 10 s."""
+    try:
+        with socket.create_connection((web.host, web.port), timeout=10) as sock:
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {web.host}:{web.port}\r\n"
+                         "Accept: text/event-stream\r\n\r\n".encode())
+            first = sock.makefile("rb").readline()
+        return int(first.split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _run_changes(web: WebServer, slugs: list[str], rounds: int, gap: float) -> list:
@@ -278,7 +287,7 @@ class Screens:
         result["server_cpu_ms"] = (1000 * meter.cpu / (rps * meter.wall)) if rps else None
         return result
 
-    def run(self, *, pages_floor: bool = False) -> None:
+    def run(self) -> None:
         cfg, ctx, label = self.cfg, self.ctx, self.web.label
         with CpuMeter(*self.pids) as rest:
             time.sleep(min(5.0, cfg.idle_seconds))
@@ -354,7 +363,7 @@ class Screens:
         cfg, ctx, label = self.cfg, self.ctx, self.web.label
         status = push_status(self.web, ctx.screen_targets[0]["push"])
         if status != 200:
-            what = "not available" if status == 404 else f"answers {status}"
+            what = {404: "not available", None: "no answer"}.get(status, f"answers {status}")
             self._row(f"push ({label})", f"push: {what}", None,
                       "GET /boards/<team>/wall/events/?key=… — measured once it answers 200")
             return
