@@ -256,3 +256,18 @@ def test_latencies_match_each_event_to_the_change_before_it():
     events = [("a", 10.5), ("a", 21.0), ("b", 15.25), ("c", 30.0), ("b", 14.0)]
     found, unexplained = latencies(changes, events)
     assert sorted(found) == [0.25, 0.5, 1.0] and unexplained == 2
+
+
+def test_the_floor_exists_only_in_the_bench_urlconf(client, settings):
+    assert client.get("/bench/floor/").status_code == 404
+    settings.ROOT_URLCONF = "devtools.bench.urls"
+    response = client.get("/bench/floor/")
+    assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_every_api_list_is_found_from_the_router():
+    from devtools.bench.harness import _api_lists
+
+    found = _api_lists()
+    assert {"/api/v1/ideas/", "/api/v1/escalations/", "/api/v1/teams/"} <= set(found)
+    assert all(p.startswith("/api/v1/") and "{" not in p for p in found)
