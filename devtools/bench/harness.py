@@ -1,9 +1,9 @@
 """`make bench`: everything of issue 15 measured side by side in one run, over HTTP, against
 Tierline served as `make run` serves it.
 
-1. The database: an embedded PostgreSQL folder of its own, migrated, the demo seeded and
-   ``generate_load`` at ``BENCH_IDEAS`` (1,000,000) items over ``BENCH_TEAMS`` (1,000) teams —
-   reused by the next run at the same scale (devtools/bench/server.py).
+1. The database: an embedded PostgreSQL folder of its own per scale, migrated, the demo seeded
+   and ``generate_load`` at ``BENCH_IDEAS`` (1,000,000) items over ``BENCH_TEAMS`` (1,000)
+   teams — reused by the next run at the same scale (devtools/bench/server.py).
 2. The nightly snapshot (``run_job snapshot_scorecards``), which the scorecards read.
 3. gunicorn with uvicorn workers and ``make run``'s settings on a free loopback port, with a bare
    view beside the product's (the floor): server CPU at rest; the floor and the unchanged wall

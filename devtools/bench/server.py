@@ -1,7 +1,7 @@
 """The server side of `make bench`: a loaded database and Tierline served as `make run` serves it.
 
 - ``BenchDatabase``: an embedded PostgreSQL data folder of its own (``BENCH_PGDATA``, default
-  ``.tierline/postgres-bench``), migrated, seeded with the demo and loaded with
+  ``.tierline/postgres-bench-<ideas>-<teams>``), migrated, seeded with the demo and loaded with
   ``generate_load`` at ``BENCH_IDEAS`` items over ``BENCH_TEAMS`` teams. A marker in the folder
   records the scale, so a second run at the same scale reuses the data (loading a million items
   takes minutes) and a run at another scale starts the database again from empty.
@@ -72,8 +72,10 @@ class BenchDatabase:
         return info.pid if info else None
 
     def env(self, **extra: str) -> dict:
+        """The environment of every process of the run: ``make run``'s settings (with the floor)
+        on the bench database, Redis only when ``extra`` names it."""
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "DATABASE_URL": self.url,
-               "PYTHONUNBUFFERED": "1", **extra}
+               "PYTHONUNBUFFERED": "1"}
         env.pop("REDIS_URL", None)
         env.update(extra)
         return env
@@ -145,9 +147,10 @@ class WebServer:
         log(f"gunicorn ({self.label}) on {self.base}: {os.environ.get('WEB_CONCURRENCY', '3')} "
             "uvicorn workers")
         out = open(self.log_path, "wb")  # noqa: SIM115 - the child's, closed below
-        self.proc = subprocess.Popen(command.split(), cwd=BASE_DIR, env=self.db.env(**self.extra_env),
-                                     stdout=out, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(command.split(), cwd=BASE_DIR,
+                                     env=self.db.env(**self.extra_env), stdout=out,
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     start_new_session=True)
         out.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
