@@ -95,6 +95,8 @@ class PageResult:
     concurrent_ms: float | None = None
     concurrent_rps: float | None = None
     statuses: Counter | None = None
+    shrunk: bool = False  # fewer rounds than asked: the page is slow
+    skipped: bool = False  # concurrent clients left out: the page is too slow
 
     @property
     def ok(self) -> bool:
@@ -102,16 +104,32 @@ class PageResult:
 
 
 def measure(page: Page, *, host: str, port: int, cookie: str, rounds: int, cold_rounds: int,
-            concurrent: int, clear_cache: Callable[[], None]) -> PageResult:
+            concurrent: int, clear_cache: Callable[[], None], client_rounds: int | None = None,
+            budget: float | None = None) -> PageResult:
     """p50 warm at 1 client (after one warm-up request), cold at 1 client (the cache emptied
-    before each request), and at ``concurrent`` clients (each ``rounds`` requests)."""
+    before each request), and at ``concurrent`` clients (each ``client_rounds`` requests).
+
+    ``budget`` (seconds) bounds a slow page: the rounds shrink to what the warm-up request says
+    fits (at least one each), and the concurrent clients are left out when even one round of
+    them would not fit (``skipped`` says so)."""
     result = PageResult(page, statuses=Counter())
     client = Client(host, port, cookie)
-    status, _ = client.get(page.path)  # warm-up: templates, the page's cache entries
+    status, first = client.get(page.path)  # warm-up: templates, the page's cache entries
     result.statuses[status] += 1
     if status != 200:
         client.close()
         return result
+    client_rounds = rounds if client_rounds is None else client_rounds
+    if budget is not None and first * (rounds + cold_rounds + 1) > budget:
+        fits = max(1, int(budget / 3 / max(first, 1e-3)))
+        rounds, cold_rounds = min(rounds, fits), min(cold_rounds, fits)
+        result.shrunk = True
+    if budget is not None and first * client_rounds * concurrent / 2 > budget:
+        # Two cores: 8 clients take about four times one request each round.
+        client_rounds = max(1, min(client_rounds, int(2 * budget / (first * concurrent))))
+        if first * concurrent / 2 > budget:
+            concurrent = 1
+            result.skipped = True
     warm = []
     for _ in range(rounds):
         status, took = client.get(page.path)
@@ -135,7 +153,7 @@ def measure(page: Page, *, host: str, port: int, cookie: str, rounds: int, cold_
             mine, statuses = [], Counter()
             c = Client(host, port, cookie)
             try:
-                for _ in range(rounds):
+                for _ in range(client_rounds):
                     status, took = c.get(page.path)
                     statuses[status] += 1
                     mine.append(took)
