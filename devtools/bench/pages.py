@@ -123,6 +123,8 @@ def measure(page: Page, *, host: str, port: int, cookie: str, rounds: int, cold_
     if budget is not None and first * (rounds + cold_rounds + 1) > budget:
         fits = max(1, int(budget / 3 / max(first, 1e-3)))
         rounds, cold_rounds = min(rounds, fits), min(cold_rounds, fits)
+        if first > budget:  # one request is over the budget: one warm request says enough
+            rounds, cold_rounds = 1, 0
         result.shrunk = True
     if budget is not None and first * client_rounds * concurrent / 2 > budget:
         # Two cores: 8 clients take about four times one request each round.
@@ -141,7 +143,8 @@ def measure(page: Page, *, host: str, port: int, cookie: str, rounds: int, cold_
         status, took = client.get(page.path)
         result.statuses[status] += 1
         cold.append(took)
-    client.get(page.path)  # warm again before the concurrent clients
+    if concurrent > 1 and cold_rounds:
+        client.get(page.path)  # warm again before the concurrent clients
     client.close()
     result.warm_ms = statistics.median(warm) * 1000
     result.cold_ms = statistics.median(cold) * 1000 if cold else None

@@ -216,6 +216,9 @@ def test_page_measure_over_http_at_one_and_several_clients():
         result = measure(Page("floor", "anyone", "/floor"), host="127.0.0.1", port=port,
                          cookie="", rounds=3, cold_rounds=2, concurrent=3,
                          clear_cache=lambda: cleared.append(1))
+        slow = measure(Page("floor", "anyone", "/floor"), host="127.0.0.1", port=port,
+                       cookie="", rounds=3, cold_rounds=2, concurrent=3,
+                       clear_cache=lambda: None, budget=0.0)
         missing = measure(Page("missing", "lead", "/nope"), host="127.0.0.1", port=port,
                           cookie="", rounds=3, cold_rounds=2, concurrent=3,
                           clear_cache=lambda: None)
@@ -226,6 +229,8 @@ def test_page_measure_over_http_at_one_and_several_clients():
     assert result.ok and result.warm_ms is not None and result.cold_ms is not None
     assert result.concurrent_ms is not None and result.statuses[200] == 1 + 3 + 2 + 9
     assert len(cleared) == 2
+    # Over its time budget a page gets one warm request and no concurrent clients, and says so.
+    assert slow.shrunk and slow.skipped and slow.statuses[200] == 2 and slow.cold_ms is None
     assert not missing.ok and missing.statuses == {404: 1} and missing.warm_ms is None
 
 
