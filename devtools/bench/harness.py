@@ -539,7 +539,8 @@ def main(argv: list[str] | None = None) -> int:
                 redis_web.stop()
         elif "screens" not in skip:
             main_rows.append(("with Redis", "not measured", None,
-                              f"BENCH_REDIS_URL={cfg.redis_url or '(unset)'} does not answer"))
+                              f"BENCH_REDIS_URL={cfg.redis_url} does not answer"
+                              if cfg.redis_url else "BENCH_REDIS_URL is empty"))
         if "aging" not in skip:
             main_rows.append(("jobs",))
             main_rows += aging_rows(db, cfg)
