@@ -24,7 +24,8 @@ help:
 	@echo "            serve as production does (gunicorn, DEBUG off) with worker + beat on http://$(HOST):$(PORT)"
 	@echo "make dev    the same with Django's auto-reloading debug server (DEBUG on)"
 	@echo "make test   run ruff and the whole test suite (embedded PostgreSQL unless TEST_DATABASE_URL; Redis)"
-	@echo "make bench  print the benchmark table"
+	@echo "make bench  load a million items (kept for the next run), serve them as make run does, print the"
+	@echo "            benchmark table (BENCH_IDEAS=20000 for a quick run)"
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -66,8 +67,12 @@ test: venv node_modules/.installed services-check lint
 	@DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	$(BIN)/python -m config.localdb stop $(TEST_PGDATA) >/dev/null; exit $$status
 
-bench: venv services-check
-	@DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python scripts/bench.py; status=$$?; \
+# `make bench BENCH_IDEAS=20000` for a quick run; BENCH_ARGS=--areas for the in-process
+# benchmarks of each area (scratch test database). The bench's own embedded server
+# (.tierline/postgres-bench-<ideas>-<teams>) stops with the run; its data is kept for the next.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
+bench: venv
+	@BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python scripts/bench.py $(BENCH_ARGS); status=$$?; \
 	$(BIN)/python -m config.localdb stop $(TEST_PGDATA) >/dev/null; exit $$status
 
 db-stop: venv

@@ -1,8 +1,11 @@
-"""`make bench`: runs every app's benchmarks and prints one table.
+"""`make bench`: Tierline measured over HTTP as `make run` serves it, in one run, one table
+(devtools/bench/harness.py). ``--skip-screens``, ``--skip-pages``, ``--skip-aging``,
+``--skip-snapshot`` leave a part out.
 
-Each area may have a module in ``devtools/bench/`` with ``run() -> list[tuple[str, str, str]]`` rows of
-(benchmark, figure, note). Benchmarks build their own data in a scratch PostgreSQL database
-(the test database settings), emptied before each app's turn, and drop it afterwards.
+``--areas [app …]`` runs the in-process benchmarks of each area instead (devtools/bench/<app>.py,
+``run() -> list[tuple[str, str, str]]`` rows of (benchmark, figure, note)), in a scratch
+PostgreSQL database (the test database settings) emptied before each app's turn and dropped
+afterwards.
 """
 
 import importlib
@@ -11,22 +14,23 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import get_runner  # noqa: E402
 
 APPS = ["org", "ideas", "huddles", "escalation", "strategy", "scorecards"]
 
 
-def main() -> int:
-    only = set(sys.argv[1:])
+def areas(only: set[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import get_runner
+
+    from devtools.bench.table import format_table
+
     settings.DATABASES["default"]["TEST"]["NAME"] = os.environ.get(
         "BENCH_DB_NAME", "bench_tierline")
     runner = get_runner(settings)(interactive=False, verbosity=0)
@@ -52,18 +56,17 @@ def main() -> int:
         connection.close()
         runner.teardown_databases(old)
         runner.teardown_test_environment()
-    if not rows:
-        print("No benchmarks yet.")
-        return 0
-    widths = [max(len(str(r[i])) for r in rows + [("benchmark", "figure", "note")])
-              for i in range(3)]
-    header = ("benchmark", "figure", "note")
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print("-+-".join("-" * w for w in widths))
-    for row in rows:
-        print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    print(format_table(("benchmark", "figure", "note"), rows) if rows else "No benchmarks yet.")
     return 0
 
 
+def main(argv: list[str]) -> int:
+    if "--areas" in argv:
+        return areas({a for a in argv if not a.startswith("--")})
+    from devtools.bench.harness import main as harness
+
+    return harness(argv)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
