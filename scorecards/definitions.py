@@ -106,7 +106,9 @@ METRICS: list[Metric] = [
            "decision boundaries, policies, feedback and learning loops).",
            drill="level_system", tile=False),
     Metric("capacity_honoured", "Capacity honoured", "share", UP,
-           "Improvement hours logged as a share of the hours the teams protect, over the "
+           "Improvement hours logged (on items, and slack: reflection, experimentation, "
+           "recovery, training, standard work upkeep) as a share of the hours the teams "
+           "protect, over the "
            "complete weeks of the period (the last week for a week, 4 for a month, 13 for a "
            "quarter; at least one). Only teams that protect capacity count, and only from the "
            "week they set it.", green=0.8, amber=0.5),

@@ -66,6 +66,8 @@ def figures(p: dict, people: set[int], active: set[int], days: int, cycle, ack,
         "capacity_honoured": ratio(p["capacity_used"], p["capacity_protected"]),
         "capacity_protected": round(p["capacity_protected"], 2),
         "capacity_used": round(p["capacity_used"], 2),
+        "capacity_slack": round(p["capacity_slack"], 2),
+        "capacity_sacrificed": round(p["capacity_sacrificed"], 2),
         "capacity_teams": int(p["capacity_teams"]),
         "capacity_sacrificing": int(p["capacity_sacrificing"]),
         # No figure where no team (or tier) has a review cadence: nothing was expected.
