@@ -60,6 +60,7 @@ def answer_feedback(request: HttpRequest, pk: int) -> HttpResponse:
                                 + "#answer-feedback")
     context = {"esc": escalation, "idea": escalation.idea,
                **answer_context(request.user, escalation, form)}
-    if form is not None and context["answer"] and not context["answer"]["may_rate"]:
+    if form is not None and not (context["answer"] and context["answer"]["may_rate"]):
+        # refused outright (not answered yet, not the raising team): no form to show it on
         context["error"] = next((e for errs in form.errors.values() for e in errs), "")
     return render(request, "escalation/feedback.html", context, status=status)
