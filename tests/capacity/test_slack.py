@@ -319,3 +319,17 @@ def test_slack_list_is_constant(org, api, who):
     fill(90)
     large = count_queries(client, url)
     assert small == large
+
+
+def test_executive_csv_and_api_carry_slack(org, client_as, api, weeks):
+    """The executive scorecard's last four complete weeks up to its period's end: weeks 1 and
+    2 of Line 1 (the earlier two without time): slack 8 h, 10 + 20 h back to delivery."""
+    params = {"period": "custom", "from": (MONDAY - timedelta(days=14)).isoformat(),
+              "to": (MONDAY - timedelta(days=1)).isoformat()}
+    response = client_as(org.executive).get("/scorecards/executive/",
+                                            {**params, "export": "metrics"})
+    rows = {r.split(",")[1]: r.split(",")[2]
+            for r in b"".join(response.streaming_content).decode().splitlines()[1:]}
+    assert (rows["capacity_slack"], rows["capacity_sacrificed"]) == ("8.0", "30.0")
+    body = api.as_user(org.executive).get("/api/v1/scorecards/executive/", params).json()
+    assert (body["capacity"]["slack"], body["capacity"]["sacrificed"]) == (8.0, 30.0)

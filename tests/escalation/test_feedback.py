@@ -292,3 +292,19 @@ def test_executive_panel_answers_curiosity_or_judgment(org, client_as, answers):
     html = client_as(org.executive).get("/").content.decode()
     assert 'data-testid="exec-answers"' in html and "Scrap bins" in html
     assert 'data-testid="answers-share">60%' in html
+
+
+def test_the_share_per_tier_is_in_the_csv_and_the_api(org, client_as, api, answers):
+    day = timezone.localdate()
+    params = {"period": "custom", "from": (day - timedelta(days=29)).isoformat(),
+              "to": day.isoformat()}
+    response = client_as(org.executive).get("/scorecards/", {**params, "export": "table"})
+    rows = b"".join(response.streaming_content).decode().splitlines()
+    header = rows[0].split(",")
+    column = header.index("Answers that helped")
+    tier2 = next(r.split(",") for r in rows if r.startswith("Tier 2"))
+    assert tier2[column] == "0.5"
+    body = api.as_user(org.executive).get("/api/v1/scorecards/organisation/", params).json()
+    assert (body["values"]["answers_rated"], body["values"]["answers_helped_share"]) == (5, 0.6)
+    tiers = {r["id"]: r for r in body["rows"]}
+    assert tiers[2]["values"]["answers_helped_share"] == 0.5
