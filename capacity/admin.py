@@ -33,12 +33,12 @@ class TeamCapacityAdmin(admin.ModelAdmin):
 
 @admin.register(TimeEntry)
 class TimeEntryAdmin(ServiceDeleteMixin, admin.ModelAdmin):
-    list_display = ["date", "user", "hours", "team", "idea", "note"]
-    list_filter = [("team", admin.RelatedOnlyFieldListFilter), "date"]
+    list_display = ["date", "user", "hours", "team", "idea", "category", "note"]
+    list_filter = [("team", admin.RelatedOnlyFieldListFilter), "category", "date"]
     search_fields = ["user__username", "note", "=idea__id"]
     list_select_related = ["user", "team", "idea"]
     date_hierarchy = "date"
-    readonly_fields = ["user", "idea", "team", "date", "hours", "note", "created_at"]
+    readonly_fields = ["user", "idea", "category", "team", "date", "hours", "note", "created_at"]
 
     def has_add_permission(self, request):
         # Time is logged on the item page, the board or the API, by the person who worked.

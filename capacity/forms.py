@@ -8,7 +8,7 @@ from ideas.models import Idea
 from org.models import Team
 from org.selectors import user_team_ids
 
-from .models import TeamCapacity
+from .models import TeamCapacity, TimeEntry
 
 
 class TimeEntryForm(forms.Form):
@@ -33,6 +33,22 @@ class TimeEntryForm(forms.Form):
         self.fields["team"].queryset = teams
         if idea is not None and idea.team_id in user_team_ids(user):
             self.initial.setdefault("team", idea.team_id)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class SlackEntryForm(forms.Form):
+    """Protected time spent without an item: what it went on, hours, day, note."""
+
+    category = forms.ChoiceField(label="Spent on", choices=TimeEntry.slack_categories(),
+                                 widget=forms.RadioSelect,
+                                 error_messages={"required": "What did the time go on?"})
+    hours = TimeEntryForm.base_fields["hours"]
+    date = TimeEntryForm.base_fields["date"]
+    note = forms.CharField(label="Note (optional)", required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("date", timezone.localdate())
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 

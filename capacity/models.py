@@ -55,11 +55,24 @@ class TeamCapacity(models.Model):
 
 
 class TimeEntry(models.Model):
-    """Improvement time a person logged against an item on a day."""
+    """Improvement time a person logged on a day: against an item, or — slack — without one,
+    in a category (reflection, experimentation, recovery, training, standard work upkeep).
+    Both count toward the team's protected capacity honoured."""
+
+    class Category(models.TextChoices):
+        ITEM = "item", "Work on an item"
+        REFLECTION = "reflection", "Reflection / retrospective"
+        EXPERIMENTATION = "experimentation", "Experimentation"
+        RECOVERY = "recovery", "Recovery"
+        TRAINING = "training", "Training / capability building"
+        STANDARD_WORK = "standard_work", "Standard work upkeep"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                              related_name="time_entries")
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="time_entries")
+    # Empty for slack: protected time spent without an item (``category`` says on what).
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="time_entries",
+                             null=True, blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.ITEM)
     # The team whose protected capacity the time counts against (the logger's team).
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="time_entries")
     date = models.DateField()
@@ -76,7 +89,23 @@ class TimeEntry(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(hours__gt=0) & models.Q(hours__lte=24),
                                    name="time_entry_hours_range"),
+            # Work on an item names the item; slack names a category and no item.
+            models.CheckConstraint(
+                condition=(models.Q(idea__isnull=False, category="item")
+                           | (models.Q(idea__isnull=True) & ~models.Q(category="item"))),
+                name="time_entry_item_or_slack_category",
+                violation_error_message="Time on an item has no slack category; time without "
+                                        "an item needs one."),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.hours} h on {self.date}"
+
+    @property
+    def is_slack(self) -> bool:
+        return self.idea_id is None
+
+    @classmethod
+    def slack_categories(cls) -> list[tuple[str, str]]:
+        """The categories of protected time without an item (for forms and the mix)."""
+        return [(v, label) for v, label in cls.Category.choices if v != cls.Category.ITEM]

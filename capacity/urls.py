@@ -12,5 +12,6 @@ urlpatterns = [
     path("capacity/", include([
         path("", views.capacity_overview, name="overview"),
         path("<slug:slug>/", views.capacity_team, name="team"),
+        path("<slug:slug>/time/", views.slack_log, name="slack-log"),
     ])),
 ]

@@ -8,7 +8,7 @@ from django import forms
 from org.models import Team, Tier
 
 from . import workflow
-from .models import MAX_SPEND, Escalation
+from .models import MAX_SPEND, AnswerFeedback, Escalation
 
 SPEND_HELP = "Optional. A one-off amount; leave empty when no money is involved."
 
@@ -91,6 +91,19 @@ class ConflictViewForm(forms.Form):
         label="Our team's view", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write your team's view of the conflict."})
     team = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class AnswerFeedbackForm(forms.Form):
+    """Did the answer help? The raising team's verdict on a resolved or returned escalation."""
+
+    rating = forms.ChoiceField(label="Did the answer help?", widget=forms.RadioSelect,
+                               choices=AnswerFeedback.Rating.choices,
+                               error_messages={"required": "Say whether the answer helped.",
+                                               "invalid_choice": "Say whether the answer "
+                                                                 "helped."})
+    note = forms.CharField(label="Note (optional)", required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2, "placeholder":
+                                                        "What would have helped more?"}))
 
 
 ACTION_FORMS = {workflow.RESOLVE: ResolveForm, workflow.RETURN: ReturnForm,

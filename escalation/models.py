@@ -321,3 +321,40 @@ class RoutingRule(models.Model):
                            f"{source.name} (tier {source.tier.level}): escalations go up the "
                            "tiers.")
         return errors
+
+
+class AnswerFeedback(models.Model):
+    """Whether the answer helped: the verdict of the team that raised an escalation on its
+    decision (resolved or returned), with an optional note. One per decided step; the team
+    may change its mind (the latest verdict counts). ``escalation/feedback.py`` writes it."""
+
+    class Rating(models.TextChoices):
+        HELPED = "helped", "Helped"
+        PARTLY = "partly", "Partly helped"
+        NOT_HELPED = "not_helped", "Didn't help"
+
+    escalation = models.OneToOneField(Escalation, on_delete=models.CASCADE,
+                                      related_name="feedback")
+    rating = models.CharField(max_length=12, choices=Rating.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    # The team whose verdict it is (the chain's origin team, or the team that raised the step).
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    rated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["rated_at"], name="answer_feedback_rated_at_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rating__in=["helped", "partly",
+                                                                  "not_helped"]),
+                                   name="answer_feedback_rating_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()} — escalation #{self.escalation_id}"
+
+    @property
+    def css(self) -> str:
+        return {self.Rating.HELPED: "chip-ok", self.Rating.PARTLY: "chip-warn",
+                self.Rating.NOT_HELPED: "chip-bad"}[self.rating]

@@ -8,6 +8,10 @@
 | admin                            | yes   | –           | –                                   |
 | anyone else (incl. origin team)  | –     | –           | –                                   |
 
+Once a step is resolved or returned, the team that raised it says whether the answer helped
+(``can_rate_answer``): members of the chain's origin team or of the team that raised the step,
+never the person who gave the answer.
+
 Nobody acts on a step they raised themselves (a lead who is also a member of the team above
 — the linking pin — cannot acknowledge or answer their own request).
 
@@ -76,6 +80,25 @@ def view_sides(user, root: Escalation, escalation: Escalation | None = None) -> 
         return []
     mine = user_team_ids(user)
     return [t for t in (root.from_team, current.other_team) if t.pk in mine]
+
+
+def rating_team(user, escalation: Escalation, root: Escalation):
+    """The team on whose behalf ``user`` says whether the answer helped, or None: the chain's
+    origin team (whose problem it was) first, else the team that raised this step."""
+    mine = user_team_ids(user)
+    for team in (root.from_team, escalation.from_team):
+        if team.pk in mine:
+            return team
+    return None
+
+
+def can_rate_answer(user, escalation: Escalation, root: Escalation) -> bool:
+    """Whether the answer helped is said by the team that raised the escalation — a member of
+    the chain's origin team or of the team that raised the decided step — once it is resolved
+    or returned. Nobody rates an answer they gave themselves (the linking pin)."""
+    return (getattr(user, "is_authenticated", False) and escalation.is_decided
+            and escalation.resolved_by_id != user.pk
+            and rating_team(user, escalation, root) is not None)
 
 
 def may_see_overview(user) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import feedback_views, views
 
 app_name = "escalation"
 
@@ -18,6 +18,7 @@ urlpatterns = [
         path("resolve/", views.resolve, name="resolve"),
         path("return/", views.return_, name="return"),
         path("views/", views.conflict_view, name="conflict-view"),
+        path("feedback/", feedback_views.answer_feedback, name="feedback"),
         path("escalate/", include([
             path("", views.escalate_further, name="escalate"),
             path("preview/", views.further_preview, name="further-preview"),

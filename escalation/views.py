@@ -17,6 +17,7 @@ from org.selectors import user_team_ids
 
 from . import selectors, services, workflow
 from .authority import needs_spend_approval
+from .feedback_views import answer_context
 from .forms import ACTION_FORMS, ConflictViewForm, EscalateForm, InboxFilterForm
 from .models import Escalation
 from .permissions import (
@@ -208,7 +209,8 @@ def _detail_context(request, escalation, *, forms=None, further_preview=None) ->
     if further_preview is None and workflow.ESCALATE in escalation.actions:
         further_preview = _further_preview(request, escalation, {})
     return {"esc": escalation, "idea": escalation.idea, "action_forms": action_forms,
-            "further_preview": further_preview, **_conflict_context(request, escalation, forms)}
+            "further_preview": further_preview, **_conflict_context(request, escalation, forms),
+            **answer_context(user, escalation)}
 
 
 def _conflict_context(request, escalation, forms) -> dict:

@@ -66,6 +66,16 @@ METRICS: list[Metric] = [
     Metric("escalations_returned", "Escalations returned", "count", None,
            "Escalations the scope's teams returned with guidance in the period.",
            drill="escalations_decided", tile=False),
+    Metric("answers_helped_share", "Answers that helped", "share", UP,
+           "Curiosity or judgment? Of the answers to escalations the scope's teams gave "
+           "(resolved or returned), rated in the period by the team that raised them, the "
+           "share rated \"helped\" (\"partly\" and \"didn't help\" are the rest).",
+           green=0.7, amber=0.5),
+    Metric("answers_rated", "Answers rated", "count", None,
+           "Answers of the scope's teams the raising teams rated in the period.", tile=False),
+    Metric("answers_not_helped", "Answers that didn't help", "count", DOWN,
+           "Answers of the scope's teams the raising teams said didn't help, rated in the "
+           "period.", tile=False),
     Metric("aging_now", "Aging items now", "count", DOWN,
            "Open items without activity beyond their tier's aging threshold at the end of the "
            "period.", drill="aging"),
@@ -106,7 +116,9 @@ METRICS: list[Metric] = [
            "decision boundaries, policies, feedback and learning loops).",
            drill="level_system", tile=False),
     Metric("capacity_honoured", "Capacity honoured", "share", UP,
-           "Improvement hours logged as a share of the hours the teams protect, over the "
+           "Improvement hours logged (on items, and slack: reflection, experimentation, "
+           "recovery, training, standard work upkeep) as a share of the hours the teams "
+           "protect, over the "
            "complete weeks of the period (the last week for a week, 4 for a month, 13 for a "
            "quarter; at least one). Only teams that protect capacity count, and only from the "
            "week they set it.", green=0.8, amber=0.5),
@@ -128,8 +140,8 @@ TARGETABLE: list[Metric] = [m for m in METRICS if m.direction]
 # The columns of the tier and team tables (and their CSV).
 TABLE_COLUMNS = ["members", "submitted", "participation", "implemented", "implementation_rate",
                  "cycle_time_median", "solved_at_tier", "escalations_open",
-                 "escalations_stalled", "aging_now", "impact_money", "alignment", "sqdc_green",
-                 "huddles_held", "evidence_share", "capacity_honoured", "missed_reviews",
+                 "escalations_stalled", "answers_helped_share", "aging_now", "impact_money",
+                 "alignment", "sqdc_green", "huddles_held", "evidence_share", "capacity_honoured", "missed_reviews",
                  *LEVELS]
 COLUMN_LABELS = {"members": "Members", **{m.key: m.label for m in METRICS}}
 

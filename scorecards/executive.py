@@ -77,7 +77,8 @@ BY_KEY = {f.key: f for f in FIGURES}
 # Stored in the snapshot beside the headline figures (the CSV and the API carry them too).
 EXTRA_KEYS = ["priorities_active", "priorities_clear", "changes", "priority_churn",
               "constraint_churn", "teams", "teams_covered", "decided", "resolved", "returned",
-              "share_resolved", "capacity_protected", "capacity_used"]
+              "share_resolved", "capacity_protected", "capacity_used", "capacity_slack",
+              "capacity_sacrificed"]
 
 
 def _float(value) -> float | None:
@@ -90,6 +91,8 @@ def _capacity_total(rows: list[dict]) -> dict:
     used = sum((r["used"] for r in rows), Decimal("0"))
     share = round(float(used / protected), 4) if protected else None
     return {"protected": protected, "used": used, "share": share,
+            "slack": sum((r["slack"] for r in rows), Decimal("0")),
+            "sacrificed": sum((r["sacrificed"] for r in rows), Decimal("0")),
             "percent": None if share is None else round(share * 100),
             "teams": sum(r["teams"] for r in rows),
             "with_capacity": sum(r["with_capacity"] for r in rows),
@@ -139,6 +142,8 @@ def flatten(clear: dict, churn: dict, coverage: dict, decisions: dict, capacity:
         "capacity_protected": _float(capacity["protected"]),
         "capacity_used": _float(capacity["used"]),
         "capacity_share": capacity["share"],
+        "capacity_slack": _float(capacity["slack"]),
+        "capacity_sacrificed": _float(capacity["sacrificed"]),
     }
 
 

@@ -14,12 +14,16 @@ from core.errors import DomainError
 
 from .. import selectors as sel
 from .. import services as svc
+from ..models import TimeEntry
 from .serializers import TimeEntryInputSerializer, TimeEntrySerializer
 
 TIME_FILTERS = [
     OpenApiParameter("idea", int, description="Item id"),
     OpenApiParameter("team", int, description="Team the time counts for"),
     OpenApiParameter("user", str, description="User id or me"),
+    OpenApiParameter("category", str, description="item, or a slack category (reflection, "
+                                                   "experimentation, recovery, training, "
+                                                   "standard_work), or slack for every one"),
     OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
     OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
 ]
@@ -37,7 +41,9 @@ def _date_param(params, name):
 
 class TimeEntryViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        viewsets.GenericViewSet):
-    """Improvement time logged against items. You see the entries on items you may see."""
+    """Improvement time: on items (you see the entries on items you may see) and slack —
+    protected time without an item, in a category (you see your teams' and the teams' below
+    them; executives every team's)."""
 
     serializer_class = TimeEntrySerializer
     filter_backends: list = []
@@ -55,6 +61,13 @@ class TimeEntryViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMode
             qs = qs.filter(user=self.request.user)
         elif (user := query_id(self.request, "user")) is not None:
             qs = qs.filter(user_id=user)
+        if category := params.get("category"):
+            if category == "slack":
+                qs = qs.filter(idea__isnull=True)
+            elif category in TimeEntry.Category.values:
+                qs = qs.filter(category=category)
+            else:
+                raise ValidationError({"category": ["Not a category."]})
         if (start := _date_param(params, "date_from")) is not None:
             qs = qs.filter(date__gte=start)
         if (end := _date_param(params, "date_to")) is not None:
@@ -67,13 +80,19 @@ class TimeEntryViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMode
 
     @extend_schema(request=TimeEntryInputSerializer, responses={201: TimeEntrySerializer})
     def create(self, request: Request) -> Response:
-        """Logs time: 400 for zero, negative or more than 24 hours a day for you, a future
-        day or a team you are not in; 404 for an item you cannot see."""
+        """Logs time on an item, or — without ``idea`` — slack in a ``category``: 400 for zero,
+        negative or more than 24 hours a day for you, a future day, a team you are not in or
+        slack without a category; 404 for an item you cannot see."""
         v = validated(TimeEntryInputSerializer, request.data)
         try:
-            entry = svc.time_entry_create(idea_id=v["idea"], actor=request.user,
-                                          hours=v["hours"], day=v.get("date"),
-                                          note=v.get("note", ""), team=v.get("team"))
+            if v.get("idea") is None:
+                entry = svc.slack_entry_create(actor=request.user, category=v["category"],
+                                               hours=v["hours"], day=v.get("date"),
+                                               note=v.get("note", ""), team=v.get("team"))
+            else:
+                entry = svc.time_entry_create(idea_id=v["idea"], actor=request.user,
+                                              hours=v["hours"], day=v.get("date"),
+                                              note=v.get("note", ""), team=v.get("team"))
         except DomainError as exc:
             if exc.code == "not_found":
                 raise Http404(exc.message)

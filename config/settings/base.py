@@ -281,6 +281,8 @@ SPECTACULAR_SETTINGS = {
         "IdeaCategoryEnum": "ideas.models.Idea.Category",
         "IdeaPriorityEnum": "ideas.models.Idea.Priority",
         "SystemicIssueStatusEnum": "systemic.models.SystemicIssue.Status",
+        "TimeEntryCategoryEnum": "capacity.models.TimeEntry.Category",
+        "AnswerFeedbackRatingEnum": "escalation.models.AnswerFeedback.Rating",
     },
 }
 

@@ -1,7 +1,9 @@
 """Demo improvement as system work on the items' side: levels and kinds of change on the items
 (the higher the tier, the more cross-team and system work), protected capacity for every team
 set ten weeks ago, eight weeks of improvement time (one team sacrificing it) and the nudge its
-leads get. Idempotent: skipped once the demo teams have a capacity. Deterministic (its own
+leads get; then eight weeks of slack — protected time without an item (retrospectives,
+training, experiments, recovery, standard work upkeep). Idempotent: each part is skipped once
+the demo teams have it. Deterministic (its own
 random seed, drawn in the order above)."""
 
 import random
@@ -26,6 +28,49 @@ CHANGE_KINDS = [k for k in Idea.ChangeKind.values if k != "other"]
 def seed(context: dict) -> None:
     if not TeamCapacity.objects.filter(team__in=context["teams"].values()).exists():
         _seed(context)
+    if not TimeEntry.objects.filter(team__in=context["teams"].values(),
+                                    idea__isnull=True).exists():
+        _seed_slack(context)
+
+
+SLACK_SEED = 9011
+# Protected time without an item: (category, hours, note), a team's week drawn from these.
+SLACK_WEEK = [("reflection", "1", "Retrospective after the huddle"),
+              ("training", "1.5", "Problem-solving (A3) training"),
+              ("standard_work", "0.5", "Updated the changeover standard work"),
+              ("experimentation", "1", "Tried a two-bin kanban at the station"),
+              ("recovery", "1", "Recovery after the weekend breakdown")]
+# A team that spends much of its protected time on capability building: without slack it
+# would have been told it sacrifices its improvement time.
+TRAINING_TEAM = "packaging-b"
+
+
+def _seed_slack(context: dict) -> None:
+    """Eight weeks of slack — retrospectives, training, experiments, recovery, standard work
+    upkeep — for every team but the one sacrificing its time, at most a few hours a person
+    a day on top of the item time (deterministic)."""
+    rng = random.Random(SLACK_SEED)
+    teams: dict[str, Team] = context["teams"]
+    today = timezone.localdate()
+    people: dict[int, list] = {}
+    for m in (Membership.objects.filter(team__in=teams.values(), user__is_active=True)
+              .select_related("user").order_by("user__username")):
+        people.setdefault(m.team_id, []).append(m.user)
+    entries = []
+    for slug in sorted(teams):
+        team = teams[slug]
+        if slug == SACRIFICING_TEAM or not people.get(team.pk):
+            continue
+        for monday in last_weeks(8, today=today):
+            week = SLACK_WEEK[:2] + rng.sample(SLACK_WEEK[2:], 1)
+            if slug == TRAINING_TEAM:
+                week = week + [("training", "3", "Capability building: TPM basics")]
+            for category, hours, note in week:
+                day = min(monday + timedelta(days=rng.randint(0, 4)), today)
+                entries.append(TimeEntry(user=rng.choice(people[team.pk]), idea=None,
+                                         category=category, team=team, date=day,
+                                         hours=Decimal(hours), note=note))
+    TimeEntry.objects.bulk_create(entries, batch_size=1000)
 
 
 def _seed(context: dict) -> None:

@@ -198,6 +198,46 @@ def seed(context: dict) -> None:
         for scenario in SYSTEM_SCENARIOS:
             _play(scenario, teams, now)
     _escalate_systemic_issue()
+    _rate_answers(teams, now)
+
+
+# Whether the answer helped, as the team that raised it said: (item title, rating, note).
+ANSWERS = [
+    ("Conveyor belt on line 1 is worn through", "helped",
+     "Fitted on the Sunday shutdown; no stop since."),
+    ("Label printer jams on humid days", "not_helped",
+     "We asked for someone who knows the printer, not homework: the jams cost us 40 minutes "
+     "a shift while we keep the log."),
+    ("Manual pallet wrapping causes back injuries", "helped", ""),
+    ("Spare parts stock for the robot cells", "partly",
+     "The grippers came; the servo drives are still our biggest risk."),
+    ("Shop-floor Wi-Fi drops in hall B", "helped", ""),
+    (SYSTEM_MARKER, "partly", "Fair: we bring the downtime by cell next week."),
+    ("Torque tools leave with the other shift's line", "helped", "The pool works."),
+]
+
+
+def _rate_answers(teams: dict[str, Team], now) -> None:
+    """The raising teams' verdicts on the demo's answers, given a few hours after each
+    decision (once: an answer already rated is left alone)."""
+    from escalation.feedback import answer_feedback_give
+    from escalation.models import AnswerFeedback
+
+    for title, rating, note in ANSWERS:
+        esc = (Escalation.objects.filter(idea__title=title, state__in=Escalation.DECIDED_STATES)
+               .select_related("from_team", "idea__team").order_by("-pk").first())
+        if esc is None or AnswerFeedback.objects.filter(escalation=esc).exists():
+            continue
+        origin = esc.idea.team
+        rater = next((u for u in (User.objects.filter(memberships__team=origin, is_active=True)
+                                  .order_by("memberships__role", "username"))
+                      if u.pk != esc.resolved_by_id), None)
+        if rater is None:
+            continue
+        feedback = answer_feedback_give(escalation_id=esc.pk, actor=rater, rating=rating,
+                                        note=note)
+        AnswerFeedback.objects.filter(pk=feedback.pk).update(
+            rated_at=min(esc.resolved_at + timedelta(hours=5), now))
 
 
 # A systemic issue is escalated like an idea, through its tracking item (systemic's demo starts

@@ -2,12 +2,13 @@
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import IdField
 from org.api.serializers import UserBriefSerializer
 
-from ..models import MAX_SPEND, Escalation
+from ..models import MAX_SPEND, AnswerFeedback, Escalation
 
 SPEND_ERRORS = {
     "min_value": "A spend cannot be negative.",
@@ -40,6 +41,16 @@ class EscalationIdeaSerializer(serializers.Serializer):
     team = serializers.IntegerField(source="team_id")
 
 
+class AnswerFeedbackSerializer(serializers.Serializer):
+    """Whether the answer helped, as the raising team said (null until it says)."""
+
+    rating = serializers.ChoiceField(choices=AnswerFeedback.Rating.choices)
+    note = serializers.CharField()
+    team = serializers.IntegerField(source="team_id")
+    rated_by = UserBriefSerializer()
+    rated_at = serializers.DateTimeField()
+
+
 class EscalationSerializer(serializers.ModelSerializer):
     idea = EscalationIdeaSerializer(read_only=True)
     from_team = EscalationTeamSerializer(read_only=True)
@@ -50,6 +61,7 @@ class EscalationSerializer(serializers.ModelSerializer):
     resolved_by = UserBriefSerializer(read_only=True, allow_null=True)
     sla = serializers.SerializerMethodField()
     is_overdue = serializers.BooleanField(read_only=True)
+    feedback = serializers.SerializerMethodField()
 
     class Meta:
         model = Escalation
@@ -57,8 +69,13 @@ class EscalationSerializer(serializers.ModelSerializer):
             "id", "idea", "from_team", "to_team", "other_team", "parent", "reason", "ask",
             "options", "recommendation", "requested_spend", "route_note", "state", "raised_by", "raised_at", "acknowledged_by",
             "acknowledged_at", "resolved_by", "resolved_at", "decision", "approved_spend",
-            "due_ack_at", "due_resolve_at", "stalled_at", "sla", "is_overdue",
+            "due_ack_at", "due_resolve_at", "stalled_at", "sla", "is_overdue", "feedback",
         ]
+
+    @extend_schema_field(AnswerFeedbackSerializer(allow_null=True))
+    def get_feedback(self, obj) -> dict | None:
+        feedback = getattr(obj, "feedback", None)
+        return AnswerFeedbackSerializer(feedback).data if feedback else None
 
     def get_sla(self, obj) -> dict:
         sla = obj.sla()
@@ -135,6 +152,12 @@ class ConflictViewInputSerializer(serializers.Serializer):
 
 class DecisionInputSerializer(serializers.Serializer):
     decision = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class AnswerFeedbackInputSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=AnswerFeedback.Rating.choices,
+                                     help_text="helped, partly or not_helped")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class ResolveInputSerializer(DecisionInputSerializer):

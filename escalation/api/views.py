@@ -16,8 +16,10 @@ from ideas.permissions import access_idea
 from org.selectors import user_team_ids
 
 from .. import selectors, services
-from ..models import Escalation
+from ..feedback import answer_feedback_give
+from ..models import AnswerFeedback, Escalation
 from .serializers import (
+    AnswerFeedbackInputSerializer,
     ConflictViewInputSerializer,
     DecisionInputSerializer,
     EscalateInputSerializer,
@@ -27,6 +29,7 @@ from .serializers import (
     ResolveInputSerializer,
 )
 
+FEEDBACK_CHOICES = [("none", "Not rated yet"), *AnswerFeedback.Rating.choices]
 STATE_CHOICES = [("active", "Open or acknowledged"), ("closed", "Closed"),
                  *Escalation.State.choices]
 
@@ -42,11 +45,18 @@ class EscalationFilter(FilterSet):
                                         label="Sent to one of my teams")
     reason = django_filters.ChoiceFilter(choices=Escalation.Reason.choices)
     idea = IdFilter(field_name="idea_id")
+    feedback = django_filters.ChoiceFilter(choices=FEEDBACK_CHOICES, method="filter_feedback",
+                                           label="Whether the answer helped (none: not rated)")
 
     class Meta:
         model = Escalation
         fields = ["state", "team", "to_team", "from_team", "other_team", "overdue", "mine",
-                  "reason", "idea"]
+                  "reason", "idea", "feedback"]
+
+    def filter_feedback(self, qs, name, value):
+        if value == "none":
+            return qs.filter(feedback__isnull=True)
+        return qs.filter(feedback__rating=value)
 
     def filter_state(self, qs, name, value):
         return selectors.filter_escalations(qs, state=value)
@@ -68,14 +78,15 @@ class EscalationFilter(FilterSet):
 class EscalationViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Escalations about the items you may see. Filters: state (a state, ``active`` or
     ``closed``), team (at either end or named in a conflict), to_team, from_team, other_team,
-    overdue, mine (sent to my teams), reason, idea."""
+    overdue, mine (sent to my teams), reason, idea, feedback (whether the answer helped)."""
 
     filterset_class = EscalationFilter
     ordering_fields = ["raised_at", "due_ack_at", "due_resolve_at", "resolved_at"]
 
     def get_queryset(self):
         return selectors.with_row_data(
-            selectors.escalations_visible_to(self.request.user)).order_by("-raised_at", "-id")
+            selectors.escalations_visible_to(self.request.user)).select_related(
+            "feedback", "feedback__rated_by").order_by("-raised_at", "-id")
 
     def get_serializer_class(self):
         return EscalationDetailSerializer if self.action == "retrieve" else EscalationSerializer
@@ -96,6 +107,17 @@ class EscalationViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
         data = validated(ConflictViewInputSerializer, request.data)
         services.escalation_view_set(escalation_id=escalation.pk, actor=request.user,
                                      text=data.get("text", ""), team_id=data.get("team"))
+        return self._fresh(escalation.pk)
+
+    @extend_schema(request=AnswerFeedbackInputSerializer, responses=EscalationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def feedback(self, request: Request, pk=None) -> Response:
+        """Did the answer help? The team that raised it (the chain's origin team or the team
+        that raised the step) says so once the step is resolved or returned: 409 before."""
+        escalation = self.get_object()
+        data = validated(AnswerFeedbackInputSerializer, request.data)
+        answer_feedback_give(escalation_id=escalation.pk, actor=request.user,
+                             rating=data["rating"], note=data.get("note", ""))
         return self._fresh(escalation.pk)
 
     @extend_schema(request=None, responses=EscalationDetailSerializer)

@@ -50,6 +50,8 @@ class ExecutiveCapacityTierSerializer(serializers.Serializer):
     used = serializers.FloatField()
     share = serializers.FloatField(allow_null=True)
     sacrificing = serializers.IntegerField()
+    slack = serializers.FloatField(help_text="Hours of the used logged without an item.")
+    sacrificed = serializers.FloatField(help_text="Protected hours that went back to delivery.")
 
 
 class ExecutiveScorecardSerializer(serializers.Serializer):
@@ -69,5 +71,7 @@ class ExecutiveScorecardSerializer(serializers.Serializer):
                                                 "share_returned")
     systemic_issues = ExecutiveIssueSerializer(many=True)
     capacity = serializers.DictField(help_text="protected, used (hours), share, teams, "
-                                               "with_capacity, sacrificing")
+                                               "with_capacity, sacrificing, slack (hours "
+                                               "without an item), sacrificed (hours back to "
+                                               "delivery)")
     capacity_tiers = ExecutiveCapacityTierSerializer(many=True)

@@ -133,7 +133,9 @@ def _executive_payload(card: executive_card.ExecutiveScorecard) -> dict:
                      "used": float(card.capacity["used"]), "share": card.capacity["share"],
                      "teams": card.capacity["teams"],
                      "with_capacity": card.capacity["with_capacity"],
-                     "sacrificing": card.capacity["sacrificing"]},
+                     "sacrificing": card.capacity["sacrificing"],
+                     "slack": float(card.capacity["slack"]),
+                     "sacrificed": float(card.capacity["sacrificed"])},
         "capacity_tiers": [{
             "tier": r["tier"].level, "name": r["tier"].name, "teams": r["teams"],
             "with_capacity": r["with_capacity"], "protected": float(r["protected"]),
@@ -141,6 +143,7 @@ def _executive_payload(card: executive_card.ExecutiveScorecard) -> dict:
             "share": None if r["percent"] is None else round(float(r["used"] / r["protected"]),
                                                              4),
             "sacrificing": r["sacrificing"],
+            "slack": float(r["slack"]), "sacrificed": float(r["sacrificed"]),
         } for r in card.capacity_tiers],
     }
 

@@ -1,16 +1,31 @@
 """The figures about escalations *sent to* a scope's teams (how its leaders respond): open and
-stalled at the end of the period, acknowledged, resolved and returned in it, and the median
-times to acknowledge and to decide."""
+stalled at the end of the period, acknowledged, resolved and returned in it, the median
+times to acknowledge and to decide, and whether the answers helped (curiosity or judgment?)."""
 
 from django.db.models import Count, Q
 
-from escalation.models import Escalation
+from escalation.models import AnswerFeedback, Escalation
 from escalation.selectors import overdue_q
 
 from .scopes import Scope, Span, Sums
 from .sql import median_seconds
 
 Medians = dict[str, dict[Scope, float]]
+
+
+def answer_counts(w: str, lo, hi) -> dict:
+    """Whether the answers helped, as the raising teams said in the window (the latest
+    verdict on each decided step, counted when it was given): rated, helped, partly, not
+    helped — filtered counts over the one-to-one verdict, in the same aggregate query."""
+    rated_in = Q(feedback__rated_at__gte=lo, feedback__rated_at__lt=hi)
+    rating = AnswerFeedback.Rating
+    return {f"answers_rated__{w}": Count("pk", filter=rated_in),
+            f"answers_helped__{w}": Count("pk", filter=rated_in
+                                          & Q(feedback__rating=rating.HELPED)),
+            f"answers_partly__{w}": Count("pk", filter=rated_in
+                                          & Q(feedback__rating=rating.PARTLY)),
+            f"answers_not_helped__{w}": Count("pk", filter=rated_in
+                                              & Q(feedback__rating=rating.NOT_HELPED))}
 
 
 def count_escalations(sums: Sums, span: Span) -> tuple[Medians, Medians]:
@@ -38,6 +53,7 @@ def count_escalations(sums: Sums, span: Span) -> tuple[Medians, Medians]:
                 "pk", filter=decided_in & Q(state=Escalation.State.RESOLVED)),
             f"escalations_returned__{w}": Count(
                 "pk", filter=decided_in & Q(state=Escalation.State.RETURNED)),
+            **answer_counts(w, lo, hi),
         })
     for row in received.order_by().values("to_team_id").annotate(**aggregates):
         sums.split(row, "to_team_id", ("escalations_open", "escalations_stalled"))

@@ -63,6 +63,7 @@ def count_capacity(sums: Sums, span: Span) -> Weekly:
             counted = [wk for wk in view.weeks[-capacity_weeks_of(days):] if wk.counted]
             sums.add(w, team_id, capacity_protected=float(sum(wk.protected for wk in counted)),
                      capacity_used=float(sum(wk.used for wk in counted)),
+                     **slack_parts(counted),
                      capacity_teams=int(view.capacity is not None),
                      capacity_sacrificing=sacrificing)
     weekly: Weekly = {w: {} for w in windows}
@@ -75,6 +76,13 @@ def count_capacity(sums: Sums, span: Span) -> Weekly:
                  "share": ratio(by_week[monday][1], by_week[monday][0])}
                 for monday in mondays[-shown:]]
     return weekly
+
+
+def slack_parts(weeks) -> dict[str, float]:
+    """Of the counted weeks: the hours logged without an item (slack) and the protected hours
+    that went back to delivery (sacrificed: protected minus every hour logged, per week)."""
+    return {"capacity_slack": float(sum(wk.slack for wk in weeks)),
+            "capacity_sacrificed": float(sum(wk.sacrificed_hours for wk in weeks))}
 
 
 def count_missed_reviews(sums: Sums, span: Span, *, tiers: bool) -> None:

@@ -3,7 +3,8 @@
 - ``scorecard``: the scorecard of the organisation, a tier or a team (tiles, targets, rows,
   trends); ``exports``: the same as CSV tables; ``links``: where each figure links;
 - ``drilldown``: the items behind a number, as the asking user may see them;
-- ``executive_home``: the executives' "My work" panel.
+- ``executive_home``: the executives' "My work" panel; ``answers``: its "curiosity or
+  judgment?" card (whether answers to escalations helped, per tier).
 
 (The executive scorecard is ``scorecards/executive.py``.)
 """

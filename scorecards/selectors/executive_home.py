@@ -20,6 +20,7 @@ from ideas.selectors import ideas_visible_to, with_card_data
 from strategy.selectors import open_priorities, priority_alignment
 from systemic.selectors import top_systemic_issues
 
+from .answers import answers_panel
 from .drilldown import most_important
 from .links import drill_url
 from .scorecard import scorecard
@@ -76,6 +77,7 @@ def executive_overview(user, *, now: datetime | None = None) -> dict:
         "decided_url": drill_url("org", "escalations_decided", period),
         "alignment": _priority_alignment(),
         "systemic": _systemic_issues(user),
+        "answers": answers_panel(user, card, now=now),
         "systemic_url": reverse("systemic:list"),
         "scorecard_url": reverse("scorecards:index"),
     }

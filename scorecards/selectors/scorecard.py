@@ -188,6 +188,8 @@ class Scorecard:
             "no_evidence_url": drill_url(self.scope_param, "no_evidence", self.period),
             "capacity": {"protected": v.get("capacity_protected"),
                          "used": v.get("capacity_used"),
+                         "slack": v.get("capacity_slack"),
+                         "sacrificed": v.get("capacity_sacrificed"),
                          "honoured": format_value(honoured, "share"),
                          "teams": v.get("capacity_teams", 0),
                          "sacrificing": v.get("capacity_sacrificing", 0),

@@ -155,11 +155,14 @@ def test_api_figures(org, exe, api):
     assert body["decisions"]["share_returned"] == 0.3333
     assert body["systemic_issues"][0]["problems"] == 4
     assert body["systemic_issues"][0]["url"] == f"/systemic-issues/{exe.issue.pk}/"
+    # No slack logged: every protected hour not used went back to delivery.
     assert body["capacity"] == {"protected": 120.0, "used": 40.0, "share": 0.3333, "teams": 7,
-                                "with_capacity": 2, "sacrificing": 0}
+                                "with_capacity": 2, "sacrificing": 0, "slack": 0.0,
+                                "sacrificed": 80.0}
     assert body["capacity_tiers"][2] == {"tier": 2, "name": "Supervisors", "teams": 2,
                                          "with_capacity": 1, "protected": 80.0, "used": 10.0,
-                                         "share": 0.125, "sacrificing": 0}
+                                         "share": 0.125, "sacrificing": 0, "slack": 0.0,
+                                         "sacrificed": 70.0}
 
 
 def test_the_api_is_in_the_openapi_schema(org, api):
