@@ -3,7 +3,6 @@ experiment decision, reviews on cadence and a missed one, the CoE with standards
 proposal, planning windows and an outside-window change."""
 
 import random
-import time
 
 import pytest
 from django.utils import timezone
@@ -41,9 +40,7 @@ def test_system_demo_covers_the_issue_and_is_idempotent():
     from devtools.demo import ideas as ideas_demo
 
     ideas_demo.seed(context)
-    started = time.monotonic()
     _seed(context)
-    assert time.monotonic() - started < 20
     decisions = set(Experiment.objects.values_list("decision", flat=True))
     assert decisions == {"", "adopt", "adapt", "abandon"}
     assert Experiment.objects.filter(decision="", evidence="").exists()

