@@ -42,6 +42,16 @@ class Org:
     admin: User
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _celery_tasks_registered():
+    """Every app's tasks module imported, as a worker imports them at start: a task queued by
+    name (``signature("org.tasks…")``) then runs eagerly in the tests whichever test comes
+    first, instead of going to Redis when no earlier test happened to import its module."""
+    from config.celery import app
+
+    app.loader.import_default_modules()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
