@@ -11,7 +11,7 @@ from core.errors import DomainError
 from org.models import Membership
 
 from . import services
-from .models import Attachment, Comment, Idea, IdeaEvent, Label
+from .models import Attachment, Comment, Idea, IdeaEvent, Label, LearningMark
 
 
 class IdeaAdminForm(forms.ModelForm):
@@ -49,6 +49,14 @@ class EventInline(ReadOnlyInline):
     fields = ["created_at", "actor", "verb", "text"]
 
 
+class LearningMarkInline(ReadOnlyInline):
+    """Other teams' marks on the learning (made on the item page, the library or the API)."""
+
+    model = LearningMark
+    fk_name = "idea"
+    fields = ["created_at", "team", "kind", "marked_by", "note"]
+
+
 @admin.register(Idea)
 class IdeaAdmin(SimpleHistoryAdmin):
     form = IdeaAdminForm
@@ -61,7 +69,8 @@ class IdeaAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["team", "owner", "labels"]
     list_select_related = ["team", "owner"]
     readonly_fields = [
-        "status", "status_reason", "learning", "reporter", "learning_by", "waiting_on_team",
+        "status", "status_reason", "learning", "learning_expected", "learning_happened",
+        "learning_next_time", "learning_marks", "reporter", "learning_by", "waiting_on_team",
         "decision_note", "decision_at", "created_at", "updated_at", "last_activity_at",
         "status_changed_at", "started_at", "done_at", "aging_flagged_at", "version",
     ]
@@ -76,7 +85,7 @@ class IdeaAdmin(SimpleHistoryAdmin):
         ("System work", {"fields": ["level", "change_kind"]}),
         ("Lifecycle (moves happen on the item page)", {"fields": readonly_fields}),
     ]
-    inlines = [CommentInline, AttachmentInline, EventInline]
+    inlines = [CommentInline, AttachmentInline, EventInline, LearningMarkInline]
 
     def has_add_permission(self, request):
         # Items are logged on /ideas/new/ or the API, where the reporter is the person logging.
