@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyInline, ServiceDeleteMixin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceDeleteMixin
 from core.errors import DomainError
 from org.models import Membership
 
@@ -49,14 +49,6 @@ class EventInline(ReadOnlyInline):
     fields = ["created_at", "actor", "verb", "text"]
 
 
-class LearningMarkInline(ReadOnlyInline):
-    """Other teams' marks on the learning (made on the item page, the library or the API)."""
-
-    model = LearningMark
-    fk_name = "idea"
-    fields = ["created_at", "team", "kind", "marked_by", "note"]
-
-
 @admin.register(Idea)
 class IdeaAdmin(SimpleHistoryAdmin):
     form = IdeaAdminForm
@@ -85,7 +77,7 @@ class IdeaAdmin(SimpleHistoryAdmin):
         ("System work", {"fields": ["level", "change_kind"]}),
         ("Lifecycle (moves happen on the item page)", {"fields": readonly_fields}),
     ]
-    inlines = [CommentInline, AttachmentInline, EventInline, LearningMarkInline]
+    inlines = [CommentInline, AttachmentInline, EventInline]
 
     def has_add_permission(self, request):
         # Items are logged on /ideas/new/ or the API, where the reporter is the person logging.
@@ -149,3 +141,17 @@ class LabelAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n=Count("ideas"))
+
+
+@admin.register(LearningMark)
+class LearningMarkAdmin(ReadOnlyAdmin):
+    """Other teams' marks on an item's learning: made on the item page, in the learning library
+    or through the API (ideas.services.learning), which keep the item's counter."""
+
+    list_display = ["created_at", "idea", "team", "kind", "marked_by"]
+    list_filter = ["kind"]
+    list_select_related = ["idea", "team", "marked_by"]
+    search_fields = ["=idea__id", "idea__title", "team__name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # taken back through the service, which keeps the counter
