@@ -6,12 +6,12 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyInline, ServiceDeleteMixin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceDeleteMixin
 from core.errors import DomainError
 from org.models import Membership
 
 from . import services
-from .models import Attachment, Comment, Idea, IdeaEvent, Label
+from .models import Attachment, Comment, Idea, IdeaEvent, Label, LearningMark
 
 
 class IdeaAdminForm(forms.ModelForm):
@@ -61,7 +61,8 @@ class IdeaAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["team", "owner", "labels"]
     list_select_related = ["team", "owner"]
     readonly_fields = [
-        "status", "status_reason", "learning", "reporter", "is_anonymous", "learning_by",
+        "status", "status_reason", "learning", "learning_expected", "learning_happened",
+        "learning_next_time", "learning_marks", "reporter", "is_anonymous", "learning_by",
         "waiting_on_team",
         "decision_note", "decision_at", "created_at", "updated_at", "last_activity_at",
         "status_changed_at", "started_at", "done_at", "aging_flagged_at", "version",
@@ -141,3 +142,17 @@ class LabelAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n=Count("ideas"))
+
+
+@admin.register(LearningMark)
+class LearningMarkAdmin(ReadOnlyAdmin):
+    """Other teams' marks on an item's learning: made on the item page, in the learning library
+    or through the API (ideas.services.learning), which keep the item's counter."""
+
+    list_display = ["created_at", "idea", "team", "kind", "marked_by"]
+    list_filter = ["kind"]
+    list_select_related = ["idea", "team", "marked_by"]
+    search_fields = ["=idea__id", "idea__title", "team__name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # taken back through the service, which keeps the counter

@@ -103,5 +103,6 @@ class LearningFilterForm(forms.Form):
                                  required=False)
     kind = forms.ChoiceField(choices=[("", "Problems and ideas"), *Idea.Kind.choices],
                              required=False)
-    sort = forms.ChoiceField(choices=[("", "Newest / best match"), ("impact", "Largest impact")],
+    sort = forms.ChoiceField(choices=[("", "Most reused, then newest / best match"),
+                                      ("newest", "Newest"), ("impact", "Largest impact")],
                              required=False)

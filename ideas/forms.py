@@ -190,6 +190,12 @@ class TransitionForm(forms.Form):
         attrs={"rows": 2}))
     learning = forms.CharField(label="What we learned", required=False, max_length=10000,
                                widget=forms.Textarea(attrs={"rows": 3}))
+    learning_expected = forms.CharField(label="What we expected", required=False,
+                                        max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    learning_happened = forms.CharField(label="What happened", required=False, max_length=5000,
+                                        widget=forms.Textarea(attrs={"rows": 2}))
+    learning_next_time = forms.CharField(label="What we do next time", required=False,
+                                         max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
     result = forms.CharField(label="Result", required=False, max_length=10000,
                              widget=forms.Textarea(attrs={"rows": 2}))
     actual_money_per_year = forms.DecimalField(

@@ -107,6 +107,13 @@ class Idea(models.Model):
     learning_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="+")
+    # The structured learning note (ideas/learning.py): checkable beyond its length.
+    learning_expected = models.TextField("what we expected", blank=True, max_length=5000)
+    learning_happened = models.TextField("what happened", blank=True, max_length=5000)
+    learning_next_time = models.TextField("what we do next time", blank=True, max_length=5000)
+    # How many other teams marked the learning as reused or useful (LearningMark), kept by
+    # ideas.services.learning so the learning library sorts by it without counting rows.
+    learning_marks = models.PositiveIntegerField(default=0)
 
     # Impact (per year) and spend
     estimated_money_per_year = models.DecimalField(
@@ -160,7 +167,7 @@ class Idea(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(excluded_fields=["version", "last_activity_at", "updated_at",
-                                                 "reporter_ref"])
+                                                 "reporter_ref", "learning_marks"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -275,3 +282,30 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.kind == self.Kind.IMAGE
+
+
+class LearningMark(models.Model):
+    """Another team says an item's learning helped: its lead marks it *reused* (we applied it)
+    or *useful*, or the Centre of Excellence marks it useful. One mark per item, team and kind;
+    never the item's own team (ideas/permissions.py ``can_mark_learning``)."""
+
+    class Kind(models.TextChoices):
+        REUSED = "reused", "Reused"
+        USEFUL = "useful", "Useful"
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="learning_marks_set")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    note = models.CharField(max_length=300, blank=True)
+    marked_by = actor_field()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "team", "kind"],
+                                    name="ideas_learningmark_once_per_team_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.team} on #{self.idea_id}"

@@ -4,10 +4,11 @@ all use these."""
 from django.http import Http404
 
 from org.permissions import is_admin, is_lead, is_member
-from org.selectors import user_team_ids
+from org.selectors import user_led_team_ids, user_team_ids
 
 from .anonymity import is_reporter
-from .models import Idea
+from .models import Idea, LearningMark
+from .registry import learning_curator_teams
 from .visibility import ideas_visible_to
 
 
@@ -60,6 +61,41 @@ def can_delete_attachment(user, idea: Idea, attachment) -> bool:
 def can_watch(user, idea: Idea) -> bool:
     """The anonymous reporter follows their item on My work: a watcher list shows names."""
     return can_view(user, idea) and not (idea.is_anonymous and is_reporter(user, idea))
+
+
+def curator_team_ids(user) -> set[int]:
+    """Teams on whose behalf ``user`` marks learning as useful (the CoE; see the hook)."""
+    ids: set[int] = set()
+    for provider in learning_curator_teams:
+        ids |= set(provider(user))
+    return ids
+
+
+def learning_mark_teams(user, idea: Idea, kind: str) -> set[int]:
+    """The teams on whose behalf ``user`` may mark this item's learning as ``kind``: a team's
+    leads mark *reused* or *useful*, the CoE marks *useful*; never for the item's own team (the
+    point is that others got something from it), and only learning the user may see."""
+    if idea.status != Idea.Status.DONE or not idea.learning or not can_view(user, idea):
+        return set()
+    return mark_teams(kind, idea.team_id, led=set(user_led_team_ids(user)),
+                      curators=curator_team_ids(user))
+
+
+def mark_teams(kind: str, idea_team_id: int, *, led: set[int], curators: set[int]) -> set[int]:
+    """The rule behind ``learning_mark_teams`` for teams already read (a page of lessons):
+    ``led`` the teams the person leads, ``curators`` the CoE teams they mark for."""
+    if kind == LearningMark.Kind.USEFUL:
+        teams = led | curators
+    elif kind == LearningMark.Kind.REUSED:
+        teams = set(led)
+    else:
+        return set()
+    return teams - {idea_team_id}
+
+
+def can_mark_learning(user, idea: Idea, kind: str, team_id: int | None = None) -> bool:
+    teams = learning_mark_teams(user, idea, kind)
+    return bool(teams) if team_id is None else team_id in teams
 
 
 def access_idea(user, idea_id: int, queryset=None) -> Idea:

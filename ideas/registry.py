@@ -93,3 +93,8 @@ def escalation_states(idea_ids: list[int]) -> dict[int, dict]:
     for provider in escalation_state_providers:
         merged.update(provider(ids))
     return merged
+
+learning_curator_teams: Hooks = Hooks(
+    "Teams on whose behalf a person may mark learning as useful beside the teams they lead "
+    "(the Centre of Excellence, from standards): provider(user) -> set of team ids.")
+register_learning_curator = learning_curator_teams.register

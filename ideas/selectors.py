@@ -20,14 +20,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.filters import filter_equal
-from org.models import Membership, User
+from org.models import Membership, Team, User
 from org.permissions import is_admin
-from org.selectors import user_team_ids
+from org.selectors import user_led_team_ids, user_team_ids
 
 from . import search as fulltext
 from .anonymity import reported_by
-from .models import Attachment, Comment, Idea, IdeaEvent
-from .permissions import access_idea
+from .models import Attachment, Comment, Idea, IdeaEvent, LearningMark
+from .permissions import access_idea, curator_team_ids, mark_teams
 from .registry import list_filters
 from .visibility import ideas_visible_to
 
@@ -221,7 +221,47 @@ def learning_list(user, f: dict) -> QuerySet[Idea]:
             return qs.order_by("-search_rank", "-done_at", "-id")
     if f.get("sort") == "impact":
         return qs.order_by(Coalesce("actual_money_per_year", Value(0)).desc(), "-done_at")
-    return qs.order_by("-done_at", "-id")
+    if f.get("sort") == "newest":
+        return qs.order_by("-done_at", "-id")
+    # Learning other teams reused or found useful first (ideas.services.learning keeps the
+    # counter), then the newest.
+    return qs.order_by("-learning_marks", "-done_at", "-id")
+
+
+def lessons_for(user, rows: list[Idea]) -> dict[int, dict]:
+    """For the done items with a learning note among ``rows`` (already visible to ``user``):
+    the marks other teams left and the marks ``user`` may leave or take back. A constant
+    number of queries for a whole page."""
+    lessons = [i for i in rows if i.status == Idea.Status.DONE and i.learning]
+    if not lessons:
+        return {}
+    marks: dict[int, list[LearningMark]] = {i.pk: [] for i in lessons}
+    for mark in (LearningMark.objects.filter(idea_id__in=list(marks)).select_related("team")
+                 .order_by("created_at", "id")):
+        marks[mark.idea_id].append(mark)
+    led, curators = set(user_led_team_ids(user)), curator_team_ids(user)
+    names = (dict(Team.objects.filter(pk__in=led | curators).values_list("pk", "name"))
+             if led | curators else {})
+    out = {}
+    for idea in lessons:
+        mine = marks[idea.pk]
+        options = [
+            {"kind": kind, "kind_label": label, "team_id": team_id, "team": names[team_id],
+             "marked": any(m.team_id == team_id and m.kind == kind for m in mine)}
+            for kind, label in LearningMark.Kind.choices
+            for team_id in sorted(mark_teams(kind, idea.team_id, led=led, curators=curators),
+                                  key=lambda pk: names.get(pk, ""))
+            if team_id in names]
+        out[idea.pk] = {
+            "marks": mine, "options": options,
+            "reused": sum(1 for m in mine if m.kind == LearningMark.Kind.REUSED),
+            "useful": sum(1 for m in mine if m.kind == LearningMark.Kind.USEFUL)}
+    return out
+
+
+def lesson_of(user, idea: Idea) -> dict | None:
+    """The marks on one item's learning and what ``user`` may mark (the item page)."""
+    return lessons_for(user, [idea]).get(idea.pk)
 
 
 def home_ideas(user) -> dict:

@@ -22,6 +22,7 @@ item_patterns = [
     path("comments/", views.idea_comment, name="comment"),
     path("watch/", views.idea_watch, name="watch"),
     path("assign/", views.idea_assign, name="assign"),
+    path("learning-marks/", views.learning_mark, name="learning-mark"),
     path("attachments/", include(attachment_patterns)),
 ]
 

@@ -9,9 +9,10 @@ class TargetAdmin(admin.ModelAdmin):
     """Admins set green/amber thresholds per metric, for a tier or the whole organisation.
     Metrics without a row here use the shipped defaults (shown in the list)."""
 
-    list_display = ("metric", "where", "direction_text", "green", "amber", "shipped_default")
+    list_display = ("metric", "where", "direction_text", "green", "amber", "upper",
+                    "shipped_default")
     list_filter = ("metric", "tier")
-    fields = ("metric", "tier", "green", "amber")
+    fields = ("metric", "tier", "green", "amber", "upper")
 
     @admin.display(description="Applies to")
     def where(self, obj):
@@ -19,15 +20,19 @@ class TargetAdmin(admin.ModelAdmin):
 
     @admin.display(description="Better when")
     def direction_text(self, obj):
-        return {"up": "higher", "down": "lower"}.get(obj.direction or "", "—")
+        return {"up": "higher", "down": "lower", "band": "inside the band (green … upper)"
+                }.get(obj.direction or "", "—")
 
     @admin.display(description="Shipped default (green / amber)")
     def shipped_default(self, obj):
         metric = BY_KEY.get(obj.metric)
         if metric is None or metric.green is None:
             return "—"
-        return (f"{format_value(metric.green, metric.unit)} / "
+        text = (f"{format_value(metric.green, metric.unit)} / "
                 f"{format_value(metric.amber, metric.unit)}")
+        if metric.upper is not None:
+            text += f" · band up to {format_value(metric.upper, metric.unit)}"
+        return text
 
 
 @admin.register(Snapshot)

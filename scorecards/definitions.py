@@ -5,13 +5,16 @@ whole organisation) and a *period* (the days from ``start`` to ``end``, both inc
 Point-in-time metrics ("now") are read at the end of the period.
 
 Targets: ``direction`` says which way is good. For "up" metrics a value at or above ``green``
-is green, at or above ``amber`` amber, else red; for "down" metrics the reverse. Admins
-override the shipped defaults per tier (and for the organisation) in the Django admin.
+is green, at or above ``amber`` amber, else red; for "down" metrics the reverse. A "band"
+metric is healthy between ``green`` and ``upper`` (both included): below ``green`` it is amber
+down to ``amber``, then red; above ``upper`` it is amber (too good to be true: see the
+under-escalation figures beside it). Admins override the shipped defaults per tier (and for the
+organisation) in the Django admin.
 """
 
 from dataclasses import dataclass
 
-UP, DOWN = "up", "down"
+UP, DOWN, BAND = "up", "down", "band"
 
 
 @dataclass(frozen=True)
@@ -19,12 +22,13 @@ class Metric:
     key: str
     label: str
     unit: str  # count | share | rate | days | hours | money | ratio
-    direction: str | None  # UP, DOWN, or None (no target: context only)
+    direction: str | None  # UP, DOWN, BAND, or None (no target: context only)
     help: str
     green: float | None = None  # the shipped default target
     amber: float | None = None
     drill: str | None = None  # the item list behind the number (scorecards.selectors.DRILLS)
     tile: bool = True  # shown as a tile on the scorecard pages
+    upper: float | None = None  # BAND only: the top of the healthy band
 
 
 METRICS: list[Metric] = [
@@ -44,9 +48,11 @@ METRICS: list[Metric] = [
     Metric("cycle_time_median", "Median cycle time", "days", DOWN,
            "Median days from logging to done, over the items done in the period.",
            green=30, amber=60, drill="implemented"),
-    Metric("solved_at_tier", "Solved at the owning tier", "share", UP,
-           "Of the items done in the period, the share done without any escalation.",
-           green=0.8, amber=0.6, drill="solved_at_tier"),
+    Metric("solved_at_tier", "Solved at the owning tier", "share", BAND,
+           "Of the items done in the period, the share done without any escalation. Healthy "
+           "inside a band: escalation is design, not failure, so a share near 100% is a "
+           "question (see the under-escalation figures), not a prize.",
+           green=0.6, amber=0.4, upper=0.9, drill="solved_at_tier"),
     Metric("escalations_open", "Escalations open", "count", DOWN,
            "Escalations waiting on the scope's teams (open or acknowledged) at the end of the "
            "period.", drill="escalations_open"),
@@ -126,6 +132,30 @@ METRICS: list[Metric] = [
            "Improvement review slots (by each team's cadence) that ended in the period "
            "without a review; tier and organisation scorecards add the tier leads' joint "
            "reviews.", green=0, amber=1),
+    # What the method rewards: learning and evidence before activity, escalation as design.
+    Metric("learning_structured", "Structured learning", "share", UP,
+           "Of the items done in the period, the share whose learning note is structured: "
+           "what we expected, what happened and what we do next time, each filled in.",
+           green=0.6, amber=0.3, drill="learning_structured"),
+    Metric("learning_reused", "Learning used by others", "count", UP,
+           "The scope's done items whose learning another team marked as reused, or the CoE "
+           "or another team's lead marked as useful, in the period (each item once).",
+           drill="learning_reused"),
+    Metric("held_after_check", "Held after the check", "share", UP,
+           "Of the done items checked weeks later, the share whose change held. Shows — "
+           "until the \"did it hold?\" check is in place."),
+    Metric("over_authority_unescalated", "Over authority, never escalated", "count", DOWN,
+           "Items not closed (new, in progress or parked) at the end of the period whose "
+           "required spend is above their team's authority limit and that were never "
+           "escalated: work that cannot move without help nobody asked for.",
+           green=0, amber=1, drill="over_authority_unescalated"),
+    Metric("aging_unescalated", "Aging, never escalated", "count", DOWN,
+           "Aging items (no activity beyond the tier's threshold) at the end of the period "
+           "that were never escalated.", green=0, amber=2, drill="aging_unescalated"),
+    Metric("silent_teams", "Stalled teams not escalating", "count", DOWN,
+           "Active teams with aging work at the end of the period that raised no escalation "
+           "in the period (a team's own scorecard: 1 or 0).", green=0, amber=1,
+           drill="silent_teams"),
 ]
 
 # Balance across levels: the items logged in the period, counted per level. When there are
@@ -135,23 +165,47 @@ LEVELS = ["level_team", "level_cross_team", "level_system"]
 LEVEL_FOCUS_MIN_ITEMS = 5
 
 BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
-TILES: list[Metric] = [m for m in METRICS if m.tile]
+
+# The scorecard reads in this order: flow and learning first, then escalation as design, then
+# the activity counts. A tile not named here shows in the last group ("More").
+GROUPS: list[tuple[str, str, list[str]]] = [
+    ("flow", "Flow and learning",
+     ["evidence_share", "learning_reused", "held_after_check", "cycle_time_median",
+      "learning_structured", "learning_share"]),
+    ("escalation", "Escalation as design",
+     ["solved_at_tier", "over_authority_unescalated", "aging_unescalated", "silent_teams",
+      "escalations_open", "escalations_stalled", "ack_time_median", "resolve_time_median",
+      "aging_now"]),
+    ("activity", "Activity",
+     ["submitted", "submitted_per_member", "participation", "implemented",
+      "implementation_rate", "impact_money", "impact_hours"]),
+]
+GROUP_OF: dict[str, str] = {key: g for g, _, keys in GROUPS for key in keys}
+MORE_GROUP = ("more", "More")
+_ORDER = {key: i for i, key in enumerate(k for _, _, keys in GROUPS for k in keys)}
+TILES: list[Metric] = sorted((m for m in METRICS if m.tile),
+                             key=lambda m: _ORDER.get(m.key, len(_ORDER)))
 TARGETABLE: list[Metric] = [m for m in METRICS if m.direction]
 # The columns of the tier and team tables (and their CSV).
-TABLE_COLUMNS = ["members", "submitted", "participation", "implemented", "implementation_rate",
-                 "cycle_time_median", "solved_at_tier", "escalations_open",
-                 "escalations_stalled", "answers_helped_share", "aging_now", "impact_money",
-                 "alignment", "sqdc_green", "huddles_held", "evidence_share", "capacity_honoured", "missed_reviews",
+TABLE_COLUMNS = ["members", "evidence_share", "learning_reused", "cycle_time_median",
+                 "learning_structured", "solved_at_tier", "over_authority_unescalated",
+                 "aging_unescalated", "silent_teams", "escalations_open",
+                 "escalations_stalled", "answers_helped_share", "aging_now", "submitted",
+                 "participation", "implemented", "implementation_rate", "impact_money",
+                 "alignment", "sqdc_green", "huddles_held", "capacity_honoured", "missed_reviews",
                  *LEVELS]
 COLUMN_LABELS = {"members": "Members", **{m.key: m.label for m in METRICS}}
 
 
-def status_for(value, *, direction: str | None, green, amber) -> str:
-    """"ok" (green), "warn" (amber), "bad" (red) or "none" (no value or no target)."""
+def status_for(value, *, direction: str | None, green, amber, upper=None) -> str:
+    """"ok" (green), "warn" (amber), "bad" (red) or "none" (no value or no target). A band
+    (``direction`` BAND with an ``upper``) is green inside, amber above it."""
     if value is None or direction is None or green is None:
         return "none"
     amber = green if amber is None else amber
-    if direction == UP:
+    if direction == BAND and upper is not None and value > upper:
+        return "warn"
+    if direction in (UP, BAND):
         return "ok" if value >= green else "warn" if value >= amber else "bad"
     return "ok" if value <= green else "warn" if value <= amber else "bad"
 

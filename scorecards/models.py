@@ -5,7 +5,7 @@ from django.db import models
 
 from org.models import Tier
 
-from .definitions import BY_KEY, TARGETABLE, UP
+from .definitions import BAND, BY_KEY, TARGETABLE, UP
 
 
 class Snapshot(models.Model):
@@ -53,6 +53,10 @@ class Target(models.Model):
     green = models.FloatField(help_text="Green at or beyond this value. Shares are 0–1 "
                                         "(0.8 = 80%).")
     amber = models.FloatField(help_text="Amber at or beyond this value; red beyond it.")
+    upper = models.FloatField(
+        null=True, blank=True,
+        help_text="Healthy-band metrics only (solved at the owning tier): the top of the band. "
+                  "Green from the green value up to this one; amber above it.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -78,20 +82,34 @@ class Target(models.Model):
         metric = BY_KEY.get(self.metric)
         if metric is None:
             return
-        if metric.direction == UP and self.green is not None and self.amber is not None \
+        self._clean_band(metric)
+        if metric.direction in (UP, BAND) and self.green is not None and self.amber is not None \
                 and self.amber > self.green:
             raise ValidationError({"amber": "Higher is better for this metric: the amber "
                                             "threshold must not be above the green one."})
-        if metric.direction != UP and self.green is not None and self.amber is not None \
-                and self.amber < self.green:
+        if metric.direction not in (UP, BAND) and self.green is not None \
+                and self.amber is not None and self.amber < self.green:
             raise ValidationError({"amber": "Lower is better for this metric: the amber "
                                             "threshold must not be below the green one."})
         if metric.unit == "share":
-            for name in ("green", "amber"):
+            for name in ("green", "amber", "upper"):
                 value = getattr(self, name)
                 if value is not None and not 0 <= value <= 1:
                     raise ValidationError({name: "A share is between 0 and 1 (0.8 = 80%)."})
-        for name in ("green", "amber"):
+        for name in ("green", "amber", "upper"):
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise ValidationError({name: "Targets are never negative."})
+
+    def _clean_band(self, metric) -> None:
+        """A band has a top at or above its bottom; a one-sided target has no top."""
+        if metric.direction != BAND:
+            if self.upper is not None:
+                raise ValidationError({"upper": "Only a healthy-band metric has an upper "
+                                                "bound; leave it empty."})
+            return
+        if self.upper is None:
+            raise ValidationError({"upper": "A healthy band needs its upper bound."})
+        if self.green is not None and self.upper < self.green:
+            raise ValidationError({"upper": "The top of the band must not be below its "
+                                            "bottom (the green value)."})

@@ -166,6 +166,10 @@ def _check_scope(user, scope: selectors.DrillScope) -> None:
                                "admins.")
 
 
+# Drill-downs that list items as they are now, not over the period.
+NOW_ITEMS = {"aging", "important", "escalations_open", "escalations_stalled",
+             *selectors.NOW_DRILLS}
+
 ITEM_COLUMNS = ["id", "title", "team", "kind", "category", "priority", "status", "owner",
                 "created", "last activity", "done", "aging since"]
 
@@ -210,6 +214,7 @@ def items(request: HttpRequest) -> HttpResponse:
         "scope": scope, "drill": drill, "drill_label": selectors.DRILLS[drill], "page": page,
         "category": dict(Idea.Category.choices).get(category), "kind": kind,
         "back_url": back_url, "metric": BY_KEY.get(drill),
+        "now_drill": drill in NOW_ITEMS,
         **_form_context(request, period, errors),
     }
     template = "scorecards/items.html#rows" if request.htmx and \

@@ -8,7 +8,7 @@ from org.models import Team, User
 
 from .. import workflow
 from ..anonymity import is_reporter
-from ..models import MAX_HOURS, MAX_MONEY, Attachment, Comment, Idea
+from ..models import MAX_HOURS, MAX_MONEY, Attachment, Comment, Idea, LearningMark
 from ..permissions import can_edit, can_transition
 
 
@@ -53,7 +53,8 @@ class IdeaSerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "kind", "title", "description", "status", "status_reason", "team",
             "reporter", "owner", "category", "priority", "problem_statement", "root_cause",
-            "countermeasure", "result", "learning", "learning_by",
+            "countermeasure", "result", "learning", "learning_by", "learning_expected",
+            "learning_happened", "learning_next_time", "learning_marks",
             "estimated_money_per_year", "estimated_hours_per_year", "estimated_benefit",
             "actual_money_per_year", "actual_hours_per_year", "actual_benefit",
             "required_spend", "due_date", "is_private", "labels", "level", "change_kind",
@@ -159,6 +160,10 @@ class TransitionInputSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Idea.Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     learning = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    learning_expected = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    learning_happened = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    learning_next_time = serializers.CharField(required=False, allow_blank=True,
+                                               max_length=5000)
     version = IntegerField(required=False, min_value=1)
     result = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     actual_money_per_year = _money()
@@ -177,3 +182,19 @@ class IdeaCommentSerializer(serializers.ModelSerializer):
 
 class IdeaCommentInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=Comment.MAX_LENGTH)
+
+
+class LearningMarkSerializer(serializers.ModelSerializer):
+    team = IdeaTeamSerializer(read_only=True)
+    marked_by = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = LearningMark
+        fields = ["id", "idea", "kind", "team", "note", "marked_by", "created_at"]
+
+
+class LearningMarkInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=LearningMark.Kind.choices)
+    team = IntegerField(required=False, allow_null=True, min_value=1,
+                        help_text="The team on whose behalf (needed when you lead several).")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)

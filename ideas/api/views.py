@@ -13,7 +13,8 @@ from core.errors import DomainError, Forbidden
 
 from .. import selectors, services
 from ..filters import IdeaFilterForm
-from ..models import Comment, Idea
+from ..learning import PARTS
+from ..models import Comment, Idea, LearningMark
 from ..permissions import access_idea, can_assign
 from .serializers import (
     IdeaCommentInputSerializer,
@@ -21,6 +22,8 @@ from .serializers import (
     IdeaDetailSerializer,
     IdeaInputSerializer,
     IdeaSerializer,
+    LearningMarkInputSerializer,
+    LearningMarkSerializer,
     TransitionInputSerializer,
 )
 
@@ -126,8 +129,38 @@ class IdeaViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
             learning=v.get("learning", ""), expected_version=v.get("version"),
             result=v.get("result"), actual_money_per_year=v.get("actual_money_per_year"),
             actual_hours_per_year=v.get("actual_hours_per_year"),
-            actual_benefit=v.get("actual_benefit"))
+            actual_benefit=v.get("actual_benefit"),
+            learning_parts={name: v.get(name, "") for name in PARTS})
         return self._show(idea.pk)
+
+    @extend_schema(methods=["GET"], responses=LearningMarkSerializer(many=True))
+    @extend_schema(methods=["POST"], request=LearningMarkInputSerializer,
+                   responses={201: LearningMarkSerializer})
+    @extend_schema(methods=["DELETE"], parameters=[
+        OpenApiParameter("kind", str, required=True, description="reused or useful"),
+        OpenApiParameter("team", int, description="The team whose mark to take back")],
+        responses={204: None})
+    @action(detail=True, methods=["get", "post", "delete"], url_path="learning-marks")
+    def learning_marks(self, request: Request, pk=None) -> Response:
+        """Other teams' marks on the item's learning. POST marks it reused (a lead of another
+        team) or useful (such a lead or the CoE): 201, 403 for anyone else, 400 for bad input;
+        DELETE takes a team's mark back (204)."""
+        idea = access_idea(request.user, pk)
+        if request.method == "POST":
+            v = validated(LearningMarkInputSerializer, request.data)
+            mark = services.learning_mark(idea_id=idea.pk, kind=v["kind"], actor=request.user,
+                                          team_id=v.get("team"), note=v.get("note", ""))
+            mark = LearningMark.objects.select_related("team", "marked_by").get(pk=mark.pk)
+            return Response(LearningMarkSerializer(mark).data, status=status.HTTP_201_CREATED)
+        if request.method == "DELETE":
+            v = validated(LearningMarkInputSerializer, request.query_params)
+            services.learning_unmark(idea_id=idea.pk, kind=v["kind"], actor=request.user,
+                                     team_id=v.get("team"))
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        qs = (LearningMark.objects.filter(idea=idea).select_related("team", "marked_by")
+              .order_by("created_at", "id"))
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(LearningMarkSerializer(page, many=True).data)
 
     @extend_schema(methods=["GET"], responses=IdeaCommentSerializer(many=True))
     @extend_schema(methods=["POST"], request=IdeaCommentInputSerializer,

@@ -21,10 +21,11 @@ from .items import (
     idea_watch,
     record_event,
 )
+from .learning import learning_mark, learning_unmark
 
 __all__ = [
     "ALLOWED_TYPES", "BOARD_FIELDS", "EDITABLE_FIELDS", "MAX_ATTACHMENTS", "MAX_LABELS",
     "MAX_MENTIONS", "attachment_add", "attachment_delete", "comment_create", "idea_assign",
     "idea_create", "idea_set_waiting", "idea_transition", "idea_update", "idea_watch",
-    "labels_resolve", "max_attachment_bytes", "mentioned_users", "record_event",
+    "labels_resolve", "learning_mark", "learning_unmark", "max_attachment_bytes", "mentioned_users", "record_event",
 ]

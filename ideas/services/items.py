@@ -16,6 +16,7 @@ from core.errors import Conflict, DomainError, Forbidden
 from org.models import Membership, Team, User
 from org.notifications import notify
 
+from .. import learning as learning_note
 from .. import workflow
 from ..anonymity import acts_anonymously, check_anonymous_raise, refuse_mentions, reporter_ref
 from ..models import Idea, IdeaEvent
@@ -238,8 +239,11 @@ def idea_transition(
     actual_hours_per_year: Decimal | None = None,
     actual_benefit: str | None = None,
     result: str | None = None,
+    learning_parts: dict | None = None,
 ) -> Idea:
-    """Moves an item through its lifecycle (the one place status changes).
+    """Moves an item through its lifecycle (the one place status changes). Closing as done
+    takes the learning note: its free text and/or its structured parts (``learning_parts``:
+    expected, happened, next time — ideas/learning.py); the parts alone are enough.
 
     Locks the row first: two people moving the same card at once are serialised, and the one
     whose ``expected_version`` is stale gets a Conflict."""
@@ -254,6 +258,8 @@ def idea_transition(
     if to == current:
         raise Conflict(f"The item is already {idea.get_status_display().lower()}.",
                        extra={"allowed": list(workflow.allowed_targets(current))})
+    parts = learning_note.clean_parts(learning_parts or {})
+    learning = learning_note.compose(learning, parts)
     try:
         workflow.check(current, to, reason=reason, learning=learning)
     except workflow.TransitionError as exc:
@@ -273,6 +279,8 @@ def idea_transition(
         idea.done_at = now
         idea.learning = learning.strip()
         idea.learning_by = shown_actor(actor, idea)
+        for name, text in parts.items():
+            setattr(idea, name, text)
         for field, value in (("actual_money_per_year", actual_money_per_year),
                              ("actual_hours_per_year", actual_hours_per_year),
                              ("actual_benefit", actual_benefit), ("result", result)):

@@ -13,6 +13,7 @@ from core.errors import DomainError
 from core.forms import apply_error
 from core.params import parse_int
 
+from .. import learning as learning_note
 from .. import selectors, services, workflow
 from ..anonymity import acts_anonymously
 from ..forms import AssignForm, AttachmentForm, CommentForm, IdeaForm, TransitionForm
@@ -110,6 +111,7 @@ def detail_context(request, idea: Idea, **forms) -> dict:
         "panels": panels,
         "labels": list(idea.labels.all()),
         "shared_with": list(idea.shared_with_teams.all()),
+        "lesson": selectors.lesson_of(user, idea),
     }
 
 
@@ -176,7 +178,8 @@ def idea_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 learning=data["learning"], expected_version=data["version"],
                 actual_money_per_year=data["actual_money_per_year"],
                 actual_hours_per_year=data["actual_hours_per_year"],
-                actual_benefit=data["actual_benefit"], result=data["result"])
+                actual_benefit=data["actual_benefit"], result=data["result"],
+                learning_parts={name: data[name] for name in learning_note.PARTS})
         except DomainError as exc:
             apply_error(form, exc)
             messages.error(request, exc.message)

@@ -109,7 +109,12 @@ def learning(request: HttpRequest) -> HttpResponse:
         filters = dict(getattr(form, "cleaned_data", {}))
     qs = selectors.learning_list(request.user, filters)
     page = NarrowPaginator(qs, 20).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "rows": list(page.object_list)}
+    rows = list(page.object_list)
+    lessons = selectors.lessons_for(request.user, rows)
+    for idea in rows:
+        idea.lesson = lessons.get(idea.pk)
+    context = {"form": form, "page": page, "rows": rows,
+               "here": request.get_full_path()}
     if not request.htmx:
         context["panels"] = [p for build in learning_panels() if (p := build(request))]
     template = "ideas/learning.html#results" if request.htmx else "ideas/learning.html"

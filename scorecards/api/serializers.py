@@ -18,15 +18,21 @@ class ScorecardPeriodInputSerializer(serializers.Serializer):
 
 class ScorecardTargetSerializer(serializers.Serializer):
     direction = serializers.CharField(allow_null=True, help_text="up or down: which way is "
-                                                                 "better; null: no target")
+                                                                 "better; band: healthy "
+                                                                 "between green and upper; "
+                                                                 "null: no target")
     green = serializers.FloatField(allow_null=True)
     amber = serializers.FloatField(allow_null=True)
+    upper = serializers.FloatField(allow_null=True, help_text="The top of a healthy band "
+                                                              "(band metrics only).")
 
 
 class ScorecardMetricSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     unit = serializers.CharField()
+    group = serializers.CharField(help_text="flow (flow and learning), escalation (escalation "
+                                            "as design), activity, or more")
     value = serializers.FloatField(allow_null=True)
     status = serializers.CharField(help_text="ok (green), warn (amber), bad (red) or none")
     target = ScorecardTargetSerializer()
@@ -54,12 +60,21 @@ class ScorecardScopeSerializer(serializers.Serializer):
     tier = serializers.IntegerField(allow_null=True)
 
 
+class ScorecardGroupSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    metrics = serializers.ListField(child=serializers.CharField(),
+                                    help_text="The metric keys of the group, in reading order.")
+
+
 class ScorecardSerializer(serializers.Serializer):
     scope = ScorecardScopeSerializer()
     period = serializers.DictField()
     source = serializers.CharField(help_text="snapshot: read from the nightly snapshot; "
                                              "live: computed on request.")
-    metrics = ScorecardMetricSerializer(many=True)
+    metrics = ScorecardMetricSerializer(many=True, help_text="In reading order: flow and "
+                                                             "learning first, activity after.")
+    groups = ScorecardGroupSerializer(many=True)
     values = serializers.DictField(help_text="Every figure of the scope, with the parts "
                                              "behind the rates (members, scheduled huddles…).")
     rows = ScorecardRowSerializer(many=True, help_text="Tiers (organisation) or teams (tier, team).")

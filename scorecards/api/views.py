@@ -42,9 +42,9 @@ def _payload(card: selectors.Scorecard) -> dict:
     for tile in card.tiles:
         metrics.append({
             "key": tile.metric.key, "label": tile.metric.label, "unit": tile.metric.unit,
-            "value": tile.value, "status": tile.status,
+            "group": tile.group, "value": tile.value, "status": tile.status,
             "target": {"direction": tile.metric.direction, "green": tile.green,
-                       "amber": tile.amber},
+                       "amber": tile.amber, "upper": tile.upper},
             "items_url": tile.drill_url,
         })
     rows = [{
@@ -62,6 +62,8 @@ def _payload(card: selectors.Scorecard) -> dict:
                    "to": card.period.end.isoformat(), "days": card.period.days},
         "source": card.source,
         "metrics": metrics,
+        "groups": [{"key": g["key"], "label": g["label"],
+                    "metrics": [t.metric.key for t in g["tiles"]]} for g in card.groups],
         "values": card.values,
         "rows": rows,
         "trend": trend,

@@ -11,7 +11,7 @@ Escalation figures of a scope are about the escalations *sent to* its teams (how
 respond); item figures are about the items its teams own.
 
 ``windows.py`` runs the steps in order; each step is a module of its own (``items``,
-``escalations``, ``other_apps``, ``system``) and adds its parts to the ``Sums`` of
+``escalations``, ``other_apps``, ``system``, ``method``) and adds its parts to the ``Sums`` of
 ``scopes.py``; ``figures.py`` turns the parts into the figures; ``sql.py`` holds the two
 queries the ORM cannot say.
 """

@@ -71,7 +71,18 @@ def count_items(sums: Sums, span: Span, ideas: QuerySet[Idea]) -> None:
 
 
 def _aging_at(ideas: QuerySet[Idea], teams: Teams, hi: datetime):
-    """(team id, open items, aging items) as they stood at ``hi``, for days in the past.
+    """(team id, open items, aging items) as they stood at ``hi``, for days in the past."""
+    rows = (open_at(ideas, teams, hi).values("team_id")
+            .annotate(n_open=Count("pk"), n_aging=Count("pk", filter=AGING_THEN)))
+    return [(r["team_id"], r["n_open"], r["n_aging"]) for r in rows if r["team_id"] in teams.level]
+
+
+# Aging as it stood at ``hi``, over ``open_at``'s aliases.
+AGING_THEN = Q(last_event__lt=F("cutoff"), waiting_then=False)
+
+
+def open_at(ideas: QuerySet[Idea], teams: Teams, hi: datetime) -> QuerySet[Idea]:
+    """The items open at ``hi`` (a day in the past), with the aliases ``AGING_THEN`` reads.
 
     Open then: logged before ``hi`` and open now, or closed only after ``hi``. Aging then: no
     timeline event in the team's threshold before ``hi``, and not waiting on an escalation."""
@@ -94,13 +105,8 @@ def _aging_at(ideas: QuerySet[Idea], teams: Teams, hi: datetime):
     waiting_then = Exists(Escalation.objects.filter(
         idea_id=OuterRef("pk"), raised_at__lt=hi).filter(
         Q(resolved_at__isnull=True) | Q(resolved_at__gte=hi)))
-    rows = (ideas.filter(open_then).order_by()
-            .alias(last_event=last_event, cutoff=cutoff, waiting_then=waiting_then)
-            .values("team_id")
-            .annotate(n_open=Count("pk"),
-                      n_aging=Count("pk", filter=Q(last_event__lt=F("cutoff"),
-                                                   waiting_then=False))))
-    return [(r["team_id"], r["n_open"], r["n_aging"]) for r in rows if r["team_id"] in teams.level]
+    return (ideas.filter(open_then).order_by()
+            .alias(last_event=last_event, cutoff=cutoff, waiting_then=waiting_then))
 
 
 def members_of(sums: Sums) -> dict[Scope, set[int]]:

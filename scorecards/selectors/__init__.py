@@ -12,9 +12,10 @@
 from .drilldown import DRILLS, DrillScope, drill_items, parse_scope
 from .executive_home import executive_overview
 from .exports import metrics_csv_rows, table_csv_rows, trend_csv_rows
+from .method_drills import NOW_DRILLS
 from .scorecard import Scorecard, Targets, scorecard
 
 __all__ = [
-    "DRILLS", "DrillScope", "Scorecard", "Targets", "drill_items", "executive_overview",
+    "DRILLS", "NOW_DRILLS", "DrillScope", "Scorecard", "Targets", "drill_items", "executive_overview",
     "metrics_csv_rows", "parse_scope", "scorecard", "table_csv_rows", "trend_csv_rows",
 ]

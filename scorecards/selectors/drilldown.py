@@ -20,6 +20,7 @@ from org.models import Team, Tier
 
 from ..definitions import LEVELS
 from .links import scope_param_of
+from .method_drills import METHOD_DRILLS, method_items
 
 DRILLS = {
     "submitted": "Logged in the period",
@@ -36,6 +37,7 @@ DRILLS = {
     "level_system": "Logged in the period at system level",
     "evidence": "Done in the period with evidence (an experiment decided or a KPI movement)",
     "no_evidence": "Done in the period without evidence",
+    **METHOD_DRILLS,
 }
 
 
@@ -119,6 +121,8 @@ def drill_items(user, scope: DrillScope, drill: str, period: Period, *, category
                            ).order_by("last_activity_at", "id")
         elif drill == "important":
             qs = most_important(qs)
+        elif drill in METHOD_DRILLS:
+            qs = method_items(qs, drill, lo, hi)
         else:
             raise Http404("No such figure.")
     if category:

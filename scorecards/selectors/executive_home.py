@@ -67,6 +67,11 @@ def executive_overview(user, *, now: datetime | None = None) -> dict:
         "front_url": drill_url(f"tier:{front.level}", "solved_at_tier", period)
         if front else None,
         "done_url": drill_url("org", "implemented", period),
+        # Under-escalation beside "solved at the front line": escalation is design.
+        "under": {"over": values.get("over_authority_unescalated") or 0,
+                  "silent": values.get("silent_teams") or 0,
+                  "over_url": drill_url("org", "over_authority_unescalated", period),
+                  "silent_url": drill_url("org", "silent_teams", period)},
         "escalations": {**esc, "moving": esc["active"] - esc["stalled"],
                         "resolved": values.get("escalations_resolved", 0),
                         "returned": values.get("escalations_returned", 0),

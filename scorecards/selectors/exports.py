@@ -5,12 +5,13 @@ from .scorecard import Scorecard
 
 
 def metrics_csv_rows(card: Scorecard) -> list[list]:
-    rows = [["metric", "value", "unit", "status", "green", "amber", "period_from", "period_to"]]
+    rows = [["metric", "value", "unit", "status", "green", "amber", "period_from", "period_to",
+             "group", "upper"]]
     for tile in card.tiles:
         rows.append([tile.metric.label, blank(tile.value),
                      tile.metric.unit, tile.status_word or "", blank(tile.green),
                      blank(tile.amber), card.period.start.isoformat(),
-                     card.period.end.isoformat()])
+                     card.period.end.isoformat(), tile.group, blank(tile.upper)])
     return rows
 
 

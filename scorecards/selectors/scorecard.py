@@ -21,11 +21,15 @@ from org.models import Team, Tier
 
 from ..compute import compute
 from ..definitions import (
+    BAND,
     BY_KEY,
     COLUMN_LABELS,
+    GROUP_OF,
+    GROUPS,
     LEVEL_FOCUS_MIN_ITEMS,
     LEVELS,
     METRICS,
+    MORE_GROUP,
     TABLE_COLUMNS,
     TILES,
     Metric,
@@ -48,23 +52,29 @@ class Targets:
     shipped default. Loaded once (one query) for a whole page."""
 
     def __init__(self) -> None:
-        self._rows: dict[tuple[str, int | None], tuple[float, float]] = {}
-        for metric, level, green, amber in Target.objects.values_list(
-                "metric", "tier__level", "green", "amber"):
-            self._rows[(metric, level)] = (green, amber)
+        self._rows: dict[tuple[str, int | None], tuple[float, float, float | None]] = {}
+        for metric, level, green, amber, upper in Target.objects.values_list(
+                "metric", "tier__level", "green", "amber", "upper"):
+            self._rows[(metric, level)] = (green, amber, upper)
 
-    def get(self, metric: Metric, level: int | None) -> tuple[float | None, float | None]:
+    def bounds(self, metric: Metric, level: int | None
+               ) -> tuple[float | None, float | None, float | None]:
+        """(green, amber, upper): upper is the top of a healthy band (None: one-sided)."""
         for key in ((metric.key, level), (metric.key, None)):
             if key in self._rows:
                 return self._rows[key]
-        return metric.green, metric.amber
+        return metric.green, metric.amber, metric.upper
+
+    def get(self, metric: Metric, level: int | None) -> tuple[float | None, float | None]:
+        return self.bounds(metric, level)[:2]
 
     def status(self, key: str, value, level: int | None) -> str:
         metric = BY_KEY.get(key)
         if metric is None:
             return "none"
-        green, amber = self.get(metric, level)
-        return status_for(value, direction=metric.direction, green=green, amber=amber)
+        green, amber, upper = self.bounds(metric, level)
+        return status_for(value, direction=metric.direction, green=green, amber=amber,
+                          upper=upper)
 
 
 @dataclass
@@ -77,6 +87,7 @@ class Tile:
     amber: float | None
     series: list
     drill_url: str | None
+    upper: float | None = None
 
     @property
     def css(self) -> str:
@@ -84,12 +95,26 @@ class Tile:
 
     @property
     def status_word(self) -> str:
+        if self.above_band:
+            return "above the healthy band"
         return STATUS_WORDS[self.status]
+
+    @property
+    def above_band(self) -> bool:
+        return (self.metric.direction == BAND and self.upper is not None
+                and self.value is not None and self.value > self.upper)
+
+    @property
+    def group(self) -> str:
+        return GROUP_OF.get(self.metric.key, MORE_GROUP[0])
 
     @property
     def target_text(self) -> str:
         if self.green is None or self.metric.direction is None:
             return "no target"
+        if self.metric.direction == BAND and self.upper is not None:
+            return (f"healthy {format_value(self.green, self.metric.unit)}–"
+                    f"{format_value(self.upper, self.metric.unit)}")
         sign = "≥" if self.metric.direction == "up" else "≤"
         return f"target {sign} {format_value(self.green, self.metric.unit)}"
 
@@ -201,6 +226,16 @@ class Scorecard:
         }
 
     @property
+    def groups(self) -> list[dict]:
+        """The tiles in their groups, in reading order: flow and learning, escalation as
+        design, activity, then any other ("More")."""
+        by_group: dict[str, list[Tile]] = {}
+        for tile in self.tiles:
+            by_group.setdefault(tile.group, []).append(tile)
+        return [{"key": key, "label": label, "tiles": by_group[key]}
+                for key, label, _ in [*GROUPS, (*MORE_GROUP, [])] if key in by_group]
+
+    @property
     def charts(self) -> list[tuple[str, object]]:
         out = []
         for key in CHART_KEYS:
@@ -299,10 +334,11 @@ def _figures(kind: str, scope_id: int, team: Team | None, children: list, child_
 
 def _tile(metric: Metric, value, targets: Targets, level: int | None, series: list,
           url: str | None) -> Tile:
-    green, amber = targets.get(metric, level)
+    green, amber, upper = targets.bounds(metric, level)
     return Tile(metric=metric, value=value, display=format_value(value, metric.unit),
-                status=status_for(value, direction=metric.direction, green=green, amber=amber),
-                green=green, amber=amber, series=series, drill_url=url)
+                status=status_for(value, direction=metric.direction, green=green, amber=amber,
+                                  upper=upper),
+                green=green, amber=amber, series=series, drill_url=url, upper=upper)
 
 
 def _row(child: tuple, figures: dict, child_kind: str, period: Period, targets: Targets) -> Row:

@@ -1,44 +1,44 @@
-"""The demo shows what the method rewards: slack logged as protected time (every category,
-one team building capability) and the raising teams' verdicts on escalation answers (one
-returned answer that didn't help, its deciders told); idempotent."""
+"""The demo of what the method rewards: structured learning notes, marks by other teams and
+the CoE (their counters agree), a band target for the front line, and under-escalation to see
+on the scorecard. Idempotent."""
+
+import random
+from datetime import timedelta
 
 import pytest
-from django.db.models import Sum
+from django.db.models import Count, F
+from django.utils import timezone
 
-from capacity.models import TimeEntry
-from capacity.selectors import capacity_by_week
-from devtools.demo import capacity as capacity_demo
-from devtools.demo import escalation as escalation_demo
 from devtools.demo import ideas as ideas_demo
+from devtools.demo import method as method_demo
 from devtools.demo import org as org_demo
-from escalation.models import AnswerFeedback
-from org.models import Notification
+from devtools.demo import standards as standards_demo
+from ideas.learning import structured_q
+from ideas.models import Idea, LearningMark
+from scorecards.compute import compute
+from scorecards.models import Target
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.django_db(transaction=True)
-def test_demo_slack_and_answer_verdicts():
+def test_the_method_demo_shows_every_figure_and_is_idempotent():
     context = org_demo.seed()
-    for module in (ideas_demo, capacity_demo, escalation_demo):
-        module.seed(context)
-    slack = TimeEntry.objects.filter(idea__isnull=True)
-    assert set(slack.values_list("category", flat=True)) == {
-        v for v, _ in TimeEntry.slack_categories()}
-    assert not slack.filter(team__slug=capacity_demo.SACRIFICING_TEAM).exists()
-    per_day = TimeEntry.objects.values("user", "date").annotate(h=Sum("hours"))
-    assert max(row["h"] for row in per_day) <= 24
-    training = context["teams"][capacity_demo.TRAINING_TEAM]
-    view = capacity_by_week([training.pk], 4)[training.pk]
-    assert view.mix["training"] >= 4 * 3
-
-    ratings = dict(AnswerFeedback.objects.values_list("escalation__idea__title", "rating"))
-    assert set(ratings.values()) == {"helped", "partly", "not_helped"}
-    assert ratings["Label printer jams on humid days"] == "not_helped"
-    assert Notification.objects.filter(text__contains="didn't help").exists()
-
-    counts = (TimeEntry.objects.count(), AnswerFeedback.objects.count(),
-              Notification.objects.count())
-    context = org_demo.seed()
-    for module in (ideas_demo, capacity_demo, escalation_demo):
-        module.seed(context)
-    assert (TimeEntry.objects.count(), AnswerFeedback.objects.count(),
-            Notification.objects.count()) == counts
+    context.setdefault("rng", random.Random(1))
+    ideas_demo.seed(context)
+    standards_demo.seed(context)
+    method_demo.seed(context)
+    assert Idea.objects.filter(status="done").filter(structured_q()).count() > 10
+    marks = LearningMark.objects.count()
+    assert marks >= 20
+    assert LearningMark.objects.filter(kind="useful", team__slug="ci-coe").exists()
+    assert not LearningMark.objects.filter(team_id=F("idea__team_id")).exists()
+    counted = Idea.objects.annotate(n=Count("learning_marks_set")).exclude(n=F("learning_marks"))
+    assert not counted.exists()
+    band = Target.objects.get(metric="solved_at_tier", tier__level=1)
+    assert (band.green, band.upper) == (0.55, 0.85)
+    band.full_clean()
+    today = timezone.localdate()
+    figures = compute(today - timedelta(days=29), today)[("org", 0)]
+    assert figures["over_authority_unescalated"] > 0
+    method_demo.seed(context)
+    assert LearningMark.objects.count() == marks

@@ -57,7 +57,7 @@ def test_organisation_figures_trend_and_tiers_from_the_snapshots(org, api, snaps
     assert metrics["implementation_rate"]["value"] == 0.8
     assert metrics["implementation_rate"]["status"] == "ok"
     assert metrics["implementation_rate"]["target"] == {"direction": "up", "green": 0.7,
-                                                        "amber": 0.5}
+                                                        "amber": 0.5, "upper": None}
     assert metrics["escalations_stalled"]["status"] == "warn"  # one stalled: green 0, amber 2
     assert metrics["aging_now"]["items_url"].startswith("/scorecards/items/?scope=org")
     assert [r["id"] for r in body["rows"]] == [4, 3, 2, 1]

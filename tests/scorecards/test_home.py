@@ -41,6 +41,9 @@ def test_front_line_share_learning_escalations_and_alignment(org, client_as, wor
     front = panel(html, "exec-frontline")
     assert ">50%</a>" in front and ">75%</a>" in front
     assert "/scorecards/items/?scope=tier%3A1&amp;metric=solved_at_tier" in front
+    # Line 2 has aging work (G) and raised no escalation; nothing is over its authority.
+    assert (figures["under"]["over"], figures["under"]["silent"]) == (0, 1)
+    assert "1 stalled team</a>" in front and "metric=silent_teams" in front
     escalations = panel(html, "exec-escalations")
     assert "<strong>0</strong> moving" in escalations
     assert "metric=escalations_stalled" in escalations

@@ -168,8 +168,9 @@ def test_the_team_scorecard_shows_the_system_work(org, client_as, sys_world):
     page = client_as(org.lead).get("/scorecards/teams/line1/").content.decode()
     assert 'data-testid="tile-evidence_share"' in page
     assert 'data-testid="tile-learning_share"' in page
-    assert page.index('data-testid="tile-learning_share"') < page.index(
-        'data-testid="tile-evidence_share"')
+    # Evidence leads the flow-and-learning group; the length-checked note follows.
+    assert page.index('data-testid="tile-evidence_share"') < page.index(
+        'data-testid="tile-learning_share"')
     assert 'data-testid="tile-capacity_honoured"' in page
     assert 'data-testid="tile-missed_reviews"' in page
     assert 'href="/reviews/teams/line1/"' in page

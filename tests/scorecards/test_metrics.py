@@ -75,6 +75,15 @@ def test_team_figures(org, world, figures):
         "capacity_weeks": line1["capacity_weeks"],
         "missed_reviews": None,
         "review_cadences": 0,
+        # What the method rewards (tests/scorecards/test_method_figures.py covers them).
+        "learning_structured": 0.0,
+        "learning_structured_count": 0,
+        "learning_reused": 0,
+        "held_after_check": None,
+        "over_authority_unescalated": 0,
+        "aging_unescalated": 1,  # E
+        "escalations_raised": 2,  # B and F
+        "silent_teams": 0,  # aging work, but it escalated
     }
     assert len(line1["capacity_weeks"]) == 6
     assert {(w["protected"], w["used"], w["share"]) for w in line1["capacity_weeks"]} == {

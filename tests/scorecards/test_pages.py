@@ -118,11 +118,13 @@ def test_csv_exports_of_every_table(org, client_as, world):
     snapshot_take(day=world.day, now=world.now)
     client = client_as(org.executive)
     rows = _csv(client.get("/scorecards/?export=table"))
-    assert rows[0][:3] == ["tier", "Members", "Ideas submitted"]
+    # Flow and learning first, activity counts after.
+    assert rows[0][:3] == ["tier", "Members", "Done with evidence"]
     assert [r[0] for r in rows[1:]] == ["Tier 4 · Executive", "Tier 3 · Managers",
                                         "Tier 2 · Supervisors", "Tier 1 · Front line"]
     front = rows[4]
-    assert front[1:3] == ["4", "6"]  # members; A, B, C, D, F and G logged in 30 days
+    submitted = rows[0].index("Ideas submitted")
+    assert [front[1], front[submitted]] == ["4", "6"]  # members; A, B, C, D, F, G in 30 days
     figures = _csv(client.get("/scorecards/teams/line1/?export=metrics"))
     by_label = {r[0]: r for r in figures[1:]}
     assert by_label["Median cycle time"][1:4] == ["4.0", "days", "on target"]
