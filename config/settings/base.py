@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "standards",
     "experiments",
     "reviews",
+    "holdcheck",
     "scorecards",
     "devtools",
 ]
@@ -349,6 +350,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ideas.tasks.check_improvement_capacity",
         "schedule": crontab(day_of_week="mon", hour=6, minute=10),  # weekly, for last week
         "options": {"expires": 24 * 3600},
+    },
+    "ask-hold-checks": {
+        "task": "holdcheck.tasks.ask_hold_checks",
+        "schedule": crontab(hour=6, minute=15),  # daily, before the morning digest
+        "options": {"expires": 12 * 3600},
     },
     "send-digests": {
         "task": "org.tasks.send_digests",
