@@ -91,10 +91,15 @@ def kpi_readings(idea: Idea, done_at: datetime) -> list[dict]:
         b, s = before.get(kpi.pk), since.get(kpi.pk)
         out.append({
             "kpi": kpi.name, "unit": kpi.unit, "direction": kpi.direction,
-            "before": str(b.value) if b else None, "before_date": b.date.isoformat() if b else None,
-            "since": str(s.value) if s else None, "since_date": s.date.isoformat() if s else None,
+            "before": _num(b.value) if b else None, "before_date": b.date.isoformat() if b else None,
+            "since": _num(s.value) if s else None, "since_date": s.date.isoformat() if s else None,
         })
     return out
+
+
+def _num(value) -> str:
+    """A reading as people write it: 8, 3.5 (not 8.0000)."""
+    return f"{value.normalize():f}"
 
 
 def held_figures(user, *, since: date | None = None) -> dict:
