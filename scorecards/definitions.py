@@ -86,6 +86,10 @@ METRICS: list[Metric] = [
            "(adopt, adapt or abandon), or a KPI it links (through a priority it serves or an "
            "experiment) with a reading before the day it was done and one on or after it.",
            green=0.5, amber=0.3, drill="evidence"),
+    Metric("held_share", "Held after the check", "share", UP,
+           "Of the \"did it hold?\" checks answered in the period (weeks after an item was "
+           "done), the share answered \"held\"; partly held and slipped count against it.",
+           green=0.8, amber=0.6, drill="held_checked"),
     Metric("alignment", "Strategic alignment", "share", UP,
            "Of the items logged in the period, the share linked to an active priority.",
            green=0.6, amber=0.4, drill="submitted"),
@@ -129,8 +133,8 @@ TARGETABLE: list[Metric] = [m for m in METRICS if m.direction]
 TABLE_COLUMNS = ["members", "submitted", "participation", "implemented", "implementation_rate",
                  "cycle_time_median", "solved_at_tier", "escalations_open",
                  "escalations_stalled", "aging_now", "impact_money", "alignment", "sqdc_green",
-                 "huddles_held", "evidence_share", "capacity_honoured", "missed_reviews",
-                 *LEVELS]
+                 "huddles_held", "evidence_share", "held_share", "capacity_honoured",
+                 "missed_reviews", *LEVELS]
 COLUMN_LABELS = {"members": "Members", **{m.key: m.label for m in METRICS}}
 
 

@@ -14,6 +14,7 @@ from core.periods import Period
 from escalation.models import Escalation
 from escalation.selectors import overdue_q
 from experiments.selectors import evidence_q
+from holdcheck.models import HoldCheck
 from ideas.models import Idea
 from ideas.selectors import PRIORITY_ORDER, ideas_visible_to, with_card_data
 from org.models import Team, Tier
@@ -36,6 +37,7 @@ DRILLS = {
     "level_system": "Logged in the period at system level",
     "evidence": "Done in the period with evidence (an experiment decided or a KPI movement)",
     "no_evidence": "Done in the period without evidence",
+    "held_checked": "Checked \"did it hold?\" in the period",
 }
 
 
@@ -117,6 +119,8 @@ def drill_items(user, scope: DrillScope, drill: str, period: Period, *, category
         elif drill == "aging":
             qs = qs.filter(status__in=Idea.OPEN_STATUSES, aging_flagged_at__isnull=False
                            ).order_by("last_activity_at", "id")
+        elif drill == "held_checked":
+            qs = held_checked(qs, lo, hi)
         elif drill == "important":
             qs = most_important(qs)
         else:
@@ -126,6 +130,13 @@ def drill_items(user, scope: DrillScope, drill: str, period: Period, *, category
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def held_checked(qs: QuerySet[Idea], lo: datetime, hi: datetime) -> QuerySet[Idea]:
+    """Items whose "did it hold?" check was answered between ``lo`` and ``hi``."""
+    checked = HoldCheck.objects.filter(idea_id=OuterRef("pk"), answered_at__gte=lo,
+                                       answered_at__lt=hi).exclude(answer="")
+    return qs.filter(Exists(checked)).order_by("-last_activity_at", "-id")
 
 
 def most_important(qs: QuerySet[Idea]) -> QuerySet[Idea]:
