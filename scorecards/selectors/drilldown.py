@@ -4,7 +4,7 @@ the asking user may see (private items count in a figure but never show in its l
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,10 +16,11 @@ from escalation.selectors import overdue_q
 from experiments.selectors import evidence_q
 from holdcheck.models import HoldCheck
 from ideas.models import Idea
-from ideas.selectors import PRIORITY_ORDER, ideas_visible_to, with_card_data
+from ideas.selectors import ideas_visible_to, with_card_data
 from org.models import Team, Tier
 
 from ..definitions import LEVELS
+from .importance import ranked
 from .links import scope_param_of
 
 DRILLS = {
@@ -140,9 +141,5 @@ def held_checked(qs: QuerySet[Idea], lo: datetime, hi: datetime) -> QuerySet[Ide
 
 
 def most_important(qs: QuerySet[Idea]) -> QuerySet[Idea]:
-    """The open problems of ``qs``, high priority first, then the largest estimated saving,
-    then the oldest."""
-    return (qs.filter(status__in=Idea.OPEN_STATUSES, kind=Idea.Kind.PROBLEM)
-            .alias(priority_order=PRIORITY_ORDER)
-            .order_by("priority_order", F("estimated_money_per_year").desc(nulls_last=True),
-                      "created_at", "id"))
+    """The open problems of ``qs`` by their explained importance score (see importance.py)."""
+    return ranked(qs)
