@@ -68,6 +68,12 @@ def test_team_figures(org, world, figures):
         "capacity_weeks": line1["capacity_weeks"],
         "missed_reviews": None,
         "review_cadences": 0,
+        # "Did it hold?" (tests/scorecards/test_held_share.py covers it with data).
+        "held_share": None,
+        "hold_checked": 0,
+        "hold_held": 0,
+        "hold_partly": 0,
+        "hold_slipped": 0,
     }
     assert len(line1["capacity_weeks"]) == 6
     assert {(w["protected"], w["used"], w["share"]) for w in line1["capacity_weeks"]} == {
