@@ -15,7 +15,7 @@ from holdcheck.services import hold_check_answer
 from ideas.models import Idea
 from org.models import Membership, OrganisationSettings, User
 
-PENDING_ON_LINE = 3
+PENDING_ON_LINE = 2
 NOTES = {
     "partly": ["Holds on days, slips on nights.", "Two of the five stations went back."],
     "slipped": ["Came back after the shift pattern changed.", "The old way is back."],
