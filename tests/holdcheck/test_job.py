@@ -54,6 +54,12 @@ def test_run_job_runs_it_by_name(org, capsys):
     assert '"asked": 1' in capsys.readouterr().out
 
 
-def test_the_job_is_on_the_beat_schedule(settings):
-    tasks = {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "holdcheck.tasks.ask_hold_checks" in tasks
+def test_the_job_is_a_late_acked_task_on_the_beat_schedule(settings):
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    task = app.tasks["holdcheck.tasks.ask_hold_checks"]
+    assert task.acks_late and task.time_limit > task.soft_time_limit and task.autoretry_for
+    scheduled = {e["task"]: e["schedule"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    daily = scheduled["holdcheck.tasks.ask_hold_checks"]
+    assert (daily.hour, daily.minute) == ({6}, {15})
