@@ -41,7 +41,7 @@ def world(org):
         "priority": item("Changeover takes too long", days=3),
         "systemic": item("Brackets short again", days=4, category="delivery"),
         "similar": item("Forklift blocks the aisle!", days=5, category="delivery"),
-        "similar2": item("forklift  blocks the AISLE", days=6, category="delivery",
+        "similar2": item(" forklift blocks the AISLE", days=6, category="delivery",
                          team=org.line2),
         "spend": item("New torque gun needed", days=7, required_spend=Decimal("600")),
         "within": item("Cheap fix", days=8, required_spend=Decimal("500")),
@@ -110,7 +110,7 @@ def test_the_executive_panel_uses_the_score(org, world, client_as):
     page = client_as(org.executive).get("/").content.decode()
     top = [i.title for i in importance_rows(Idea.objects.all(), limit=5)]
     assert top == ["Guard loose and on the priority", "Guard loose on press 4",
-                   "Changeover takes too long", "forklift  blocks the AISLE",
+                   "Changeover takes too long", " forklift blocks the AISLE",
                    "Forklift blocks the aisle!"]
     panel = page[page.index('data-testid="exec-important"'):]
     assert panel.index("Guard loose and on the priority") < panel.index("Guard loose on press 4")
