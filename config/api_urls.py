@@ -10,7 +10,7 @@ from rest_framework.routers import DefaultRouter
 from org.api.serializers import TokenInputSerializer
 
 APPS = ["org", "ideas", "capacity", "systemic", "huddles", "escalation", "strategy", "standards",
-        "experiments", "reviews", "scorecards"]
+        "experiments", "reviews", "holdcheck", "scorecards"]
 
 # Each app's api/urls.py has register(router) for its viewsets and may have
 # ``extra_urlpatterns`` for routes that are not viewsets (e.g. /ideas/{id}/escalate/).

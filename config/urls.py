@@ -12,6 +12,7 @@ PAGES = [
     ("teams/", "org"), ("", "ideas"), ("boards/", "huddles"), ("escalations/", "escalation"),
     ("strategy/", "strategy"), ("scorecards/", "scorecards"),
     ("", "capacity"), ("", "systemic"), ("", "standards"), ("", "experiments"), ("", "reviews"),
+    ("", "holdcheck"),
 ]
 
 urlpatterns = [

@@ -13,7 +13,9 @@ class ScorecardsConfig(AppConfig):
 
         from .digest import SECTIONS
         from .home import executive_panel
+        from .importance_home import managers_panel
 
         register_home_panel(executive_panel)
+        register_home_panel(managers_panel)
         for section in SECTIONS:
             register_digest_section(section)

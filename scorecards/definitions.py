@@ -102,6 +102,10 @@ METRICS: list[Metric] = [
            "(adopt, adapt or abandon), or a KPI it links (through a priority it serves or an "
            "experiment) with a reading before the day it was done and one on or after it.",
            green=0.5, amber=0.3, drill="evidence"),
+    Metric("held_share", "Held after the check", "share", UP,
+           "Of the \"did it hold?\" checks answered in the period (weeks after an item was "
+           "done), the share answered \"held\"; partly held and slipped count against it.",
+           green=0.8, amber=0.6, drill="held_checked"),
     Metric("alignment", "Strategic alignment", "share", UP,
            "Of the items logged in the period, the share linked to an active priority.",
            green=0.6, amber=0.4, drill="submitted"),
@@ -141,9 +145,6 @@ METRICS: list[Metric] = [
            "The scope's done items whose learning another team marked as reused, or the CoE "
            "or another team's lead marked as useful, in the period (each item once).",
            drill="learning_reused"),
-    Metric("held_after_check", "Held after the check", "share", UP,
-           "Of the done items checked weeks later, the share whose change held. Shows — "
-           "until the \"did it hold?\" check is in place."),
     Metric("over_authority_unescalated", "Over authority, never escalated", "count", DOWN,
            "Items not closed (new, in progress or parked) at the end of the period whose "
            "required spend is above their team's authority limit and that were never "
@@ -170,7 +171,7 @@ BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
 # the activity counts. A tile not named here shows in the last group ("More").
 GROUPS: list[tuple[str, str, list[str]]] = [
     ("flow", "Flow and learning",
-     ["evidence_share", "learning_reused", "held_after_check", "cycle_time_median",
+     ["evidence_share", "learning_reused", "held_share", "cycle_time_median",
       "learning_structured", "learning_share"]),
     ("escalation", "Escalation as design",
      ["solved_at_tier", "over_authority_unescalated", "aging_unescalated", "silent_teams",
@@ -187,13 +188,13 @@ TILES: list[Metric] = sorted((m for m in METRICS if m.tile),
                              key=lambda m: _ORDER.get(m.key, len(_ORDER)))
 TARGETABLE: list[Metric] = [m for m in METRICS if m.direction]
 # The columns of the tier and team tables (and their CSV).
-TABLE_COLUMNS = ["members", "evidence_share", "learning_reused", "cycle_time_median",
-                 "learning_structured", "solved_at_tier", "over_authority_unescalated",
-                 "aging_unescalated", "silent_teams", "escalations_open",
-                 "escalations_stalled", "answers_helped_share", "aging_now", "submitted",
-                 "participation", "implemented", "implementation_rate", "impact_money",
-                 "alignment", "sqdc_green", "huddles_held", "capacity_honoured", "missed_reviews",
-                 *LEVELS]
+TABLE_COLUMNS = ["members", "evidence_share", "learning_reused", "held_share",
+                 "cycle_time_median", "learning_structured", "solved_at_tier",
+                 "over_authority_unescalated", "aging_unescalated", "silent_teams",
+                 "escalations_open", "escalations_stalled", "answers_helped_share", "aging_now",
+                 "submitted", "participation", "implemented", "implementation_rate",
+                 "impact_money", "alignment", "sqdc_green", "huddles_held", "capacity_honoured",
+                 "missed_reviews", *LEVELS]
 COLUMN_LABELS = {"members": "Members", **{m.key: m.label for m in METRICS}}
 
 

@@ -22,6 +22,7 @@ from . import executive as executive_card
 from . import selectors
 from .definitions import BY_KEY
 from .permissions import access_team, can_view_organisation, can_view_team, check_organisation
+from .selectors.importance import explain
 
 EXPORTS = {
     "metrics": selectors.metrics_csv_rows,
@@ -203,6 +204,8 @@ def items(request: HttpRequest) -> HttpResponse:
         name = f"items-{slugify(scope.label)}-{drill}-{period.start}-{period.end}.csv"
         return csv_response(name, (r for part in rows for r in part))
     page = NarrowPaginator(qs, 50).get_page(request.GET.get("page"))
+    if drill == "important":  # each row says why it ranks where it does
+        explain(page.object_list, start=page.start_index())
     if scope.kind == "org":
         back_url = reverse("scorecards:index")
     elif scope.kind == "tier":

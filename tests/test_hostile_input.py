@@ -50,6 +50,7 @@ PK_OWNER = {
     "priorities": "priority", "kpis": "kpi", "readings": "reading", "constraints": "constraint",
     "deployments": "deployment", "systemic-issues": "systemic_issue", "reviews": "review",
     "standards": "standard", "proposals": "proposal", "experiments": "experiment",
+    "hold-checks": "hold_check",
 }
 FIELD_NAME = re.compile(r"<(?:input|select|textarea)\b[^>]*\bname=\"([^\"]+)\"")
 

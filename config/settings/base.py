@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "standards",
     "experiments",
     "reviews",
+    "holdcheck",
     "scorecards",
     "devtools",
 ]
@@ -354,6 +355,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "nudge-overdue-reviews": {
         "task": "strategy.tasks.nudge_overdue_reviews",
+        "schedule": crontab(hour=6, minute=15),  # daily, before the morning digest
+        "options": {"expires": 12 * 3600},
+    },
+    "ask-hold-checks": {
+        "task": "holdcheck.tasks.ask_hold_checks",
         "schedule": crontab(hour=6, minute=15),  # daily, before the morning digest
         "options": {"expires": 12 * 3600},
     },

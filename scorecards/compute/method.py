@@ -93,8 +93,6 @@ def method_figures(p: dict) -> dict:
         "learning_structured": ratio(p["done_structured"], done),
         "learning_structured_count": int(p["done_structured"]),
         "learning_reused": int(p["learning_used"]),
-        # Reserved for the "did it hold?" check on done items: no figure until it exists.
-        "held_after_check": None,
         "over_authority_unescalated": int(p["over_authority_unescalated"]),
         "aging_unescalated": int(p["aging_unescalated"]),
         "escalations_raised": int(p["escalations_raised"]),

@@ -10,6 +10,7 @@ from ideas.models import Idea
 
 from .escalations import count_escalations
 from .figures import figures
+from .hold import count_hold_checks, hold_figures
 from .items import active_people, count_items, cycle_medians, members_of
 from .method import count_learning, count_under_escalation, method_figures
 from .other_apps import count_alignment_and_huddles, count_sqdc
@@ -51,11 +52,13 @@ def compute_windows(end: date, windows: dict[str, int], *, team_ids=None,
     count_missed_reviews(sums, span, tiers=team_ids is None)
     count_under_escalation(sums, span, ideas)
     count_learning(sums, span, ideas)
+    count_hold_checks(sums, span)
 
     return {w: {scope: {**figures(sums.parts[w][scope], members.get(scope, set()), active[w],
                                   windows[w], cycle[w].get(scope), ack[w].get(scope),
                                   decide[w].get(scope)),
                         **method_figures(sums.parts[w][scope]),
+                        **hold_figures(sums.parts[w][scope]),
                         "capacity_weeks": weekly[w].get(scope, [])}
                 for scope in sums.scopes}
             for w in windows}

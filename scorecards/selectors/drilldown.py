@@ -4,7 +4,7 @@ the asking user may see (private items count in a figure but never show in its l
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,11 +14,13 @@ from core.periods import Period
 from escalation.models import Escalation
 from escalation.selectors import overdue_q
 from experiments.selectors import evidence_q
+from holdcheck.models import HoldCheck
 from ideas.models import Idea
-from ideas.selectors import PRIORITY_ORDER, ideas_visible_to, with_card_data
+from ideas.selectors import ideas_visible_to, with_card_data
 from org.models import Team, Tier
 
 from ..definitions import LEVELS
+from .importance import ranked
 from .links import scope_param_of
 from .method_drills import METHOD_DRILLS, method_items
 
@@ -38,6 +40,7 @@ DRILLS = {
     "evidence": "Done in the period with evidence (an experiment decided or a KPI movement)",
     "no_evidence": "Done in the period without evidence",
     **METHOD_DRILLS,
+    "held_checked": "Checked \"did it hold?\" in the period",
 }
 
 
@@ -119,6 +122,8 @@ def drill_items(user, scope: DrillScope, drill: str, period: Period, *, category
         elif drill == "aging":
             qs = qs.filter(status__in=Idea.OPEN_STATUSES, aging_flagged_at__isnull=False
                            ).order_by("last_activity_at", "id")
+        elif drill == "held_checked":
+            qs = held_checked(qs, lo, hi)
         elif drill == "important":
             qs = most_important(qs)
         elif drill in METHOD_DRILLS:
@@ -132,10 +137,13 @@ def drill_items(user, scope: DrillScope, drill: str, period: Period, *, category
     return qs
 
 
+def held_checked(qs: QuerySet[Idea], lo: datetime, hi: datetime) -> QuerySet[Idea]:
+    """Items whose "did it hold?" check was answered between ``lo`` and ``hi``."""
+    checked = HoldCheck.objects.filter(idea_id=OuterRef("pk"), answered_at__gte=lo,
+                                       answered_at__lt=hi).exclude(answer="")
+    return qs.filter(Exists(checked)).order_by("-last_activity_at", "-id")
+
+
 def most_important(qs: QuerySet[Idea]) -> QuerySet[Idea]:
-    """The open problems of ``qs``, high priority first, then the largest estimated saving,
-    then the oldest."""
-    return (qs.filter(status__in=Idea.OPEN_STATUSES, kind=Idea.Kind.PROBLEM)
-            .alias(priority_order=PRIORITY_ORDER)
-            .order_by("priority_order", F("estimated_money_per_year").desc(nulls_last=True),
-                      "created_at", "id"))
+    """The open problems of ``qs`` by their explained importance score (see importance.py)."""
+    return ranked(qs)

@@ -16,12 +16,12 @@ from core.periods import Period, default_end
 from escalation.models import Escalation
 from escalation.selectors import overdue_q
 from ideas.models import Idea
-from ideas.selectors import ideas_visible_to, with_card_data
+from ideas.selectors import ideas_visible_to
 from strategy.selectors import open_priorities, priority_alignment
 from systemic.selectors import top_systemic_issues
 
 from .answers import answers_panel
-from .drilldown import most_important
+from .importance import importance_rows
 from .links import drill_url
 from .scorecard import scorecard
 
@@ -154,11 +154,9 @@ def _count_of(values: dict, count_key: str, share_key: str) -> int:
 
 
 def _most_important(user, limit: int = 5) -> list[Idea]:
-    """Open problems, high priority first, then the largest estimated saving, then the
-    oldest. The order is found on the narrow rows; only the winners are read in full."""
-    ids = list(most_important(ideas_visible_to(user)).values_list("pk", flat=True)[:limit])
-    by_id = {i.pk: i for i in with_card_data(Idea.objects.filter(pk__in=ids))}
-    return [by_id[pk] for pk in ids]
+    """Open problems by their explained importance score (safety, active priority,
+    recurrence, spend above authority, then money and age), each with why it ranks there."""
+    return importance_rows(ideas_visible_to(user), limit=limit)
 
 
 def _count_rows(qs):

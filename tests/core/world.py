@@ -10,6 +10,7 @@ from django.utils import timezone
 from capacity import services as capacity_services
 from escalation import services as escalation_services
 from experiments import services as experiment_services
+from holdcheck.models import HoldCheck
 from huddles import services as huddle_services
 from ideas import services as idea_services
 from org.models import Membership, Notification
@@ -49,6 +50,9 @@ def build_world(org) -> World:
     idea_services.idea_transition(idea_id=done.pk, to="done", actor=org.lead,
                                   learning="Labels save a minute a bin.")
     ids.update(idea=problem.pk, idea2=idea.pk, idea3=other.pk, done_idea=done.pk)
+    done.refresh_from_db()
+    ids["hold_check"] = HoldCheck.objects.create(
+        idea=done, done_at=done.done_at, due_on=today, asked_at=timezone.now()).pk
 
     escalation = escalation_services.escalation_raise(
         idea_id=problem.pk, actor=org.member, reason="resources", ask="Need a fitter")

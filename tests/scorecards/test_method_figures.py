@@ -113,7 +113,7 @@ def test_under_escalation_and_learning_figures_per_team_tier_and_organisation(or
     assert line1["implemented"] == 4  # P5, L1, L2, L3
     assert (line1["learning_structured"], line1["learning_structured_count"]) == (0.5, 2)
     assert line1["learning_reused"] == 2  # L1 (twice, once) and L0; never L3
-    assert line1["held_after_check"] is None
+    assert line1["held_share"] is None  # no check answered
     line2 = figures[("team", org.line2.pk)]
     assert (line2["over_authority_unescalated"], line2["aging_unescalated"],
             line2["silent_teams"]) == (1, 1, 1)  # Q2 private still counts
@@ -192,7 +192,7 @@ def test_the_page_shows_the_groups_the_band_and_the_reserved_hold_figure(org, cl
     assert esc < page.index('data-testid="tile-over_authority_unescalated"') < activity
     assert activity < page.index('data-testid="tile-submitted"')
     assert "healthy 50%–80%" in page  # line1's tier target, not the shipped 60–90
-    hold = page[page.index('data-testid="tile-held_after_check"'):]
+    hold = page[page.index('data-testid="tile-held_share"'):]
     assert '<p class="tile-value">—' in hold[:600]
     assert "metric=over_authority_unescalated" in page
     assert "metric=learning_reused" in page and "metric=silent_teams" in page
@@ -258,7 +258,7 @@ def test_api_and_csv_carry_the_groups_and_the_band(org, api, client_as, mw):
                                                    "amber": 0.4, "upper": 0.9}
     assert metrics["solved_at_tier"]["group"] == "escalation"
     assert metrics["over_authority_unescalated"]["value"] == 2
-    assert metrics["held_after_check"]["value"] is None
+    assert metrics["held_share"]["value"] is None
     assert body["values"]["learning_reused"] == 2
     response = client_as(org.lead).get("/scorecards/teams/line1/",
                                        {**mw.params(), "export": "metrics"})

@@ -79,11 +79,16 @@ def test_team_figures(org, world, figures):
         "learning_structured": 0.0,
         "learning_structured_count": 0,
         "learning_reused": 0,
-        "held_after_check": None,
         "over_authority_unescalated": 0,
         "aging_unescalated": 1,  # E
         "escalations_raised": 2,  # B and F
         "silent_teams": 0,  # aging work, but it escalated
+        # "Did it hold?" (tests/scorecards/test_held_share.py covers it with data).
+        "held_share": None,
+        "hold_checked": 0,
+        "hold_held": 0,
+        "hold_partly": 0,
+        "hold_slipped": 0,
     }
     assert len(line1["capacity_weeks"]) == 6
     assert {(w["protected"], w["used"], w["share"]) for w in line1["capacity_weeks"]} == {

@@ -12,7 +12,7 @@ from devtools.demo import org as org_demo
 
 # Standards after reviews: its demo draws on the reviews' random sequence (devtools.demo.standards).
 APPS_IN_ORDER = ["ideas", "capacity", "systemic", "huddles", "escalation", "strategy",
-                 "experiments", "reviews", "standards", "method", "scorecards"]
+                 "experiments", "reviews", "standards", "method", "holdcheck", "scorecards"]
 
 
 class Command(BaseCommand):

@@ -13,6 +13,7 @@ JOBS = {
     "check_improvement_capacity": "ideas.tasks.check_improvement_capacity",
     "flag_stalled_escalations": "escalation.tasks.flag_stalled_escalations",
     "snapshot_scorecards": "scorecards.tasks.snapshot_scorecards",
+    "ask_hold_checks": "holdcheck.tasks.ask_hold_checks",
     "send_digests": "org.tasks.send_digests",
     "send_due_emails": "org.tasks.send_due_emails",
     "heartbeat": "org.tasks.heartbeat",
