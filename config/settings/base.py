@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "experiments",
     "reviews",
     "scorecards",
+    "live",
     "devtools",
 ]
 
