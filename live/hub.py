@@ -258,6 +258,8 @@ class Hub:
         while True:
             await asyncio.sleep(ALIVE_RENEW_SECONDS)
             try:
+                # Redis lost its keys (a restart, a flush): a new epoch, never an old one back.
+                await client.set(live_store.epoch_key(), secrets.token_hex(6), nx=True)
                 await client.set(live_store.alive_key(), "1", ex=live_store.ALIVE_SECONDS)
             except Exception:  # noqa: BLE001 - renewed at the next round
                 pass

@@ -63,8 +63,11 @@ def _checked(check, *args):
 
 
 def _link_recheck(link_id: int):
+    def still() -> bool:
+        return link_still_active(link_id, now=timezone.now())
+
     async def recheck() -> str | None:
-        ok = await sync_to_async(_checked)(link_still_active, link_id, timezone.now())
+        ok = await sync_to_async(_checked)(still)
         return None if ok else "This display link was revoked or has expired."
     return recheck
 
