@@ -32,6 +32,10 @@
   let retryTimer = null;
   let hiddenTimer = null;
 
+  function state(name) {
+    anchor.dataset.liveState = name; // "open", "polling" or "refused", for people and tests
+  }
+
   function target() {
     return document.getElementById(targetId);
   }
@@ -59,6 +63,7 @@
     if (source) source.close();
     source = null;
     open = false;
+    state("polling");
   }
 
   function reconnect() {
@@ -78,6 +83,7 @@
       const missed = everOpen; // changes may have come while the stream was down
       open = true;
       everOpen = true;
+      state("open");
       arm();
       if (missed) refresh(true);
     });
@@ -89,10 +95,12 @@
     source.addEventListener("refused", () => {
       stopped = true;
       close();
+      state("refused");
       refresh(false); // the answer is the refusal, shown where the board was
     });
     source.onerror = () => {
       open = false; // poll meanwhile
+      state("polling");
       if (source && source.readyState === EventSource.CLOSED) {
         close();
         retryTimer = window.setTimeout(connect, RETRY_MS + Math.random() * 5000);
@@ -117,6 +125,17 @@
     }
     inFlight = true;
     lastRefresh = Date.now();
+    // Not htmx:afterRequest: the swap has taken the element out of the page by then, and
+    // events on it no longer reach the document.
+    const done = () => {
+      inFlight = false;
+      if (again) {
+        again = false;
+        refresh(true);
+      }
+    };
+    if (event.detail.xhr) event.detail.xhr.addEventListener("loadend", done);
+    else done();
   });
 
   document.addEventListener("htmx:configRequest", (event) => {
@@ -124,16 +143,6 @@
     if (force && elt && elt.id === targetId) {
       delete event.detail.headers["If-None-Match"];
       force = false;
-    }
-  });
-
-  document.addEventListener("htmx:afterRequest", (event) => {
-    const elt = event.detail.elt;
-    if (!elt || elt.id !== targetId) return;
-    inFlight = false;
-    if (again) {
-      again = false;
-      refresh(true);
     }
   });
 
