@@ -15,6 +15,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -54,12 +55,14 @@ def _viewer_team_id(user, team_slug: str) -> int:
     return access_board(user, slug=team_slug).pk
 
 
-def _checked(check, *args):
-    """Runs a check in the request's thread, then closes that thread's connection."""
+def _checked(close: bool, check, *args):
+    """Runs a check in the request's thread, then closes that thread's connection when
+    ``close`` (under the ASGI server: a stream must not keep it for its whole life)."""
     try:
         return check(*args)
     finally:
-        connection.close()
+        if close:
+            connection.close()
 
 
 def _link_recheck(link_id: int):
@@ -67,7 +70,7 @@ def _link_recheck(link_id: int):
         return link_still_active(link_id, now=timezone.now())
 
     async def recheck() -> str | None:
-        ok = await sync_to_async(_checked)(still)
+        ok = await sync_to_async(_checked)(True, still)
         return None if ok else "This display link was revoked or has expired."
     return recheck
 
@@ -81,8 +84,12 @@ def _user_recheck(user, team_slug: str):
         return None
 
     async def recheck() -> str | None:
-        return await sync_to_async(_checked)(still)
+        return await sync_to_async(_checked)(True, still)
     return recheck
+
+
+def _asgi(request) -> bool:
+    return isinstance(request, ASGIRequest)
 
 
 def _refused(text: str, status: int = 403) -> HttpResponse:
@@ -91,11 +98,19 @@ def _refused(text: str, status: int = 403) -> HttpResponse:
     return response
 
 
-async def _stream(team_id: int, recheck, expires_at: float | None = None) -> HttpResponse:
-    if not settings.TIERLINE_PUSH or not await hub.wait_connected(CONNECT_TIMEOUT):
-        response = _refused("Live updates are not available; the screen keeps polling.", 503)
-        response["Retry-After"] = "30"
-        return response
+def _unavailable() -> HttpResponse:
+    response = _refused("Live updates are not available here; the screen keeps polling.", 503)
+    response["Retry-After"] = "30"
+    return response
+
+
+async def _stream(request, team_id: int, recheck,
+                  expires_at: float | None = None) -> HttpResponse:
+    # Under a WSGI server (`make dev`'s runserver) a stream would hold a worker for ever.
+    if not _asgi(request) or not settings.TIERLINE_PUSH:
+        return _unavailable()
+    if not await hub.wait_connected(CONNECT_TIMEOUT):
+        return _unavailable()
     sub = hub.subscribe(team_id)
     response = StreamingHttpResponse(events(hub, sub, recheck=recheck, expires_at=expires_at),
                                      content_type="text/event-stream")
@@ -111,10 +126,11 @@ async def wall_events(request: HttpRequest, team_slug: str) -> HttpResponse:
     if key is None:
         return await board_events(request, team_slug)
     try:
-        team_id, link_id, expires = await sync_to_async(_checked)(_link, key, team_slug)
+        team_id, link_id, expires = await sync_to_async(_checked)(
+            _asgi(request), _link, key, team_slug)
     except Refused as exc:
         return _refused(str(exc))
-    return await _stream(team_id, _link_recheck(link_id), expires)
+    return await _stream(request, team_id, _link_recheck(link_id), expires)
 
 
 @login_not_required
@@ -122,7 +138,8 @@ async def wall_events(request: HttpRequest, team_slug: str) -> HttpResponse:
 async def board_events(request: HttpRequest, team_slug: str) -> HttpResponse:
     user = await request.auser()
     try:
-        team_id = await sync_to_async(_checked)(_viewer_team_id, user, team_slug)
+        team_id = await sync_to_async(_checked)(
+            _asgi(request), _viewer_team_id, user, team_slug)
     except Refused as exc:
         return _refused(str(exc))
-    return await _stream(team_id, _user_recheck(user, team_slug))
+    return await _stream(request, team_id, _user_recheck(user, team_slug))
