@@ -15,6 +15,9 @@ changed, a comment as heartbeat, and ``refused`` when the screen may no longer l
     event: refused
     data: <why>
 
+    event: bye                        (the stream's time is up: reconnect, nothing missed)
+    data: reconnect
+
 Nothing runs for a stream while its board is quiet, apart from its heartbeat. Access is
 checked again only when PostgreSQL says a display link or the team changed (and when a
 display link's expiry passes); a stream ends after ``TIERLINE_PUSH_MAX_STREAM_SECONDS`` and the
@@ -23,6 +26,7 @@ browser reconnects through the full check."""
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -53,12 +57,14 @@ async def events(hub: Hub, sub: Subscription, *, recheck: Recheck,
     """The stream of one subscription; unsubscribes however it ends (the client left: the
     server cancels the iteration)."""
     beat = heartbeat_seconds()
-    deadline = time.monotonic() + max_stream_seconds()
+    # Spread out, so that screens opened together do not all reconnect together.
+    deadline = time.monotonic() + max_stream_seconds() * random.uniform(0.9, 1.1)
     try:
         yield f"retry: {RETRY_MS}\n" + message("ready", f"{beat:g}")
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
+                yield message("bye", "reconnect")  # nothing was missed: no forced refresh
                 return
             try:
                 async with asyncio.timeout(min(beat, left)):

@@ -21,6 +21,7 @@
   let source = null;
   let open = false; // the stream is up: polls are held back
   let everOpen = false;
+  let clean = false; // the server ended the stream on time ("bye"): nothing was missed
   let stopped = false; // refused: no more streaming on this page
   let live = false; // the next request of the target is ours
   let force = false; // … and must not be answered 304 (the change may be a badge only)
@@ -81,13 +82,18 @@
       const seconds = Number(event.data);
       if (seconds > 0) beatMs = seconds * 1000;
       const missed = everOpen; // changes may have come while the stream was down
+      const forced = !clean; // … a badge-only one is seen only without If-None-Match
+      clean = false;
       open = true;
       everOpen = true;
       state("open");
       arm();
-      if (missed) refresh(true);
+      if (missed) refresh(forced);
     });
     source.addEventListener("ping", arm);
+    source.addEventListener("bye", () => {
+      clean = true;
+    });
     source.addEventListener("changed", () => {
       arm();
       refresh(true);

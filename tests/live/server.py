@@ -72,6 +72,14 @@ class AsgiServer:
                 self.proc.wait(5)
         self._log.close()
 
+    def threads(self) -> int:
+        """Threads of the worker processes, all together."""
+        total = 0
+        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += len(list(Path(f"/proc/{child}/task").iterdir()))
+        return total
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 

@@ -158,7 +158,8 @@ def test_streams_refuse_other_methods(org, asgi_server):
     assert refused.value.code in (403, 405)
 
 
-def test_streams_hold_no_database_connection(org, asgi_server, open_stream):
+def test_open_streams_hold_no_database_connection_and_no_thread(org, asgi_server,
+                                                                open_stream):
     _, key = _link(org)
 
     def connections():
@@ -167,12 +168,18 @@ def test_streams_hold_no_database_connection(org, asgi_server, open_stream):
                         "AND pid <> pg_backend_pid()", [connection.settings_dict["NAME"]])
             return cur.fetchone()[0]
 
-    before = connections()
-    streams = [open_stream(_wall_events(asgi_server, org.line1, key)) for _ in range(8)]
+    warm = [open_stream(_wall_events(asgi_server, org.line1, key)) for _ in range(4)]
+    for stream in warm:  # the thread pool and the LISTEN connections are up
+        _ready(stream)
+    db_before, threads_before = connections(), asgi_server.threads()
+    streams = [open_stream(_wall_events(asgi_server, org.line1, key)) for _ in range(30)]
+    streams += [open_stream(f"{asgi_server.url}/boards/line1/events/",
+                            session_cookie(org.member)) for _ in range(10)]
     for stream in streams:
         _ready(stream)
     time.sleep(0.5)
-    assert connections() <= before  # the LISTEN connections were there already
+    assert connections() <= db_before
+    assert asgi_server.threads() <= threads_before + 4  # not one per stream
 
 
 # ------------------------------------------------------------------ the fast poll
