@@ -17,6 +17,8 @@ from huddles import services as huddle_services
 from huddles.models import BoardSettings
 from ideas import services as idea_services
 
+from .conftest import session_cookie
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TV = {"width": 1920, "height": 1080}
@@ -126,5 +128,36 @@ def test_every_kind_of_change_reaches_the_wall_within_two_seconds(org, browser, 
                    timeout=WITHIN_MS))
         expect(page.locator("[data-live-events]")).to_have_attribute("data-live-state",
                                                                      "refused")
+    finally:
+        context.close()
+
+
+def test_an_open_board_follows_changes_made_elsewhere(org, browser, server):
+    BoardSettings.objects.update_or_create(team=org.line1, defaults={"refresh_seconds": 3600})
+    idea = idea_services.idea_create(actor=org.member, team=org.line1, title="Loose handrail",
+                                     category="safety")
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    name, _, value = session_cookie(org.lead).partition("=")
+    context.add_cookies([{"name": name, "value": value, "url": server.url}])
+    try:
+        page = context.new_page()
+        page.goto("/boards/line1/")
+        board = page.get_by_test_id("board")
+        expect(board.get_by_role("link", name="Loose handrail")).to_be_visible()
+        expect(page.locator("[data-live-events]")).to_have_attribute("data-live-state", "open")
+
+        idea_services.idea_create(actor=org.member, team=org.line1, title="Dust on sensor",
+                                  category="quality")
+        expect(board.get_by_role("link", name="Dust on sensor")).to_be_visible(
+            timeout=WITHIN_MS)
+
+        escalation = escalation_services.escalation_raise(
+            idea_id=idea.pk, reason="resources", ask="A fitter, please", actor=org.lead)
+        card = board.locator(f"[data-idea='{idea.pk}']")
+        expect(card.get_by_text("Escalation open")).to_be_visible(timeout=WITHIN_MS)
+        escalation_services.escalation_acknowledge(escalation_id=escalation.pk,
+                                                   actor=org.supervisor)
+        expect(card.get_by_text("Escalation acknowledged")).to_be_visible(timeout=WITHIN_MS)
     finally:
         context.close()
