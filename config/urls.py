@@ -9,7 +9,8 @@ from org.forms import LoginForm
 # /capacity/, /systemic-issues/, /standards/, /reviews/ and the improvement time and experiments
 # on an item (/ideas/<id>/time/, …/experiments/).
 PAGES = [
-    ("teams/", "org"), ("", "ideas"), ("boards/", "huddles"), ("escalations/", "escalation"),
+    ("teams/", "org"), ("", "ideas"), ("boards/", "huddles"), ("boards/", "live"),
+    ("escalations/", "escalation"),
     ("strategy/", "strategy"), ("scorecards/", "scorecards"),
     ("", "capacity"), ("", "systemic"), ("", "standards"), ("", "experiments"), ("", "reviews"),
     ("", "holdcheck"),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "reviews",
     "holdcheck",
     "scorecards",
+    "live",
     "devtools",
 ]
 
@@ -115,6 +116,11 @@ CACHES = {
         "KEY_PREFIX": "tierline",
     }
 }
+
+# Live boards (live/): changes pushed to open walls and boards by server-sent events.
+TIERLINE_PUSH = env.bool("TIERLINE_PUSH", default=True)
+TIERLINE_PUSH_HEARTBEAT_SECONDS = env.int("TIERLINE_PUSH_HEARTBEAT_SECONDS", default=15)
+TIERLINE_PUSH_MAX_STREAM_SECONDS = env.int("TIERLINE_PUSH_MAX_STREAM_SECONDS", default=600)
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [

@@ -13,6 +13,7 @@ from capacity.models import TeamCapacity, TimeEntry
 from ideas.models import Idea
 from org.models import Membership, Team, User
 
+from .. import live_store
 from ..models import BoardSettings, DisplayLink
 from .capacity import capacity_since
 
@@ -29,12 +30,19 @@ class BoardState:
     time: str = ""  # improvement time logged for the team in the weeks shown, its capacity
     link_id: int | None = None
     link_active: bool = True
+    link_expires_at: datetime | None = None
     user_password: str | None = None  # for the session check of the fast wall poll
+    # The pushed version (huddles/live_store.py), read after this state: while a listener
+    # keeps it, it is the version (it sees what the fingerprint misses, such as badges).
+    live: str | None = None
 
     def etag(self, *, today: date, surface: str, user_id=None, query: dict | None = None) -> str:
         """The version of what one viewer sees on one surface ("board", "wall", "api") with
         its filters: the user ``user_id``, else the display link this state was read for."""
         viewer = f"u{user_id}" if user_id is not None else f"l{self.link_id}"
+        if self.live is not None:
+            return live_store.etag(team_id=self.team_id, version=self.live, today=today,
+                                   viewer=viewer, surface=surface, query=query)
         extra = f"{surface}?{urlencode(query)}" if query else surface
         raw = "|".join([str(self.team_id), self.ideas or "-", str(self.board_changed),
                         self.time or "-", today.isoformat(), viewer, extra])
@@ -99,7 +107,7 @@ def board_state_for_team(slug: str, *, user_id=None,
         return None
     return BoardState(team_id=row[0], team_slug=row[1], team_active=bool(row[2]),
                       ideas=row[3] or "empty", board_changed=row[4], time=row[5] or "",
-                      user_password=row[6])
+                      user_password=row[6], live=live_store.live_version(row[0]))
 
 
 def board_state_for_link(token_hash: str, *, now: datetime | None = None,
@@ -110,7 +118,7 @@ def board_state_for_link(token_hash: str, *, now: datetime | None = None,
     row = _fetch_one(
         "SELECT l.id, l.team_id, t.slug, t.active, "
         "CASE WHEN l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > %s) "
-        f"THEN 1 ELSE 0 END, {_fingerprint_sql('l.team_id')} "
+        f"THEN 1 ELSE 0 END, {_fingerprint_sql('l.team_id')}, l.expires_at "
         f"FROM {DisplayLink._meta.db_table} l JOIN {Team._meta.db_table} t ON t.id = l.team_id "
         "WHERE l.token_hash = %s",
         [now, since, token_hash])
@@ -118,4 +126,14 @@ def board_state_for_link(token_hash: str, *, now: datetime | None = None,
         return None
     return BoardState(team_id=row[1], team_slug=row[2], team_active=bool(row[3]),
                       ideas=row[5] or "empty", board_changed=row[6], time=row[7] or "",
-                      link_id=row[0], link_active=bool(row[4]))
+                      link_id=row[0], link_active=bool(row[4]), link_expires_at=row[8],
+                      live=live_store.live_version(row[1]))
+
+
+def link_still_active(link_id: int, *, now: datetime | None = None) -> bool:
+    """The display link is neither revoked nor expired, its team active: one small query."""
+    now = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    return _fetch_one(
+        f"SELECT 1 FROM {DisplayLink._meta.db_table} l JOIN {Team._meta.db_table} t "
+        "ON t.id = l.team_id WHERE l.id = %s AND t.active AND l.revoked_at IS NULL "
+        "AND (l.expires_at IS NULL OR l.expires_at > %s)", [link_id, now]) is not None

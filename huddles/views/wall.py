@@ -18,11 +18,16 @@ from django.views.decorators.http import require_GET
 
 from org.models import User
 
-from .. import services
+from .. import live_store, services
 from ..conditional import etag_matches, not_modified
 from ..selectors.board import access_board, board_team, mark_new, new_since
 from ..selectors.board_view import BoardView, board_version, board_view
-from ..selectors.version import board_state_for_link, board_state_for_team
+from ..selectors.version import (
+    BoardState,
+    board_state_for_link,
+    board_state_for_team,
+    link_still_active,
+)
 from .common import fragment, polled
 
 
@@ -51,6 +56,18 @@ def _fast_not_modified(request, team_slug: str, today: date) -> HttpResponse | N
     return not_modified(etag) if etag_matches(request, etag) else None
 
 
+def _remember_link(token_hash: str, state: BoardState) -> None:
+    """With a pushed version, the link's next polls are answered from Redis (live/asgi.py)
+    until the team's version moves. Checked again after the version was read, so a link
+    revoked meanwhile is never remembered as valid."""
+    if state.live is None or not link_still_active(state.link_id):
+        return
+    expires = state.link_expires_at.timestamp() if state.link_expires_at else None
+    live_store.remember_link(token_hash, live_store.LinkEntry(
+        team_id=state.team_id, team_slug=state.team_slug, link_id=state.link_id,
+        expires_at=expires, version=state.live))
+
+
 @login_not_required
 @require_GET
 def wall(request: HttpRequest, team_slug: str) -> HttpResponse:
@@ -72,6 +89,7 @@ def wall(request: HttpRequest, team_slug: str) -> HttpResponse:
             return _wall_refused(request, "This display link was revoked or has expired. "
                                           "Ask the team's lead for a new one.")
         etag = state.etag(today=today, surface="wall")
+        _remember_link(token_hash, state)
         if poll and etag_matches(request, etag):
             return not_modified(etag)
         services.display_link_seen(state.link_id)
@@ -97,10 +115,13 @@ def wall(request: HttpRequest, team_slug: str) -> HttpResponse:
 def _render_wall(request, view: BoardView, key: str | None) -> HttpResponse:
     now = timezone.localtime()
     mark_new(view.board, new_since(view.team, now=now))
+    query = f"?{urlencode({'key': key})}" if key else ""
     context = {
         "team": view.team, "board": view.board, "settings": view.settings, "etag": view.etag,
         "today": view.today, "now": now, "display_link": key is not None,
-        "poll_url": request.path + (f"?{urlencode({'key': key})}" if key else ""),
+        "poll_url": request.path + query,
+        # The wall's event stream (live/urls.py), beside the wall's own URL.
+        "events_url": request.path + "events/" + query,
         "letters": view.letters, "huddle": view.huddle,
         "huddle_time": view.team.tier.huddle_time, "capacity": view.capacity,
     }
