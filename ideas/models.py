@@ -256,3 +256,27 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.kind == self.Kind.IMAGE
+
+
+class IdeaDayCount(models.Model):
+    """How many items were created on a day (UTC), per owning team and public or private;
+    ``team_id`` 0 holds the whole organisation's row. Kept by database triggers (migration
+    0008) on every insert, delete and change of team, privacy or creation time — whoever
+    writes the rows (services, the admin, COPY) — so that counting a year of items reads a few
+    hundred rows instead of a million. Read only through ``ideas.counts``."""
+
+    ALL_TEAMS = 0
+
+    team_id = models.IntegerField()
+    day = models.DateField()
+    private = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team_id", "day", "private"],
+                                    name="idea_day_count_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id}: {self.n}"
