@@ -166,6 +166,10 @@ class Idea(models.Model):
                 condition=models.Q(status__in=["new", "in_progress"]),
                 name="idea_open_activity_idx",
             ),
+            # The private items (a small share), for leaving out the ones a person may not see
+            # from rows that point at items (ideas.visibility.hidden_private_ideas).
+            models.Index(fields=["id"], include=["team", "reporter"],
+                         condition=models.Q(is_private=True), name="idea_private_idx"),
         ]
         constraints = [
             models.CheckConstraint(
