@@ -97,6 +97,19 @@ def _user_choice(user, value):
     return value
 
 
+# Ranking reads every match's full text: past this many matches a search is sorted newest
+# first instead (the page says so), so a word found in half the items stays fast.
+RANK_LIMIT = 1_000
+
+
+def _too_many_to_rank(matches: QuerySet[Idea]) -> bool:
+    """Whether a search has more than ``RANK_LIMIT`` matches: the newest ones are counted up to
+    the limit (a walk down the creation index when matches are many, the text index when they
+    are few)."""
+    newest = matches.order_by("-created_at", "-id").values("pk")[: RANK_LIMIT + 1]
+    return newest.count() > RANK_LIMIT
+
+
 def filter_ideas(user, qs: QuerySet[Idea], f: dict) -> QuerySet[Idea]:
     """Applies the cleaned data of ideas.filters.IdeaFilterForm. ``qs`` is already visible."""
     if f.get("team"):
@@ -134,6 +147,8 @@ def filter_ideas(user, qs: QuerySet[Idea], f: dict) -> QuerySet[Idea]:
             qs = extra.apply(qs, f[extra.name])
     sort = f.get("sort") or ("relevance" if f.get("q") else "-created")
     if f.get("q"):
+        if sort == "relevance" and _too_many_to_rank(fulltext.search(qs, f["q"])):
+            sort = "-created"
         qs = fulltext.search(qs, f["q"], rank=sort == "relevance")
     elif sort == "relevance":
         sort = "-created"
