@@ -43,9 +43,8 @@ class NarrowPaginator(Paginator):
         rows = self.object_list
         if self.count_cap is None or not isinstance(rows, QuerySet):
             return super().count
-        # The narrow ids only, at most cap + 1 of them, in the list's order: PostgreSQL stops
-        # reading there, walking the order's index when the list is long.
-        n = rows.values("pk")[: self.count_cap + 1].count()
+        # The narrow ids only, at most cap + 1 of them, in no order: PostgreSQL stops there.
+        n = rows.order_by().values("pk")[: self.count_cap + 1].count()
         self.count_exact = n <= self.count_cap
         return n
 

@@ -1,7 +1,6 @@
 """Every read of ideas that depends on who asks goes through ideas_visible_to."""
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -12,7 +11,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -22,7 +20,7 @@ from org.permissions import is_admin
 from org.selectors import user_team_ids
 
 from . import search as fulltext
-from .models import Attachment, Comment, Idea, IdeaEvent
+from .models import PRIORITY_ORDER, Attachment, Comment, Idea, IdeaEvent
 from .permissions import access_idea
 from .registry import list_filters
 from .visibility import ideas_visible_to
@@ -71,13 +69,6 @@ def _escalated() -> Q:
     shared = Idea.shared_with_teams.through.objects.filter(idea_id=OuterRef("pk"))
     return Q(waiting_on_team__isnull=False) | Q(Exists(shared))
 
-
-PRIORITY_ORDER = Case(
-    When(priority=Idea.Priority.HIGH, then=Value(0)),
-    When(priority=Idea.Priority.NORMAL, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 
 SORTS = {
     "-created": ("Newest first", ("-created_at", "-id")),
