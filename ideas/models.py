@@ -182,6 +182,11 @@ class Idea(models.Model):
                          condition=models.Q(is_private=True), name="idea_private_idx"),
             models.Index(PRIORITY_ORDER, models.F("created_at").desc(), models.F("id").desc(),
                          name="idea_priority_order_idx"),
+            # The executive home's "most important problems" (scorecards' most_important): the
+            # open problems in that order, so the first five are read off the index.
+            models.Index(PRIORITY_ORDER, models.F("estimated_money_per_year").desc(nulls_last=True),
+                         "created_at", "id", name="idea_open_problem_order_idx",
+                         condition=models.Q(status__in=["new", "in_progress"], kind="problem")),
         ]
         constraints = [
             models.CheckConstraint(
