@@ -89,23 +89,17 @@ def _window(start: date, end: date, team_ids: Iterable[int] | None = None) -> Wi
     return Window(lo, hi, None if team_ids is None else frozenset(team_ids))
 
 
-def _aligned_count(window: Window, start: date, end: date, user) -> int:
-    """The ideas of the window linked to a priority active in [start, end]: read from the links
-    (few) rather than from every idea of the period."""
-    links = PriorityLink.objects.filter(_link_active_in(start, end)).values("idea_id")
-    return (_ideas(user).filter(window.teams_q(), created_at__gte=window.lo,
-                                created_at__lt=window.hi, pk__in=links).count())
-
-
 def alignment(*, start: date, end: date, team_ids: Iterable[int] | None = None,
               user=None) -> dict:
     """{"total", "aligned", "share"} for the ideas created in [start, end] by these teams
-    (None: the whole organisation). ``share`` is None when nothing was created. The total
-    comes from the daily counters (``ideas.counts``), the aligned ideas from the links: a
-    handful of queries whatever the number of ideas."""
-    window = _window(start, end, None if team_ids is None else list(team_ids))
-    total = created_count(window, user=user)
-    aligned = _aligned_count(window, start, end, user) if total else 0
+    (None: the whole organisation); ``share`` is None when nothing was created. The total comes
+    from the daily counters (``ideas.counts``): a handful of queries, whatever the numbers."""
+    w = _window(start, end, None if team_ids is None else list(team_ids))
+    total, aligned = created_count(w, user=user), 0
+    if total:  # the aligned ideas are read from the links (few), not from every idea
+        links = PriorityLink.objects.filter(_link_active_in(start, end)).values("idea_id")
+        aligned = _ideas(user).filter(w.teams_q(), created_at__gte=w.lo, created_at__lt=w.hi,
+                                      pk__in=links).count()
     return {"total": total, "aligned": aligned, "share": _share(total, aligned)}
 
 
@@ -127,12 +121,11 @@ def alignment_by_team(*, start: date, end: date, team_ids: Iterable[int] | None 
 def alignment_for_team(team: Team | int, *, start: date, end: date,
                        include_subtree: bool = True, user=None) -> dict:
     """A team's alignment; with ``include_subtree`` (the default) the teams below it count."""
-    team_id = getattr(team, "pk", team)
-    teams = [team_id]
+    teams = [getattr(team, "pk", team)]
     if include_subtree:
-        teams = list(Team.objects.filter(pk__in=team_descendant_ids(team_id, include_self=True))
-                     .values_list("pk", flat=True))
-    return alignment(start=start, end=end, team_ids=teams, user=user)
+        teams = Team.objects.filter(pk__in=team_descendant_ids(teams[0], include_self=True))
+    return alignment(start=start, end=end, team_ids=[getattr(t, "pk", t) for t in teams],
+                     user=user)
 
 
 def alignment_for_tier(level: int, *, start: date, end: date, user=None) -> dict:
@@ -213,25 +206,21 @@ def priority_scope_team_ids(priorities: Iterable[Priority]) -> dict[int, set[int
 def priority_alignment(priorities: Iterable[Priority], *, user=None) -> dict[int, dict]:
     """For each priority, over its period and the teams it reaches (owner and deployed teams
     with their subtrees): of the ideas created there and then, how many serve this priority.
-    A constant number of queries for any number of priorities: the team tree, the totals from
-    the daily counters (``ideas.counts``), one conditional aggregate over the linked ideas."""
+    Constant queries: the team tree, the daily counters, one aggregate over the linked ideas."""
     priorities = list(priorities)
     if not priorities:
         return {}
     children = team_tree()
     every_team = {t for kids in children.values() for t in kids}
-    windows = {}
+    windows, aggregates = {}, {}
     for p in priorities:
         scope = subtree(children, [p.owner_team_id] + [d.team_id for d in p.deployments.all()])
-        windows[p.pk] = _window(p.start, p.effective_end,
-                                None if scope >= every_team else scope)
-    totals = created_counts(windows, user=user)
-    aggregates = {}
-    for p in priorities:
-        w = windows[p.pk]
+        w = windows[p.pk] = _window(p.start, p.effective_end,
+                                    None if scope >= every_team else scope)
         linked = Exists(PriorityLink.objects.filter(idea_id=OuterRef("pk"), priority_id=p.pk))
         aggregates[f"a{p.pk}"] = Count("pk", filter=Q(created_at__gte=w.lo, created_at__lt=w.hi)
                                        & w.teams_q() & Q(linked))
+    totals = created_counts(windows, user=user)
     links = PriorityLink.objects.filter(priority_id__in=[p.pk for p in priorities])
     figures = _ideas(user).filter(pk__in=links.values("idea_id")).aggregate(**aggregates)
     return {p.pk: {"total": totals[p.pk], "aligned": figures[f"a{p.pk}"],
