@@ -19,14 +19,39 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
-from .pagination import NarrowPaginator
+from .pagination import COUNT_CAP, NarrowPaginator
 from .params import BIGINT_MAX, INT_MAX, INT_MIN, parse_id
 
 
+class CappedPaginator(NarrowPaginator):
+    """Counts at most ``COUNT_CAP`` rows (see core.pagination)."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        kwargs.setdefault("count_cap", COUNT_CAP)
+        super().__init__(object_list, per_page, *args, **kwargs)
+
+
 class Pagination(PageNumberPagination):
-    django_paginator_class = NarrowPaginator  # the page's ids first, then just those rows
+    """The page's ids first, then just those rows; ``count`` is exact up to 10,000 rows —
+    past that it says 10,001 and the answer carries ``"count_exact": false``."""
+
+    django_paginator_class = CappedPaginator
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if not self.page.paginator.count_exact:
+            response.data["count_exact"] = False
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_exact"] = {
+            "type": "boolean", "example": False,
+            "description": "Present (false) when the list has more than 10,000 rows: "
+                           "count is then 10,001, a lower bound."}
+        return schema
 
 
 def _flatten(detail) -> list[str]:

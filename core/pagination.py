@@ -7,7 +7,13 @@ the database sorts on the table alone (or reads straight from an index) — and 
 those rows in full, with their joins, annotations and prefetches. One query more per page, a
 constant number whatever the size of the list. ``narrow_slice`` does the same for any first
 rows (e.g. a short panel of a long list).
+
+Counting a million visible rows costs a second by itself, so a list may cap its count
+(``count_cap``): it counts at most that many rows plus one; past it ``count_exact`` is False, the
+page says "more than 10,000" and the pages stop at the cap (filters narrow the list).
 """
+
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -22,7 +28,26 @@ def narrow_slice(rows: QuerySet, bottom: int, top: int) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+COUNT_CAP = 10_000
+
+
 class NarrowPaginator(Paginator):
+    count_exact = True
+
+    def __init__(self, object_list, per_page, *args, count_cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.count_cap = count_cap
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        if self.count_cap is None or not isinstance(rows, QuerySet):
+            return super().count
+        # The narrow ids only, at most cap + 1 of them, in no order: PostgreSQL stops there.
+        n = rows.order_by().values("pk")[: self.count_cap + 1].count()
+        self.count_exact = n <= self.count_cap
+        return n
+
     def page(self, number) -> Page:
         rows = self.object_list
         if not isinstance(rows, QuerySet) or rows._iterable_class is not ModelIterable:

@@ -1,9 +1,11 @@
 """The aging job: flags open items nobody has touched for longer than their tier's threshold,
 clears flags that no longer hold, and nudges the people who can act — once per flag.
 
-Set-based: one ``UPDATE … WHERE`` per keyset batch over the partial index
-``idea_open_activity_idx`` (open items by ``last_activity_at, id``); never a loop of saves.
-Each batch commits with its notifications, so a worker killed mid-run leaves every batch either
+Set-based: one statement per keyset batch over the partial index ``idea_open_activity_idx``
+(open items by ``last_activity_at, id``) — the ``UPDATE … RETURNING`` of the next stale items
+feeds the ``INSERT`` of their nudges (``org.notifications.notify_in_sql``), so no row travels
+through Python; never a loop of saves. A rerun with nothing to do is one read of the open items
+past the smallest threshold. Each batch commits with its notifications, so a worker killed mid-run leaves every batch either
 done (flags and nudges) or untouched, and the next run finishes the work. A rerun or a duplicate
 delivery finds the flags already set and says nothing again: the notification's event key holds
 the flag's timestamp, and a flag is only ever set on an item without one.
@@ -17,14 +19,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
-from org.models import Team, User
-from org.notifications import Note, notify_many
-from org.selectors import lead_ids_by_team
+from org.models import Membership, Team, Tier, User
+from org.notifications import notify_in_sql
 
 from .models import Idea
 
@@ -34,7 +36,7 @@ OPEN = list(Idea.OPEN_STATUSES)
 
 @dataclass
 class AgingRun:
-    considered: int = 0  # open items whose last activity is older than the smallest threshold
+    considered: int = 0  # stale items the scan took up (each one flagged)
     flagged: int = 0
     cleared: int = 0
     notified: int = 0
@@ -82,74 +84,81 @@ def flag_aging_items(*, now: datetime | None = None, batch_size: int = BATCH_SIZ
     if not by_days:
         return run.as_dict()
     run.cleared = clear_aging_flags(now=now, by_days=by_days, batch_size=batch_size)
-    leads = lead_ids_by_team()
-    # Only items older than the smallest threshold can be stale: the keyset scan starts at the
-    # oldest open item and stops there, so fresh items are never read.
-    horizon = now - timedelta(days=min(by_days))
-    stale = _stale(now, by_days)
-    candidates = Idea.objects.filter(status__in=OPEN, last_activity_at__lt=horizon)
+    # Only items older than the smallest threshold can be stale: the scan walks the open items
+    # from the oldest activity and stops there, so fresh items are never read.
+    to_flag = Idea.objects.filter(
+        status__in=OPEN, last_activity_at__lt=now - timedelta(days=min(by_days)),
+        waiting_on_team__isnull=True, aging_flagged_at__isnull=True,
+    ).filter(_stale(now, by_days))
+    notes = _notes_sql(now)
     after: tuple[datetime, int] | None = None
     while True:
-        window = candidates
+        batch = to_flag
         if after is not None:
-            window = window.filter(last_activity_at__gte=after[0]).exclude(
+            batch = batch.filter(last_activity_at__gte=after[0]).exclude(
                 last_activity_at=after[0], pk__lte=after[1])
-        # The batch's last key (an index-only read of at most ``batch_size`` entries).
-        boundary = (window.order_by("last_activity_at", "pk")
-                    .values_list("last_activity_at", "pk")[batch_size - 1:batch_size].first())
-        batch = window
-        if boundary is not None:
-            batch = batch.filter(last_activity_at__lte=boundary[0]).exclude(
-                last_activity_at=boundary[0], pk__gt=boundary[1])
-        flagged, notified = _flag_batch(batch, stale=stale, now=now, leads=leads,
-                                        by_days=by_days)
+        flagged, notified, after = _flag_batch(batch, now=now, notes=notes,
+                                               batch_size=batch_size)
         run.flagged += flagged
+        run.considered += flagged
         run.notified += notified
         run.batches += 1
-        if boundary is None:
-            run.considered += batch.count()
-            break
-        run.considered += batch_size
-        after = boundary
-    return run.as_dict()
+        if flagged < batch_size or after is None:
+            return run.as_dict()
 
 
-def _update_returning(qs, values: dict, returning: list[str]) -> list[tuple]:
-    """``qs.update(**values)`` that hands back ``returning`` columns of the rows it changed, in
-    one statement (UPDATE … RETURNING)."""
+def _update_sql(qs, values: dict) -> tuple[str, list]:
+    """The SQL of ``qs.update(**values)``, to run as a step of a larger statement."""
     query = qs.query.chain(UpdateQuery)
     query.add_update_values(values)
     sql, params = query.get_compiler(qs.db).as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING {', '.join(returning)}", params)
-        return cursor.fetchall()
+    return sql, list(params)
+
+
+def _notes_sql(now: datetime) -> tuple[str, list]:
+    """The nudges for the rows of the step ``flagged``: the owner when still active, else the
+    team's active leads; the text names the team's threshold. Same rule as ever, in SQL."""
+    team, tier = Team._meta.db_table, Tier._meta.db_table
+    users, members = User._meta.db_table, Membership._meta.db_table
+    sql = f"""
+        SELECT r.recipient_id, 'aging' AS verb,
+               'No activity for over ' || t.aging_threshold_days || ' days: '
+                   || left(f.title, 200) AS text,
+               '/ideas/' || f.id || '/' AS url, %s AS target_type_id, f.id AS target_id,
+               'idea:' || f.id || ':aging:' || %s AS event_key
+        FROM flagged f
+        JOIN {team} tm ON tm.id = f.team_id
+        JOIN {tier} t ON t.id = tm.tier_id
+        JOIN LATERAL (
+            SELECT o.id AS recipient_id FROM {users} o WHERE o.id = f.owner_id AND o.is_active
+            UNION ALL
+            SELECT m.user_id FROM {members} m JOIN {users} l ON l.id = m.user_id AND l.is_active
+            WHERE m.team_id = f.team_id AND m.role = %s AND NOT EXISTS (
+                SELECT 1 FROM {users} o WHERE o.id = f.owner_id AND o.is_active)
+        ) r ON true"""
+    idea_type = ContentType.objects.get_for_model(Idea).pk
+    return sql, [idea_type, now.isoformat(), Membership.Role.LEAD]
+
+
+_LAST = "(SELECT {col} FROM flagged ORDER BY last_activity_at DESC, id DESC LIMIT 1)"
+FIGURES = (f"(SELECT count(*) FROM flagged), {_LAST.format(col='last_activity_at')}, "
+           f"{_LAST.format(col='id')}", [])
 
 
 @transaction.atomic
-def _flag_batch(batch, *, stale: Q, now: datetime, leads: dict[int, list[int]],
-                by_days: dict[int, list[int]]) -> tuple[int, int]:
-    """One batch: one UPDATE, then the nudges for exactly the rows it flagged (they carry this
-    run's timestamp), in the same transaction."""
+def _flag_batch(batch, *, now: datetime, notes: tuple[str, list], batch_size: int
+                ) -> tuple[int, int, tuple[datetime, int] | None]:
+    """One batch, one statement: flags the next ``batch_size`` stale items (oldest activity
+    first) and inserts their nudges, in one transaction. Returns how many were flagged and
+    nudged, and the last key flagged (where the next batch starts)."""
     _relaxed_commit()
-    to_flag = batch.filter(stale, waiting_on_team__isnull=True, aging_flagged_at__isnull=True)
-    columns = ["id", "title", "team_id", "owner_id"]
-    rows = _update_returning(to_flag, {"aging_flagged_at": now}, columns)
-    if not rows:
-        return 0, 0
-    owners = {owner for *_, owner in rows if owner}
-    active_owners = set(User.objects.filter(pk__in=owners, is_active=True)
-                        .values_list("pk", flat=True)) if owners else set()
-    days_of_team = {t: d for d, teams in by_days.items() for t in teams}
-    stamp = now.isoformat()
-    notes = []
-    for pk, title, team_id, owner_id in rows:
-        text = f"No activity for over {days_of_team.get(team_id)} days: {title[:200]}"
-        recipients = [owner_id] if owner_id in active_owners else leads.get(team_id, [])
-        for user_id in recipients:
-            notes.append(Note(recipient_id=user_id, verb="aging", text=text,
-                              url=f"/ideas/{pk}/", target=(Idea, pk),
-                              event_key=f"idea:{pk}:aging:{stamp}"))
-    return len(rows), notify_many(notes)
+    keys = batch.order_by("last_activity_at", "pk").values("pk")[:batch_size]
+    update = _update_sql(Idea.objects.filter(pk__in=keys), {"aging_flagged_at": now})
+    step = (f"WITH flagged AS ({update[0]} RETURNING id, title, team_id, owner_id, "
+            "last_activity_at)", update[1])
+    (flagged, last_at, last_id), notified = notify_in_sql(with_sql=step, notes_sql=notes,
+                                                          figures_sql=FIGURES)
+    return flagged, notified, (last_at, last_id) if flagged else None
 
 
 def clear_aging_flags(*, now: datetime | None = None, by_days: dict[int, list[int]] | None = None,

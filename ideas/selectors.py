@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -14,7 +13,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -26,7 +24,7 @@ from org.selectors import user_led_team_ids, user_team_ids
 
 from . import search as fulltext
 from .anonymity import reported_by
-from .models import Attachment, Comment, Idea, IdeaEvent, LearningMark
+from .models import PRIORITY_ORDER, Attachment, Comment, Idea, IdeaEvent, LearningMark
 from .permissions import access_idea, curator_team_ids, mark_teams
 from .registry import list_filters
 from .visibility import ideas_visible_to
@@ -78,13 +76,6 @@ def _escalated() -> Q:
     return Q(waiting_on_team__isnull=False) | Q(Exists(shared))
 
 
-PRIORITY_ORDER = Case(
-    When(priority=Idea.Priority.HIGH, then=Value(0)),
-    When(priority=Idea.Priority.NORMAL, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-
 SORTS = {
     "-created": ("Newest first", ("-created_at", "-id")),
     "created": ("Oldest first", ("created_at", "id")),
@@ -101,6 +92,19 @@ def _user_choice(user, value):
     if value == "me":
         return user.pk
     return value
+
+
+# Ranking reads every match's full text: past this many matches a search is sorted newest
+# first instead (the page says so), so a word found in half the items stays fast.
+RANK_LIMIT = 1_000
+
+
+def _too_many_to_rank(matches: QuerySet[Idea]) -> bool:
+    """Whether a search has more than ``RANK_LIMIT`` matches: the newest ones are counted up to
+    the limit (a walk down the creation index when matches are many, the text index when they
+    are few)."""
+    newest = matches.order_by("-created_at", "-id").values("pk")[: RANK_LIMIT + 1]
+    return newest.count() > RANK_LIMIT
 
 
 def filter_ideas(user, qs: QuerySet[Idea], f: dict) -> QuerySet[Idea]:
@@ -142,6 +146,8 @@ def filter_ideas(user, qs: QuerySet[Idea], f: dict) -> QuerySet[Idea]:
             qs = extra.apply(qs, f[extra.name])
     sort = f.get("sort") or ("relevance" if f.get("q") else "-created")
     if f.get("q"):
+        if sort == "relevance" and _too_many_to_rank(fulltext.search(qs, f["q"])):
+            sort = "-created"
         qs = fulltext.search(qs, f["q"], rank=sort == "relevance")
     elif sort == "relevance":
         sort = "-created"

@@ -199,5 +199,46 @@ def notify_many(notes: Iterable[Note]) -> int:
     return len(made)
 
 
+# A job that changes rows in SQL can hand its notes over in the same statement: ``notes_sql``
+# is a query (it may read the job's own ``WITH`` steps) yielding recipient_id, verb, text, url,
+# target_type_id, target_id, event_key — no row travels through Python.
+_INSERT_FROM_SQL = """
+{with_sql}, made AS (
+    INSERT INTO org_notification
+        (recipient_id, verb, text, url, target_type_id, target_id, event_key, created_at,
+         email_state, email_attempts, email_last_error, email_next_attempt_at, email_body)
+    SELECT s.recipient_id, s.verb, left(s.text, 300), s.url, s.target_type_id, s.target_id,
+           s.event_key, %s,
+           CASE WHEN u.email_notifications AND u.email <> '' THEN %s ELSE %s END,
+           0, '',
+           CASE WHEN u.email_notifications AND u.email <> '' THEN %s END,
+           ''
+    FROM ({notes_sql}) s JOIN {users} u ON u.id = s.recipient_id AND u.is_active
+    ON CONFLICT (recipient_id, event_key) DO NOTHING
+    RETURNING id, email_state
+)
+SELECT {figures_sql}, (SELECT count(*) FROM made),
+       (SELECT coalesce(array_agg(id), '{{}}') FROM made WHERE email_state = %s)
+"""
 
 
+def notify_in_sql(*, with_sql: tuple[str, list], notes_sql: tuple[str, list],
+                  figures_sql: tuple[str, list]) -> tuple[tuple, int]:
+    """``notify_many`` for a job that changes its rows in SQL, as one statement: runs
+    ``with_sql`` (a ``WITH`` clause, e.g. an ``UPDATE … RETURNING``), inserts the notes that
+    ``notes_sql`` makes of it — for active recipients, once per recipient and event key, the
+    e-mail pending for those who want it — and returns (the row of figures ``figures_sql``
+    selects, how many notifications were new). Each part is (SQL, positional parameters).
+    Call inside the transaction that made the change; the e-mails are queued after commit."""
+    now, pending, not_wanted = timezone.now(), EmailState.PENDING, EmailState.NOT_WANTED
+    sql = _INSERT_FROM_SQL.format(with_sql=with_sql[0], notes_sql=notes_sql[0],
+                                  figures_sql=figures_sql[0],
+                                  users=connection.ops.quote_name(User._meta.db_table))
+    params = [*with_sql[1], now, pending, not_wanted, now, *notes_sql[1], *figures_sql[1],
+              pending]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        *figures, made, to_mail = cursor.fetchone()
+    if to_mail:
+        transaction.on_commit(lambda: notification_emails_queue(list(to_mail)))
+    return tuple(figures), made

@@ -26,16 +26,23 @@ from django.utils import timezone
 
 from core.dates import day_bounds
 from ideas.anonymity import reported_by
+from ideas.counts import Window, created_count, created_counts
 from ideas.models import Idea
 from ideas.selectors import ideas_visible_to
+from ideas.visibility import filter_visible
 from org.models import Team
-from org.selectors import team_ancestors, team_descendant_ids
+from org.selectors import team_descendant_ids
 
+from .constraints import (  # noqa: F401 - the selectors of constraints, re-exported
+    constraint_active_q,
+    constraints_active,
+    constraints_for_team,
+    constraints_listing,
+)
 from .kpi import kpi_status
 from .models import (
     KPI,
     AnnualGoal,
-    Constraint,
     Deployment,
     DeploymentComment,
     KPIReading,
@@ -83,17 +90,23 @@ def _aligned_exists(start: date, end: date) -> Exists:
                   .filter(_link_active_in(start, end)))
 
 
+def _window(start: date, end: date, team_ids: Iterable[int] | None = None) -> Window:
+    lo, hi = day_bounds(start, end)
+    return Window(lo, hi, None if team_ids is None else frozenset(team_ids))
+
+
 def alignment(*, start: date, end: date, team_ids: Iterable[int] | None = None,
               user=None) -> dict:
     """{"total", "aligned", "share"} for the ideas created in [start, end] by these teams
-    (None: the whole organisation). ``share`` is None when nothing was created. One query."""
-    lo, hi = day_bounds(start, end)
-    qs = _ideas(user).filter(created_at__gte=lo, created_at__lt=hi)
-    if team_ids is not None:
-        qs = qs.filter(team_id__in=list(team_ids))
-    figures = qs.aggregate(total=Count("pk"),
-                           aligned=Count("pk", filter=Q(_aligned_exists(start, end))))
-    return {**figures, "share": _share(figures["total"], figures["aligned"])}
+    (None: the whole organisation); ``share`` is None when nothing was created. The total comes
+    from the daily counters (``ideas.counts``): a handful of queries, whatever the numbers."""
+    w = _window(start, end, None if team_ids is None else list(team_ids))
+    total, aligned = created_count(w, user=user), 0
+    if total:  # the aligned ideas are read from the links (few), not from every idea
+        links = PriorityLink.objects.filter(_link_active_in(start, end)).values("idea_id")
+        aligned = _ideas(user).filter(w.teams_q(), created_at__gte=w.lo, created_at__lt=w.hi,
+                                      pk__in=links).count()
+    return {"total": total, "aligned": aligned, "share": _share(total, aligned)}
 
 
 def alignment_by_team(*, start: date, end: date, team_ids: Iterable[int] | None = None,
@@ -114,24 +127,17 @@ def alignment_by_team(*, start: date, end: date, team_ids: Iterable[int] | None 
 def alignment_for_team(team: Team | int, *, start: date, end: date,
                        include_subtree: bool = True, user=None) -> dict:
     """A team's alignment; with ``include_subtree`` (the default) the teams below it count."""
-    team_id = getattr(team, "pk", team)
+    teams = [getattr(team, "pk", team)]
     if include_subtree:
-        lo, hi = day_bounds(start, end)
-        qs = _ideas(user).filter(created_at__gte=lo, created_at__lt=hi,
-                                 team_id__in=team_descendant_ids(team_id, include_self=True))
-        figures = qs.aggregate(total=Count("pk"),
-                               aligned=Count("pk", filter=Q(_aligned_exists(start, end))))
-        return {**figures, "share": _share(figures["total"], figures["aligned"])}
-    return alignment(start=start, end=end, team_ids=[team_id], user=user)
+        teams = Team.objects.filter(pk__in=team_descendant_ids(teams[0], include_self=True))
+    return alignment(start=start, end=end, team_ids=[getattr(t, "pk", t) for t in teams],
+                     user=user)
 
 
 def alignment_for_tier(level: int, *, start: date, end: date, user=None) -> dict:
     """Alignment of the ideas owned by teams at one tier."""
-    lo, hi = day_bounds(start, end)
-    qs = _ideas(user).filter(created_at__gte=lo, created_at__lt=hi, team__tier__level=level)
-    figures = qs.aggregate(total=Count("pk"),
-                           aligned=Count("pk", filter=Q(_aligned_exists(start, end))))
-    return {**figures, "share": _share(figures["total"], figures["aligned"])}
+    teams = Team.objects.filter(tier__level=level).values_list("pk", flat=True)
+    return alignment(start=start, end=end, team_ids=list(teams), user=user)
 
 
 def alignment_for_organisation(*, start: date, end: date, user=None) -> dict:
@@ -157,7 +163,7 @@ def priority_figures(priority_ids: Iterable[int], *, user=None) -> dict[int, dic
         return result
     links = PriorityLink.objects.filter(priority_id__in=ids)
     if user is not None:
-        links = links.filter(idea__in=ideas_visible_to(user).values("pk"))
+        links = filter_visible(links, user, "idea")
     rows = (links.order_by().values("priority_id", "idea__status")
             .annotate(n=Count("idea_id"), money=Sum("idea__actual_money_per_year"),
                       hours=Sum("idea__actual_hours_per_year")))
@@ -206,21 +212,25 @@ def priority_scope_team_ids(priorities: Iterable[Priority]) -> dict[int, set[int
 def priority_alignment(priorities: Iterable[Priority], *, user=None) -> dict[int, dict]:
     """For each priority, over its period and the teams it reaches (owner and deployed teams
     with their subtrees): of the ideas created there and then, how many serve this priority.
-    Two queries for any number of priorities (the team tree, one conditional aggregate)."""
+    Constant queries: the team tree, the daily counters, one aggregate over the linked ideas."""
     priorities = list(priorities)
     if not priorities:
         return {}
-    scopes = priority_scope_team_ids(priorities)
-    aggregates = {}
+    children = team_tree()
+    every_team = {t for kids in children.values() for t in kids}
+    windows, aggregates = {}, {}
     for p in priorities:
-        lo, hi = day_bounds(p.start, p.effective_end)
-        in_scope = Q(created_at__gte=lo, created_at__lt=hi, team_id__in=scopes[p.pk])
+        scope = subtree(children, [p.owner_team_id] + [d.team_id for d in p.deployments.all()])
+        w = windows[p.pk] = _window(p.start, p.effective_end,
+                                    None if scope >= every_team else scope)
         linked = Exists(PriorityLink.objects.filter(idea_id=OuterRef("pk"), priority_id=p.pk))
-        aggregates[f"t{p.pk}"] = Count("pk", filter=in_scope)
-        aggregates[f"a{p.pk}"] = Count("pk", filter=in_scope & Q(linked))
-    figures = _ideas(user).aggregate(**aggregates)
-    return {p.pk: {"total": figures[f"t{p.pk}"], "aligned": figures[f"a{p.pk}"],
-                   "share": _share(figures[f"t{p.pk}"], figures[f"a{p.pk}"])}
+        aggregates[f"a{p.pk}"] = Count("pk", filter=Q(created_at__gte=w.lo, created_at__lt=w.hi)
+                                       & w.teams_q() & Q(linked))
+    totals = created_counts(windows, user=user)
+    links = PriorityLink.objects.filter(priority_id__in=[p.pk for p in priorities])
+    figures = _ideas(user).filter(pk__in=links.values("idea_id")).aggregate(**aggregates)
+    return {p.pk: {"total": totals[p.pk], "aligned": figures[f"a{p.pk}"],
+                   "share": _share(totals[p.pk], figures[f"a{p.pk}"])}
             for p in priorities}
 
 
@@ -326,33 +336,6 @@ def open_priorities() -> QuerySet[Priority]:
     return (Priority.objects.filter(status=Priority.Status.ACTIVE,
                                     end__gte=timezone.localdate())
             .select_related("goal", "owner_team").order_by("title", "pk"))
-
-
-# ---------------------------------------------------------------- constraints
-
-
-def constraints_for_team(team: Team | int, *, on: date | None = None) -> QuerySet[Constraint]:
-    """Constraints that apply to a team on a day: organisation-wide ones and those scoped to
-    the team or any team above it (a team's constraint covers its subtree). Two queries."""
-    on = on or timezone.localdate()
-    team_obj = team if isinstance(team, Team) else Team.objects.get(pk=team)
-    scope = [team_obj.pk] + [t.pk for t in team_ancestors(team_obj)]
-    return (Constraint.objects.filter(Q(team__isnull=True) | Q(team_id__in=scope))
-            .filter(constraint_active_q(on))
-            .select_related("team", "set_by").order_by("team__tier__level", "-start", "pk"))
-
-
-def constraint_active_q(on: date | None = None) -> Q:
-    on = on or timezone.localdate()
-    return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
-
-
-def constraints_active(*, on: date | None = None) -> QuerySet[Constraint]:
-    return Constraint.objects.filter(constraint_active_q(on))
-
-
-def constraints_listing() -> QuerySet[Constraint]:
-    return Constraint.objects.select_related("team", "team__tier", "set_by")
 
 
 # ---------------------------------------------------------------- catchball

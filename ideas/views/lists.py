@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.downloads import csv_response
-from core.pagination import NarrowPaginator
+from core.pagination import COUNT_CAP, NarrowPaginator
 from core.params import parse_int
 
 from .. import selectors
@@ -40,7 +40,10 @@ def _filtered(request) -> tuple[IdeaFilterForm, dict]:
 def idea_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filtered(request)
     qs = selectors.idea_list(request.user, filters)
-    page = NarrowPaginator(qs, _page_size(request)).get_page(request.GET.get("page"))
+    # A search counts its matches up to the ranking limit only (each match's text is read).
+    cap = selectors.RANK_LIMIT if filters.get("q") else COUNT_CAP
+    page = NarrowPaginator(qs, _page_size(request), count_cap=cap).get_page(
+        request.GET.get("page"))
     rows = list(page.object_list)
     badges = card_badges(rows)
     for idea in rows:

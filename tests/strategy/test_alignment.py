@@ -149,7 +149,9 @@ def test_figures_are_aggregates_not_loops(world, org):
     user_team_ids(org.other)  # the person's teams are read once per request anyway
     with CaptureQueriesContext(connection) as q:
         selectors.alignment(start=YEAR[0], end=YEAR[1], user=org.other)
-    assert len(q) == 1
+    # the daily counters, the hours outside whole days, two reads of private items of other
+    # teams, the linked ideas
+    assert len(q) == 5
     with CaptureQueriesContext(connection) as q:
         selectors.alignment_by_team(start=YEAR[0], end=YEAR[1], user=org.other)
     assert len(q) == 1
@@ -157,7 +159,10 @@ def test_figures_are_aggregates_not_loops(world, org):
     with CaptureQueriesContext(connection) as q:
         selectors.priority_figures(ids, user=org.other)
     assert len(q) == 1
-    ps = list(type(world["p1"]).objects.prefetch_related("deployments").filter(pk__in=ids))
-    with CaptureQueriesContext(connection) as q:
-        selectors.priority_alignment(ps, user=org.other)
-    assert len(q) == 2  # the team tree and one conditional aggregate
+    counts = []
+    for some in (ids[:1], ids):
+        ps = list(type(world["p1"]).objects.prefetch_related("deployments").filter(pk__in=some))
+        with CaptureQueriesContext(connection) as q:
+            selectors.priority_alignment(ps, user=org.other)
+        counts.append(len(q))
+    assert counts[0] == counts[1] <= 6  # the same for one priority as for three
