@@ -66,3 +66,8 @@ def latencies(changes: Sequence[Sequence], events: Sequence[Sequence]) -> tuple[
         else:
             unexplained += 1
     return out, unexplained
+
+
+def quotient(a, b):
+    """a / b, or None where either is missing or zero (a ratio that cannot be told)."""
+    return a / b if a and b else None
