@@ -2,7 +2,8 @@
 Django (live/endpoints.py), so a request that reaches these views is one that cannot stream —
 under a WSGI server (`make dev`'s runserver, which a stream would block), with push switched
 off, or a method other than GET. They check who asks like the streams do and answer 403/404,
-else 503 with Retry-After: the screen keeps polling."""
+else 204 No Content with Retry-After — nothing to stream here, which tells an EventSource not
+to reconnect (the spec) — and the screen keeps polling."""
 
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ from .access import Refused, link_grant, user_grant
 def _answer(text: str, status: int) -> HttpResponse:
     response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "no-store"
-    if status == 503:
+    if status == 204:
         response["Retry-After"] = "30"
     return response
 
 
 def _unavailable() -> HttpResponse:
-    return _answer("Live updates are not available here; the screen keeps polling.", 503)
+    return _answer("", 204)
 
 
 @login_not_required

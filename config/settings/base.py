@@ -290,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         "SystemicIssueStatusEnum": "systemic.models.SystemicIssue.Status",
         "TimeEntryCategoryEnum": "capacity.models.TimeEntry.Category",
         "AnswerFeedbackRatingEnum": "escalation.models.AnswerFeedback.Rating",
+        "LearningMarkKindEnum": "ideas.models.LearningMark.Kind",
     },
 }
 

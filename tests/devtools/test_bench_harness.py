@@ -3,7 +3,9 @@ asyncio server on loopback for about two seconds per mode, the table and the lat
 Nothing here asserts a speed."""
 
 import asyncio
+import functools
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -101,6 +103,20 @@ def _run(coro):
     return asyncio.run(coro)
 
 
+def _off_the_main_thread(test):
+    """Runs the test in a thread of its own: in a test process where a browser test ran, the
+    main thread already holds a running event loop (Playwright's sync API), and asyncio.run()
+    refuses to start another one there — the harness runs in a process of its own."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(test, *args, **kwargs).result()
+
+    return run
+
+
+@_off_the_main_thread
 def test_rate_mode_counts_requests_and_its_own_cpu():
     async def go():
         server = TinyServer()
@@ -118,6 +134,7 @@ def test_rate_mode_counts_requests_and_its_own_cpu():
     assert result["client_cpu_seconds"] >= 0 and result["p50_ms"] is not None
 
 
+@_off_the_main_thread
 def test_poll_mode_sees_a_change_on_the_next_poll():
     async def go():
         server = TinyServer()
@@ -151,6 +168,7 @@ def test_poll_mode_sees_a_change_on_the_next_poll():
     assert all(0 <= s < 2 for s in found)
 
 
+@_off_the_main_thread
 def test_push_mode_receives_events_and_heartbeats():
     async def go():
         server = TinyServer()
@@ -182,6 +200,7 @@ def test_push_mode_receives_events_and_heartbeats():
     assert len(found) == 10 and unexplained == 0  # 5 screens of "b" × 2 changes
 
 
+@_off_the_main_thread
 def test_push_not_there_is_a_status_not_a_crash():
     async def go():
         server = TinyServer()
@@ -197,12 +216,14 @@ def test_push_not_there_is_a_status_not_a_crash():
     assert result["statuses"] == {"404": 3} and result["connected"] == 0
 
 
+@_off_the_main_thread
 def test_the_generator_talks_to_loopback_only():
     with pytest.raises(ValueError, match="loopback"):
         _run(screens.run({"mode": "rate", "host": "192.0.2.1", "port": 80, "path": "/",
                           "concurrency": 1, "seconds": 0.1}))
 
 
+@_off_the_main_thread
 def test_page_measure_over_http_at_one_and_several_clients():
     import threading
 
