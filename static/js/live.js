@@ -41,7 +41,7 @@
     return document.getElementById(targetId);
   }
 
-  function refresh(forced) {
+  function refresh(forced, tries) {
     const el = target();
     if (!el) return;
     if (inFlight) {
@@ -51,6 +51,13 @@
     live = true;
     force = forced;
     window.htmx.trigger(el, "live-changed");
+    // htmx starts the request at once (htmx:beforeRequest, below, takes `live`). Just after a
+    // swap the new element may not listen yet and the trigger falls on nothing: try again
+    // shortly rather than lose the change (for five seconds at most).
+    if (live) {
+      live = false;
+      if ((tries || 0) < 50) window.setTimeout(() => refresh(forced, (tries || 0) + 1), 100);
+    }
   }
 
   function arm() {
