@@ -200,8 +200,9 @@ class Idea(models.Model):
                          condition=models.Q(is_private=True), name="idea_private_idx"),
             models.Index(PRIORITY_ORDER, models.F("created_at").desc(), models.F("id").desc(),
                          name="idea_priority_order_idx"),
-            # The executive home's "most important problems" (scorecards' most_important): the
-            # open problems in that order, so the first five are read off the index.
+            # The open problems by the flag-first order the executive home ranked by before
+            # the explained importance score (scorecards/selectors/importance.py) replaced it;
+            # no query reads it now — drop it with the ranking's own index (issue 16's rest).
             models.Index(PRIORITY_ORDER, models.F("estimated_money_per_year").desc(nulls_last=True),
                          "created_at", "id", name="idea_open_problem_order_idx",
                          condition=models.Q(status__in=["new", "in_progress"], kind="problem")),

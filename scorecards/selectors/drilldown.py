@@ -124,8 +124,8 @@ def drill_items(user, scope: DrillScope, drill: str, period: Period, *, category
                            ).order_by("last_activity_at", "id")
         elif drill == "held_checked":
             qs = held_checked(qs, lo, hi)
-        elif drill == "important":
-            qs = most_important(qs)
+        elif drill == "important":  # by the explained importance score (importance.py)
+            qs = ranked(qs)
         elif drill in METHOD_DRILLS:
             qs = method_items(qs, drill, lo, hi)
         else:
@@ -142,8 +142,3 @@ def held_checked(qs: QuerySet[Idea], lo: datetime, hi: datetime) -> QuerySet[Ide
     checked = HoldCheck.objects.filter(idea_id=OuterRef("pk"), answered_at__gte=lo,
                                        answered_at__lt=hi).exclude(answer="")
     return qs.filter(Exists(checked)).order_by("-last_activity_at", "-id")
-
-
-def most_important(qs: QuerySet[Idea]) -> QuerySet[Idea]:
-    """The open problems of ``qs`` by their explained importance score (see importance.py)."""
-    return ranked(qs)

@@ -46,12 +46,16 @@ class StrategyViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModel
         return self.fresh(service(**ids, actor=self.request.user, **data).pk, code)
 
 
-# A strategy resource whose rows are annotated before they are shown (KPIs with their status,
-# priorities with their figures): ``rows_data(rows, many)`` shows a page or one row, and the
-# list, the detail and the answer to a write all go through it. (A comment: see above.)
 class AnnotatedViewSet(StrategyViewSet):
-    def rows_data(self, rows: list, many: bool):
-        raise NotImplementedError
+    """A strategy resource whose rows are annotated before they are shown (KPIs with their
+    status, priorities with their figures). Each subclass defines ``rows_data(rows, many)``,
+    which shows a page or one row; the list, the detail and the answer to a write all go
+    through it. A subclass without it fails when it is defined, not at its first request."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "rows_data", None)):
+            raise TypeError(f"{cls.__name__} must define rows_data(rows, many)")
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
